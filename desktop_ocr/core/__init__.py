@@ -1,0 +1,1 @@
+"""The OCR core: result model, image sources, local engine, rotation, layout. No Qt here."""

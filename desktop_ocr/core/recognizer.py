@@ -1,0 +1,33 @@
+"""The one interface every recogniser implements: the local engine and each cloud backend alike."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+
+from .image import LoadedImage
+from .model import OcrResult
+
+
+@dataclass(frozen=True)
+class RecognizeOptions:
+    """What the caller may tune. Backends ignore what their service cannot do."""
+
+    chars: bool = False  # per-character text/score/box
+    detect_rotation: bool = True  # find 0/90/180/270 rotation and skew
+    min_score: float = 0.5  # drop lines scored below this
+    det_limit: int = 0  # detection side length; 0 = automatic
+
+
+class Recognizer(abc.ABC):
+    """Turns one loaded image into an OcrResult (coordinates in the original image)."""
+
+    #: short stable name shown in the status bar and stored in OcrResult.engine
+    name: str = "recognizer"
+
+    @abc.abstractmethod
+    def recognize(self, image: LoadedImage, options: RecognizeOptions | None = None) -> OcrResult:
+        """Recognise ``image``. Raises desktop_ocr.core.errors.OcrError subclasses on failure."""
+
+    def warm_up(self) -> None:
+        """Load whatever is slow to load (models, sessions). Optional."""
