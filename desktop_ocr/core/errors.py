@@ -38,7 +38,13 @@ class ImageTooLarge(OcrError):
 
 
 class DownloadFailed(OcrError):
+    """A URL could not be fetched. ``status`` is the HTTP status when the server answered one."""
+
     code = "download_failed"
+
+    def __init__(self, message: str, *, status: int | None = None, source: str | None = None):
+        super().__init__(message, source=source)
+        self.status = status
 
 
 class NoTextFound(OcrError):

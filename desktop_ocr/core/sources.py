@@ -1,37 +1,412 @@
-"""Turn a source (path, bytes, ...) into a LoadedImage. Minimal first cut: local files and bytes."""
+"""Turn any image source into a LoadedImage: upright (EXIF applied), RGB uint8, within our limits.
+
+Sources: a path (str or Path, any script), bytes, a base64 string, a ``data:`` URI, an http(s) URL,
+a PDF (one page, 1-based, rendered by core.pdf), a PIL image or a numpy array (clipboard).
+Formats: JPEG, PNG, BMP, TIFF, WebP, GIF (first frame), PDF.
+
+Every failure is a typed OcrError whose message is a sentence and whose ``source`` names the input:
+EmptyInput, UnsupportedSource, UndecodableImage, ImageTooSmall, ImageTooLarge, DownloadFailed.
+Decompression bombs are refused from the header's dimensions before any pixel is decoded.
+
+A PDF page comes back with ``format="png"`` and ``data`` = that rendered page as PNG, so that ``data``
+and ``pixels`` always show the same picture (cloud backends upload ``data``; coordinates match).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
+import os
+import re
+import warnings
 from pathlib import Path
+from typing import Union
+from urllib.parse import unquote_to_bytes
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import EmptyInput, ImageTooSmall, UndecodableImage
+from . import pdf as pdfmod
+from .download import DEFAULT_TIMEOUT, MAX_DOWNLOAD_BYTES, fetch, is_url
+from .errors import EmptyInput, ImageTooLarge, ImageTooSmall, OcrError, UndecodableImage, UnsupportedSource
 from .image import LoadedImage
 
-MIN_SIDE = 15
+MIN_SIDE = 15  # px; below this no text line fits (the vendors use the same floor)
+MAX_PIXELS = 100_000_000  # width x height; checked from the header, before decoding
+MAX_FILE_BYTES = 500 * 1024 * 1024  # local files and in-memory data; URLs use MAX_DOWNLOAD_BYTES
+
+# PIL's own bomb guard, aligned with ours (it errors at twice this). We check first, with a clearer message.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+# Decoders we accept; everything else PIL could open (PSD, ICO, EPS...) is refused up front.
+# (PIL's JPEG opener also returns "MPO", the JPEG-plus-preview many phone cameras write.)
+_PIL_FORMATS = ("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF")
+_FORMAT_NAMES = {"mpo": "jpeg"}
+SUPPORTED_TEXT = "JPEG, PNG, BMP, TIFF, WebP, GIF or PDF"
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".dib", ".tif", ".tiff",
+                              ".webp", ".gif"})
+PDF_EXTENSIONS = frozenset({".pdf"})
+SOURCE_EXTENSIONS = IMAGE_EXTENSIONS | PDF_EXTENSIONS
+
+Source = Union[str, os.PathLike, bytes, bytearray, memoryview, Image.Image, np.ndarray]
+
+_B64_RE = re.compile(r"[A-Za-z0-9+/=_\-\s]+")
+_B64_MIN = 64  # shorter strings are taken as (missing) file names, never as image data
 
 
-def decode_bytes(data: bytes, source: str = "") -> LoadedImage:
+# -- what a blob of bytes is ------------------------------------------------------------------
+
+def sniff(data: bytes) -> str | None:
+    """A short name for what ``data`` looks like ("png", "pdf", "html"...), or None if unknown."""
+    head = data[:64]
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if pdfmod.is_pdf(data):
+        return "pdf"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"):
+            return "heic"
+        if brand in (b"avif", b"avis"):
+            return "avif"
+    text = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html")) or b"<html" in text or b"<body" in text or b"<head" in text:
+        return "html"
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
+        return "svg"
+    if text.startswith(b"<?xml"):
+        return "xml"
+    if text.startswith((b"{", b"[")):
+        return "json"
+    return None
+
+
+_NOT_IMAGE = {
+    "html": "an HTML page",
+    "svg": "an SVG drawing (vector images are not supported; export it as PNG)",
+    "xml": "an XML document",
+    "json": "JSON text",
+    "heic": "a HEIC/HEIF photo (not supported; export it as JPEG)",
+    "avif": "an AVIF image (not supported; export it as JPEG or PNG)",
+}
+
+
+def _subject(origin: str) -> tuple[str, str]:
+    """('the file', 'is') style wording for messages, by where the bytes came from."""
+    if origin == "url":
+        return "the URL", "returned"
+    if origin == "file":
+        return "the file", "is"
+    return "the data", "is"
+
+
+# -- decoding ---------------------------------------------------------------------------------
+
+def decode_bytes(data: bytes, source: str = "", *, pdf_page: int = 1, origin: str = "data",
+                 content_type: str = "") -> LoadedImage:
+    """Decode encoded image (or PDF) bytes. ``origin`` ("file", "url", "data") words the messages."""
+    src = source or None
+    who, verb = _subject(origin)
     if not data:
-        raise EmptyInput("the image is empty", source=source or None)
+        msg = "the URL returned no data" if origin == "url" else f"{who} is empty"
+        raise EmptyInput(msg, source=src)
+    data = bytes(data)
+    kind = sniff(data)
+    if kind == "pdf":
+        pixels = pdfmod.render_page(data, pdf_page, source=source)
+        _check_small(pixels, src, f"PDF page {pdf_page}")
+        return LoadedImage(pixels=pixels, source=source, data=_png_bytes(pixels), format="png", page=pdf_page)
+    if kind in _NOT_IMAGE:
+        raise UndecodableImage(f"{who} {verb} {_NOT_IMAGE[kind]}, not an image", source=src)
+
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            fmt = (im.format or "").lower() or None
-            im = ImageOps.exif_transpose(im)
-            pixels = np.asarray(im.convert("RGB"))
-    except Exception as exc:  # PIL raises many types for bad data
-        raise UndecodableImage(f"cannot decode the image ({exc.__class__.__name__})", source=source or None) from exc
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # we refuse those just below
+            im = Image.open(io.BytesIO(data), formats=_PIL_FORMATS)
+    except UnidentifiedImageError:
+        raise UndecodableImage(_unknown_message(who, verb, kind, content_type), source=src) from None
+    except Image.DecompressionBombError as exc:  # > 2x PIL's limit: PIL refuses before we see the size
+        m = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"has {int(m.group(1)):,} pixels" if m else "is larger than that"
+        raise ImageTooLarge(f"the image {size}; the limit is {MAX_PIXELS:,} pixels", source=src) from None
+    except Exception as exc:  # PIL raises many types for a broken header
+        name = f"a {kind.upper()} image" if kind else "an image"
+        raise UndecodableImage(f"{who} looks like {name} but is damaged ({_exc_text(exc)})", source=src) from None
+
+    with im:
+        fmt = (im.format or "").lower()
+        fmt = _FORMAT_NAMES.get(fmt, fmt) or None
+        w, h = im.size
+        # Bomb check on the header's numbers: nothing has been decoded yet.
+        if w * h > MAX_PIXELS:
+            raise ImageTooLarge(
+                f"the image is {w:,} x {h:,} = {w * h:,} pixels; the limit is {MAX_PIXELS:,} pixels",
+                source=src)
+        if min(w, h) < MIN_SIDE:
+            raise ImageTooSmall(f"the image is {w} x {h} px; each side must be at least {MIN_SIDE} px", source=src)
+        try:
+            im.load()
+            upright = _exif_upright(im)
+            pixels = _to_rgb(upright)
+        except Exception as exc:
+            name = fmt.upper() if fmt else "image"
+            raise UndecodableImage(f"the {name} data is truncated or corrupt ({_exc_text(exc)})", source=src) from None
+    _check_small(pixels, src, "the image")
+    return LoadedImage(pixels=pixels, source=source, data=data, format=fmt, page=None)
+
+
+def _unknown_message(who: str, verb: str, kind: str | None, content_type: str) -> str:
+    if kind in ("jpeg", "png", "gif", "bmp", "tiff", "webp"):
+        return f"{who} looks like a {kind.upper()} image but its data is damaged and cannot be decoded"
+    if content_type and not content_type.startswith("image/") and content_type != "application/octet-stream":
+        return f"{who} {verb} {content_type} content, not an image"
+    return f"{who} is not a supported image ({SUPPORTED_TEXT})"
+
+
+def _exc_text(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text if text else exc.__class__.__name__
+
+
+def _check_small(pixels: np.ndarray, src: str | None, what: str) -> None:
     h, w = pixels.shape[:2]
     if min(h, w) < MIN_SIDE:
-        raise ImageTooSmall(f"image is {w}x{h} px; each side must be at least {MIN_SIDE} px", source=source or None)
-    return LoadedImage(pixels=pixels, source=source, data=data, format=fmt)
+        raise ImageTooSmall(f"{what} is {w} x {h} px; each side must be at least {MIN_SIDE} px", source=src)
 
 
-def load_image(source: str | Path | bytes) -> LoadedImage:
-    if isinstance(source, bytes):
-        return decode_bytes(source, "<bytes>")
+def _exif_upright(im: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation tag. A broken EXIF block is ignored rather than failing the image."""
+    try:
+        return ImageOps.exif_transpose(im)
+    except Exception:
+        return im
+
+
+def _to_rgb(im: Image.Image) -> np.ndarray:
+    """RGB uint8; transparency composited on white (dark text on a transparent PNG stays readable)."""
+    mode = im.mode
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = float(arr.max()) if arr.size else 0.0
+        if mode == "F" and top <= 1.0:
+            arr = arr * 255.0
+        elif top > 255.0:
+            arr = arr * (255.0 / (65535.0 if top <= 65535.0 else top))
+        gray = np.clip(arr, 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in im.info) \
+            or (mode in ("L", "RGB") and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        page.alpha_composite(rgba)
+        return np.asarray(page.convert("RGB"))
+    if mode != "RGB":
+        im = im.convert("RGB")
+    return np.asarray(im)
+
+
+def _png_bytes(pixels: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, format="PNG", compress_level=1)  # speed over size: it is a hand-off copy
+    return buf.getvalue()
+
+
+# -- sources ----------------------------------------------------------------------------------
+
+def load_image(source: Source, *, pdf_page: int = 1, timeout: float = DEFAULT_TIMEOUT,
+               max_bytes: int | None = None) -> LoadedImage:
+    """Load any supported source. ``timeout`` bounds a whole URL download; ``max_bytes`` caps the
+    encoded size (default: 50 MB for URLs, 500 MB for files)."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        _check_bytes_cap(len(source), max_bytes or MAX_FILE_BYTES, "<bytes>")
+        return decode_bytes(bytes(source), "<bytes>", pdf_page=pdf_page)
+    if isinstance(source, Image.Image):
+        return _from_pil(source)
+    if isinstance(source, np.ndarray):
+        return _from_array(source)
+    if isinstance(source, os.PathLike):
+        return _from_file(Path(source), pdf_page, max_bytes)
+    if not isinstance(source, str):
+        raise UnsupportedSource(f"cannot load an image from a {type(source).__name__}")
+
+    text = source.strip()
+    if not text:
+        raise EmptyInput("no image was given (the source is an empty string)")
+    if text[:5].lower() == "data:":
+        return _from_data_uri(text, pdf_page, max_bytes)
+    if is_url(text):
+        cap = max_bytes or MAX_DOWNLOAD_BYTES
+        got = fetch(text, timeout=timeout, max_bytes=cap)
+        return decode_bytes(got.data, text, pdf_page=pdf_page, origin="url", content_type=got.content_type)
     path = Path(source)
-    return decode_bytes(path.read_bytes(), str(path))
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # name too long, NUL byte: it is not a path
+        exists = False
+    if exists:
+        return _from_file(path, pdf_page, max_bytes)
+    if _looks_base64(text):
+        return _from_base64(text, pdf_page, max_bytes)
+    raise UnsupportedSource("no such file", source=source)
+
+
+def _check_bytes_cap(size: int, cap: int, source: str) -> None:
+    if size > cap:
+        raise ImageTooLarge(f"the data is {size / 1048576:.0f} MB; the limit is {cap / 1048576:.0f} MB", source=source)
+
+
+def _from_file(path: Path, pdf_page: int, max_bytes: int | None) -> LoadedImage:
+    name = str(path)
+    if path.is_dir():
+        raise UnsupportedSource("is a folder, not an image file", source=name)
+    cap = max_bytes or MAX_FILE_BYTES
+    try:
+        size = path.stat().st_size
+        if size > cap:
+            raise ImageTooLarge(f"the file is {size / 1048576:.0f} MB; the limit is {cap / 1048576:.0f} MB",
+                                source=name)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UnsupportedSource("no such file", source=name) from None
+    except PermissionError:
+        raise UnsupportedSource("the file cannot be read (permission denied)", source=name) from None
+    except OSError as exc:
+        raise UnsupportedSource(f"the file cannot be read ({exc.strerror or exc})", source=name) from None
+    return decode_bytes(data, name, pdf_page=pdf_page, origin="file")
+
+
+def _looks_base64(text: str) -> bool:
+    return len(text) >= _B64_MIN and _B64_RE.fullmatch(text) is not None
+
+
+def _b64decode(text: str) -> bytes:
+    compact = "".join(text.split()).replace("-", "+").replace("_", "/")
+    compact += "=" * (-len(compact) % 4)
+    return base64.b64decode(compact, validate=True)
+
+
+def _from_base64(text: str, pdf_page: int, max_bytes: int | None) -> LoadedImage:
+    try:
+        data = _b64decode(text)
+    except (binascii.Error, ValueError):
+        raise UndecodableImage("the text is neither an existing file nor valid base64 image data",
+                               source="<base64>") from None
+    _check_bytes_cap(len(data), max_bytes or MAX_FILE_BYTES, "<base64>")
+    if sniff(data) is None:
+        raise UndecodableImage(f"the text is neither an existing file nor base64 of a supported image "
+                               f"({SUPPORTED_TEXT})", source="<base64>")
+    return decode_bytes(data, "<base64>", pdf_page=pdf_page)
+
+
+def _from_data_uri(uri: str, pdf_page: int, max_bytes: int | None) -> LoadedImage:
+    label = "<data URI>"
+    head, sep, body = uri[5:].partition(",")
+    if not sep:
+        raise UndecodableImage("the data: URI has no ',' before its data", source=label)
+    params = [p.strip().lower() for p in head.split(";")]
+    media = params[0] if params and "/" in params[0] else ""
+    try:
+        data = _b64decode(body) if "base64" in params[1:] else unquote_to_bytes(body)
+    except (binascii.Error, ValueError):
+        raise UndecodableImage("the data: URI's base64 payload is invalid", source=label) from None
+    _check_bytes_cap(len(data), max_bytes or MAX_FILE_BYTES, label)
+    if not data:
+        raise EmptyInput("the data: URI carries no data", source=label)
+    return decode_bytes(data, label, pdf_page=pdf_page, content_type=media)
+
+
+def _from_pil(im: Image.Image) -> LoadedImage:
+    w, h = im.size
+    if w * h > MAX_PIXELS:
+        raise ImageTooLarge(f"the image is {w:,} x {h:,} pixels; the limit is {MAX_PIXELS:,} pixels",
+                            source="<image>")
+    pixels = _to_rgb(im)
+    _check_small(pixels, "<image>", "the image")
+    return LoadedImage(pixels=pixels, source="<image>", data=None, format=None)
+
+
+def _from_array(arr: np.ndarray) -> LoadedImage:
+    label = "<array>"
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
+        raise UndecodableImage(f"an image array must be HxW, HxWx3 (RGB) or HxWx4 (RGBA); got shape {arr.shape}",
+                               source=label)
+    if arr.shape[0] * arr.shape[1] > MAX_PIXELS:
+        raise ImageTooLarge(f"the image is {arr.shape[1]:,} x {arr.shape[0]:,} pixels; the limit is "
+                            f"{MAX_PIXELS:,} pixels", source=label)
+    if arr.dtype != np.uint8:
+        raise UndecodableImage(f"an image array must be uint8; got {arr.dtype}", source=label)
+    if arr.ndim == 2:
+        pixels = np.repeat(arr[:, :, None], 3, axis=2)
+    elif arr.shape[2] == 4:
+        pixels = _to_rgb(Image.fromarray(np.ascontiguousarray(arr), "RGBA"))
+    else:
+        pixels = arr
+    pixels = np.ascontiguousarray(pixels)
+    _check_small(pixels, label, "the image")
+    return LoadedImage(pixels=pixels, source=label, data=None, format=None)
+
+
+# -- command-line / drop-target expansion -------------------------------------------------------
+
+def _natural_key(rel: str) -> list:
+    """'img2' before 'img10', case-insensitively, as file managers sort."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", rel.casefold())]
+
+
+def list_folder(folder: Path) -> list[Path]:
+    """Image and PDF files under ``folder``, recursively, hidden entries skipped, in natural order."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in SOURCE_EXTENSIONS:
+                found.append(Path(root) / name)
+    found.sort(key=lambda p: _natural_key(p.relative_to(folder).as_posix()))
+    return found
+
+
+def expand_sources(args: list[str]) -> list[str | OcrError]:
+    """Expand command-line / dropped arguments into loadable sources.
+
+    A folder becomes its image/PDF files (recursively, natural order); URLs, ``data:`` URIs, base64
+    text and '-' (stdin) pass through; a file passes through whatever its extension (the loader
+    judges its content). Anything else becomes an OcrError entry in place, so callers can report it
+    beside the others instead of stopping.
+    """
+    out: list[str | OcrError] = []
+    for arg in args:
+        text = str(arg)
+        if text == "-" or text[:5].lower() == "data:" or is_url(text.strip()):
+            out.append(text)
+            continue
+        path = Path(text)
+        try:
+            is_dir, is_file = path.is_dir(), path.exists() and not path.is_dir()
+        except (OSError, ValueError):
+            is_dir = is_file = False
+        if is_dir:
+            files = list_folder(path)
+            if files:
+                out.extend(str(f) for f in files)
+            else:
+                out.append(EmptyInput(f"the folder holds no images ({SUPPORTED_TEXT} files)", source=text))
+        elif is_file:
+            out.append(text)
+        elif _looks_base64(text.strip()):
+            out.append(text)
+        else:
+            out.append(UnsupportedSource("no such file or folder", source=text))
+    return out
