@@ -1,0 +1,162 @@
+"""Reading order and paragraphs for lines of an upright page.
+
+Input boxes are axis-aligned (left, top, right, bottom) in the upright frame (the engine turns
+rotated pages upright before calling this). The page is cut recursively, XY-cut style:
+
+* horizontal bands first: a blank horizontal strip no box crosses separates bands read top to
+  bottom;
+* inside a band, a blank vertical gutter splits it into columns read left to right, but only
+  when it looks like prose columns (each side several lines, lines filling their column);
+  forms and receipts, whose key/value or item/price pairs also leave gutters, keep row order;
+* what cannot be cut is read in rows: lines whose vertical extents overlap by more than half
+  the smaller height share a row, rows top to bottom, left to right within a row.
+
+Paragraphs follow the reading order: a new one starts at each column/band change, at a vertical
+gap clearly larger than the usual line gap, at a change of text height (headings), or when a
+line is indented after a line that ended short.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+from typing import Sequence
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class _Item:
+    idx: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def h(self) -> float:
+        return max(1.0, self.y1 - self.y0)
+
+    @property
+    def w(self) -> float:
+        return max(1.0, self.x1 - self.x0)
+
+
+def _rows(items: list[_Item]) -> list[list[_Item]]:
+    items = sorted(items, key=lambda b: ((b.y0 + b.y1) / 2.0, b.x0))
+    rows: list[list[_Item]] = []
+    spans: list[list[float]] = []
+    for b in items:
+        placed = False
+        # compare with the last few rows (a tall box may start a row a small one joins later)
+        for r in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            ry0, ry1 = spans[r]
+            row_h = median(x.h for x in rows[r])
+            ov = min(b.y1, ry1) - max(b.y0, ry0)
+            if ov > 0.5 * min(b.h, row_h) and abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 < max(b.h, row_h):
+                rows[r].append(b)
+                spans[r] = [min(ry0, b.y0), max(ry1, b.y1)]
+                placed = True
+                break
+        if not placed:
+            rows.append([b])
+            spans.append([b.y0, b.y1])
+    order = sorted(range(len(rows)), key=lambda r: (spans[r][0] + spans[r][1]) / 2.0)
+    return [sorted(rows[r], key=lambda b: b.x0) for r in order]
+
+
+def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
+    """Blank stretches between the union of intervals, at least ``min_gap`` wide."""
+    iv = sorted(intervals)
+    out = []
+    end = iv[0][1]
+    for a, b in iv[1:]:
+        if a - end >= min_gap:
+            out.append((end, a))
+        end = max(end, b)
+    return out
+
+
+def _columns_split(items: list[_Item], line_h: float) -> list[list[_Item]] | None:
+    if len(items) < 6:
+        return None
+    gaps = _gaps([(b.x0, b.x1) for b in items], max(line_h * 1.0, 8.0))
+    if not gaps:
+        return None
+    left = min(b.x0 for b in items)
+    right = max(b.x1 for b in items)
+    width = right - left
+    cuts = [left] + [(g0 + g1) / 2.0 for g0, g1 in gaps] + [right]
+    cols = []
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        cols.append([it for it in items if a <= (it.x0 + it.x1) / 2.0 < b or (b == right and it.x1 == right)])
+    for col in cols:
+        if len(col) < 3:
+            return None
+        c0 = min(b.x0 for b in col)
+        c1 = max(b.x1 for b in col)
+        if (c1 - c0) < 0.25 * width:
+            return None
+        if median(b.w for b in col) < 0.6 * (c1 - c0):  # ragged key/value columns, not prose
+            return None
+    return cols
+
+
+def _cut(items: list[_Item], line_h: float, depth: int = 0) -> list[list[list[_Item]]]:
+    """Blocks in reading order, each a list of rows."""
+    if not items:
+        return []
+    if depth < 8:
+        cols = _columns_split(items, line_h)
+        if cols is not None:
+            return [blk for col in cols for blk in _cut(col, line_h, depth + 1)]
+        # section breaks (a blank strip wider than a line) separate bands read top to bottom
+        gaps = _gaps([(b.y0, b.y1) for b in items], max(line_h * 1.5, 4.0))
+        if gaps:
+            cuts = [g0 for g0, _ in gaps]
+            bands: list[list[_Item]] = [[] for _ in range(len(cuts) + 1)]
+            for it in items:
+                bands[sum(1 for c in cuts if (it.y0 + it.y1) / 2.0 > c)].append(it)
+            return [blk for band in bands if band for blk in _cut(band, line_h, depth + 1)]
+    return [_rows(items)]
+
+
+def reading_order(boxes: Sequence[Box]) -> tuple[list[int], list[int]]:
+    """(indices in reading order, paragraph number per index) for upright boxes."""
+    if not boxes:
+        return [], []
+    items = [_Item(i, *map(float, b)) for i, b in enumerate(boxes)]
+    line_h = median(it.h for it in items)
+    blocks = _cut(items, line_h)
+    order: list[int] = []
+    para = [0] * len(items)
+    p = -1
+    for rows in blocks:
+        p += 1
+        col_left = min(b.x0 for r in rows for b in r)
+        col_right = max(b.x1 for r in rows for b in r)
+        gaps = [min(b.y0 for b in r2) - max(b.y1 for b in r1) for r1, r2 in zip(rows, rows[1:])]
+        pos_gaps = [g for g in gaps if g > 0]
+        usual_gap = median(pos_gaps) if pos_gaps else 0.0
+        prev_row = None
+        for ri, row in enumerate(rows):
+            if prev_row is not None:
+                h_prev = median(b.h for b in prev_row)
+                h_cur = median(b.h for b in row)
+                hh = min(h_prev, h_cur)
+                gap = gaps[ri - 1]
+                prev_right = max(b.x1 for b in prev_row)
+                cur_left = min(b.x0 for b in row)
+                new_para = (
+                    gap > max(1.2 * usual_gap, 0.0) + 0.6 * hh  # clearly wider than usual spacing
+                    or max(h_prev, h_cur) > 1.35 * hh  # heading / font change
+                    or (cur_left - col_left > 1.5 * hh and col_right - prev_right > 3.0 * hh)
+                    or (len(row) > 1) != (len(prev_row) > 1) and gap > 0.5 * hh
+                )
+                if new_para:
+                    p += 1
+            for b in row:
+                order.append(b.idx)
+                para[b.idx] = p
+            prev_row = row
+    return order, para

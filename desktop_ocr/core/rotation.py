@@ -1,0 +1,251 @@
+"""Page orientation: 0/90/180/270 rotation plus residual skew, and the exact transforms to undo it.
+
+rapidocr's direction classifier only decides 0 or 180 per text line, so the page-level decision
+is ours. It is made from one detection pass (no recognition of the whole page):
+
+1. Line direction. Detected line boxes are rotated rectangles; the direction of their long edges,
+   weighted by length and elongation, gives the page's text direction modulo 180 degrees: about
+   0 for an upright (or upside-down) page, about 90 for a page turned by 90/270, plus the
+   residual skew. A length-weighted median around the histogram mode ignores stray boxes.
+2. Which end is up. The candidates left are "direction" and "direction + 180". A sample of the
+   longest lines is cropped as each candidate would read them and recognised both ways; the
+   candidate with the higher summed recognition confidence wins (upside-down text reads with
+   clearly lower confidence). With no elongated box at all (single characters) all four quarter
+   turns are tried the same way.
+
+Angles follow the result model: degrees the text is turned from upright, clockwise positive,
+in image coordinates (x right, y down), so a reading direction pointing down is +90.
+Transforms are 3x3 matrices in continuous pixel coordinates (a pixel covers [x, x+1)).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from .model import normalize_angle
+
+#: skew below this is reported but the image is not resampled (crops follow the boxes anyway)
+MIN_DESKEW = 1.0
+#: a skew up to SNAP_SKEW degrees needs this many agreeing lines, else it is taken as 0
+MIN_SKEW_LINES = 3
+SNAP_SKEW = 5.0
+#: lines sampled for the up/down decision
+SAMPLE_LINES = 10
+
+
+@dataclass(frozen=True)
+class Orientation:
+    angle: float  # text turned clockwise from upright, degrees, (-180, 180]
+    confident: bool = True
+
+    @property
+    def quarter(self) -> int:
+        """The multiple of 90 closest to the angle, 0..270."""
+        return int(round(self.angle / 90.0)) % 4 * 90
+
+    @property
+    def skew(self) -> float:
+        """What is left after the quarter turn, about -45..45."""
+        return normalize_angle(self.angle - self.quarter)
+
+
+# --------------------------------------------------------------------------------------------
+# transforms
+# --------------------------------------------------------------------------------------------
+def rotation_matrix(w: int, h: int, angle: float) -> tuple[np.ndarray, int, int]:
+    """Matrix turning a w x h image by ``-angle`` (making text turned by ``angle`` upright),
+    canvas expanded so nothing is cut; returns (3x3 matrix, new width, new height).
+    Exact quarter turns give exact integer canvases."""
+    a = normalize_angle(angle)
+    q = int(round(a / 90.0)) % 4
+    if abs(a - round(a / 90.0) * 90.0) < 1e-9:
+        # exact quarter turns: exact matrices, no trig rounding
+        if q == 0:
+            return np.eye(3), w, h
+        if q == 1:  # text points down: turn the image counter-clockwise by 90
+            return np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, float(w)], [0.0, 0.0, 1.0]]), h, w
+        if q == 2:
+            return np.array([[-1.0, 0.0, float(w)], [0.0, -1.0, float(h)], [0.0, 0.0, 1.0]]), w, h
+        return np.array([[0.0, -1.0, float(h)], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), h, w
+    t = math.radians(a)
+    c, s = math.cos(t), math.sin(t)
+    nw = int(math.ceil(abs(w * c) + abs(h * s) - 1e-6))
+    nh = int(math.ceil(abs(w * s) + abs(h * c) - 1e-6))
+    # p' = R(-t) (p - centre) + new centre; R(-t) = [[c, s], [-s, c]] in y-down coordinates
+    rot = np.array([[c, s], [-s, c]])
+    centre = np.array([w / 2.0, h / 2.0])
+    new_centre = np.array([nw / 2.0, nh / 2.0])
+    m = np.eye(3)
+    m[:2, :2] = rot
+    m[:2, 2] = new_centre - rot @ centre
+    return m, nw, nh
+
+
+def apply_matrix(points: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Map (..., 2) points through a 3x3 affine matrix."""
+    pts = np.asarray(points, dtype=np.float64)
+    flat = pts.reshape(-1, 2)
+    out = flat @ m[:2, :2].T + m[:2, 2]
+    return out.reshape(pts.shape)
+
+
+def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resample ``img`` through matrix ``m`` onto a canvas of ``size`` (w, h).
+
+    Quarter turns use exact array rotations (lossless); other angles cv2.warpAffine, with the
+    new corners filled by the page's border colour so no dark wedges turn into fake text.
+    """
+    w, h = size
+    a = m[:2, :2]
+    if np.allclose(a, np.round(a)) and np.allclose(m[:2, 2], np.round(m[:2, 2])):
+        if np.allclose(a, np.eye(2)):
+            return img
+        for k in (1, 2, 3):  # np.rot90(img, k) turns the content counter-clockwise by k*90
+            rm, _, _ = rotation_matrix(img.shape[1], img.shape[0], 90.0 * k)
+            if np.allclose(rm, m):
+                return np.ascontiguousarray(np.rot90(img, k))
+    # cv2 works in pixel-centre coordinates: p_pix' = A p_pix + (A @ 0.5 + b - 0.5)
+    shift = a @ np.array([0.5, 0.5]) + m[:2, 2] - 0.5
+    mp = np.hstack([a, shift[:, None]]).astype(np.float64)
+    border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]]).reshape(-1, img.shape[2])
+    fill = tuple(float(v) for v in np.median(border, axis=0))
+    return cv2.warpAffine(img, mp, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=fill)
+
+
+# --------------------------------------------------------------------------------------------
+# estimation
+# --------------------------------------------------------------------------------------------
+def _edges(quad: np.ndarray) -> tuple[float, float, float]:
+    """(long-edge direction mod 180 in (-90, 90], long, short) of a detected 4-point box."""
+    q = np.asarray(quad, dtype=np.float64)
+    e1 = ((q[1] - q[0]) + (q[2] - q[3])) / 2.0
+    e2 = ((q[2] - q[1]) + (q[3] - q[0])) / 2.0
+    l1, l2 = float(np.hypot(*e1)), float(np.hypot(*e2))
+    long_e = e1 if l1 >= l2 else e2
+    ang = math.degrees(math.atan2(long_e[1], long_e[0]))
+    ang = (ang + 90.0) % 180.0 - 90.0  # (-90, 90]
+    if ang == -90.0:
+        ang = 90.0
+    return ang, max(l1, l2), min(l1, l2)
+
+
+def line_direction(quads: Sequence[np.ndarray]) -> tuple[float, float]:
+    """Dominant text-line direction modulo 180, in (-90, 90], and the evidence weight behind it
+    (0 when no box is elongated enough to say).
+
+    A small deviation from the nearest axis backed by fewer than ``MIN_SKEW_LINES`` boxes (a
+    photo of a plate or a sign in perspective) is not called a page skew: it snaps to the axis.
+    """
+    angs, weights = [], []
+    for q in quads:
+        ang, long_len, short_len = _edges(q)
+        if short_len < 1.0:
+            continue
+        ratio = long_len / short_len
+        if ratio < 1.6:  # squares (single characters) do not show a direction
+            continue
+        angs.append(ang)
+        weights.append(long_len * min(ratio - 1.0, 4.0))
+    if not angs:
+        return 0.0, 0.0
+    angs_a, w = np.array(angs), np.array(weights)
+    # circular histogram over 180 degrees, 1-degree bins, smoothed
+    hist = np.zeros(180)
+    idx = np.floor(angs_a + 90.0).astype(int) % 180
+    np.add.at(hist, idx, w)
+    kernel = np.array([1, 2, 3, 2, 1], dtype=float)
+    smooth = sum(np.roll(hist, k - 2) * kernel[k] for k in range(5))
+    mode = float(np.argmax(smooth)) - 90.0 + 0.5
+    # residuals relative to the mode, unwrapped into (-90, 90]
+    rel = (angs_a - mode + 90.0) % 180.0 - 90.0
+    near = np.abs(rel) <= 8.0
+    rel_n, w_n = rel[near], w[near]
+    order = np.argsort(rel_n)
+    cum = np.cumsum(w_n[order])
+    med = float(rel_n[order][np.searchsorted(cum, cum[-1] / 2.0)])
+    direction = (mode + med + 90.0) % 180.0 - 90.0
+    axis = 90.0 * round(direction / 90.0)
+    support = int(np.sum(np.abs(rel_n - med) <= 2.0))
+    if support < MIN_SKEW_LINES and abs(direction - axis) <= SNAP_SKEW:
+        direction = axis
+    direction = (direction + 90.0) % 180.0 - 90.0
+    if direction == -90.0:
+        direction = 90.0
+    return direction, float(w_n.sum())
+
+
+def oriented_crop(img: np.ndarray, quad: np.ndarray, angle: float) -> np.ndarray | None:
+    """Crop a detected box as it reads when the page's text is turned by ``angle``:
+    the corners are ordered in the upright frame, then rectified from the original image."""
+    m, _, _ = rotation_matrix(img.shape[1], img.shape[0], angle)
+    up = apply_matrix(quad, m)
+    order = order_quad(up)
+    src = np.asarray(quad, dtype=np.float64)[order].astype(np.float32)
+    dst_pts = up[order]
+    w = int(round(max(np.hypot(*(dst_pts[1] - dst_pts[0])), np.hypot(*(dst_pts[2] - dst_pts[3])))))
+    h = int(round(max(np.hypot(*(dst_pts[3] - dst_pts[0])), np.hypot(*(dst_pts[2] - dst_pts[1])))))
+    if w < 4 or h < 4:
+        return None
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    pm = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(img, pm, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def order_quad(pts: np.ndarray) -> list[int]:
+    """Indices of 4 points as top-left, top-right, bottom-right, bottom-left (upright frame)."""
+    p = np.asarray(pts, dtype=np.float64)
+    c = p.mean(axis=0)
+    ang = np.arctan2(p[:, 1] - c[1], p[:, 0] - c[0])  # y down: increasing = clockwise
+    idx = list(np.argsort(ang))  # clockwise starting near "left"
+    # start from the point with the smallest x + y (top-left)
+    start = min(range(4), key=lambda k: p[idx[k], 0] + p[idx[k], 1])
+    return [int(idx[(start + k) % 4]) for k in range(4)]
+
+
+ScoreFn = Callable[[list[np.ndarray]], list[float]]
+
+
+def estimate_orientation(img: np.ndarray, quads: Sequence[np.ndarray], score_crops: ScoreFn,
+                         sample: int = SAMPLE_LINES) -> Orientation:
+    """Decide the page angle from detected boxes; ``score_crops`` recognises crops and returns
+    their confidences (only ``sample`` lines, in 2 or 4 orientations, are recognised)."""
+    if len(quads) == 0:
+        return Orientation(0.0, confident=False)
+    direction, evidence = line_direction(quads)
+    # longest boxes first: most characters, most reliable scores
+    by_len = sorted(quads, key=lambda q: -_edges(q)[1])[:sample]
+    if evidence > 0:
+        candidates = [normalize_angle(direction), normalize_angle(direction + 180.0)]
+    else:
+        candidates = [0.0, 90.0, 180.0, 270.0]
+    base = candidates[0]
+    crops, owners = [], []
+    for q in by_len:
+        crop = oriented_crop(img, q, base)
+        if crop is None:
+            continue
+        variants = [crop, np.ascontiguousarray(np.rot90(crop, 2))]
+        if len(candidates) == 4:  # base 0: candidates 0, 90, 180, -90
+            variants = [crop, np.ascontiguousarray(np.rot90(crop, 1)),
+                        np.ascontiguousarray(np.rot90(crop, 2)), np.ascontiguousarray(np.rot90(crop, 3))]
+        for k, v in enumerate(variants):
+            crops.append(v)
+            owners.append(k)
+    if not crops:
+        return Orientation(normalize_angle(direction), confident=False)
+    scores = score_crops(crops)
+    totals = [0.0] * len(candidates)
+    for k, s in zip(owners, scores):
+        totals[k] += float(s)
+    best = int(np.argmax(totals))
+    # variant k = the crop turned counter-clockwise by k*90 (np.rot90): if it reads best, the
+    # text was turned clockwise by base + k*90
+    angle = normalize_angle(base + 90.0 * best * (2 if len(candidates) == 2 else 1))
+    margin = sorted(totals)[-1] - (sorted(totals)[-2] if len(totals) > 1 else 0.0)
+    return Orientation(angle, confident=margin > 0.05 * max(1, len(by_len)))

@@ -1,0 +1,157 @@
+"""Detection on large images by overlapping tiles, so small text is not shrunk away.
+
+rapidocr shrinks every image to 2000 px on its longest side before detection; on a 10000 px
+receipt strip that turns 20 px text into 4 px smudges. Instead, images larger than
+``TILE_TRIGGER`` are cut into overlapping tiles of at most ``TILE_SIZE`` px that are detected at
+full resolution (or at the scale that keeps the tile count bounded). Only *detection* is tiled:
+boxes are mapped back to the full image, duplicates and pieces cut at tile borders are merged
+geometrically, and every line is then recognised once from the full-resolution image, so a line
+split by a tile border still reads as one line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: longest side above which we tile (rapidocr's own limit is 2000)
+TILE_TRIGGER = 2560
+#: tile side and overlap in detection pixels; the overlap exceeds any plausible line height
+TILE_SIZE = 1600
+TILE_OVERLAP = 256
+#: more tiles than this and the image is first scaled down (bounds the time for huge scans)
+MAX_TILES = 48
+
+
+@dataclass(frozen=True)
+class Tile:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+def needs_tiling(w: int, h: int) -> bool:
+    return max(w, h) > TILE_TRIGGER
+
+
+def _starts(length: int, size: int, overlap: int) -> list[int]:
+    if length <= size:
+        return [0]
+    n = math.ceil((length - overlap) / (size - overlap))
+    step = (length - size) / (n - 1)
+    return [int(round(i * step)) for i in range(n)]
+
+
+def plan_tiles(w: int, h: int, size: int = TILE_SIZE, overlap: int = TILE_OVERLAP) -> list[Tile]:
+    """Overlapping tiles covering a w x h image (in that image's pixels)."""
+    xs = _starts(w, size, overlap)
+    ys = _starts(h, size, overlap)
+    return [Tile(x, y, min(w, x + size), min(h, y + size)) for y in ys for x in xs]
+
+
+def tiling_scale(w: int, h: int, size: int = TILE_SIZE, overlap: int = TILE_OVERLAP,
+                 max_tiles: int = MAX_TILES) -> float:
+    """1.0, or the down-scale that keeps the tile count within ``max_tiles``."""
+    scale = 1.0
+    while len(plan_tiles(int(w * scale), int(h * scale), size, overlap)) > max_tiles:
+        scale *= 0.85
+    return scale
+
+
+def _rect(quad: np.ndarray) -> tuple[float, float, float, float]:
+    return float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max())
+
+
+def _area(r) -> float:
+    return max(0.0, r[2] - r[0]) * max(0.0, r[3] - r[1])
+
+
+def _inter(a, b) -> float:
+    return _area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+
+
+def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: int,
+                     edge: float = 3.0) -> tuple[list[np.ndarray], list[float]]:
+    """Merge boxes detected per tile (already in full-image coordinates).
+
+    * a box touching an inner tile border is a piece that may be cut;
+    * a box mostly inside another box (the same line seen by two tiles) is dropped in favour of
+      the larger one;
+    * cut pieces of one line from neighbouring tiles (same row, overlapping or touching across
+      the border) are joined into one rotated rectangle around both.
+    """
+    items = []
+    for quad, score, t in pieces:
+        r = _rect(quad)
+        cut = ((t.x0 > 0 and r[0] <= t.x0 + edge) or (t.y0 > 0 and r[1] <= t.y0 + edge)
+               or (t.x1 < w and r[2] >= t.x1 - edge) or (t.y1 < h and r[3] >= t.y1 - edge))
+        items.append({"quad": quad.astype(np.float64), "score": float(score), "rect": r, "cut": cut,
+                      "alive": True})
+    # largest first so contained duplicates and pieces meet their full version
+    items.sort(key=lambda it: -_quad_area(it["quad"]))
+    for i, a in enumerate(items):
+        if not a["alive"]:
+            continue
+        for b in items[i + 1:]:
+            if not b["alive"]:
+                continue
+            if _inter(a["rect"], b["rect"]) <= 0:
+                continue
+            inter = _quad_inter(a["quad"], b["quad"])
+            small = min(_quad_area(a["quad"]), _quad_area(b["quad"]))
+            if small <= 0:
+                continue
+            if inter / small >= 0.6:
+                b["alive"] = False  # b lies (mostly) inside a: a duplicate or a cut piece of a
+                if b["cut"] and not a["cut"]:
+                    continue
+                if b["cut"] and a["cut"]:
+                    _join(a, b)
+                continue
+            if a["cut"] and b["cut"] and _same_row(a["rect"], b["rect"]):
+                b["alive"] = False
+                _join(a, b)
+    alive = [it for it in items if it["alive"]]
+    return [it["quad"].astype(np.float32) for it in alive], [it["score"] for it in alive]
+
+
+def _quad_area(q: np.ndarray) -> float:
+    return abs(float(cv2.contourArea(q.astype(np.float32))))
+
+
+def _quad_inter(a: np.ndarray, b: np.ndarray) -> float:
+    area, _ = cv2.intersectConvexConvex(_convex(a), _convex(b))
+    return max(0.0, float(area))
+
+
+def _convex(q: np.ndarray) -> np.ndarray:
+    return cv2.convexHull(q.astype(np.float32))
+
+
+def _same_row(a, b) -> bool:
+    ha, hb = a[3] - a[1], b[3] - b[1]
+    ov_y = min(a[3], b[3]) - max(a[1], b[1])
+    if ov_y < 0.6 * min(ha, hb) or max(ha, hb) > 1.6 * min(ha, hb):
+        return False
+    gap_x = max(a[0], b[0]) - min(a[2], b[2])  # negative when they overlap horizontally
+    return gap_x <= 0.5 * min(ha, hb)
+
+
+def _join(a: dict, b: dict) -> None:
+    pts = np.vstack([a["quad"], b["quad"]]).astype(np.float32)
+    box = cv2.boxPoints(cv2.minAreaRect(pts))
+    a["quad"] = _order_clockwise(box.astype(np.float64))
+    a["rect"] = _rect(a["quad"])
+    a["score"] = max(a["score"], b["score"])
+    a["cut"] = a["cut"] or b["cut"]
+
+
+def _order_clockwise(box: np.ndarray) -> np.ndarray:
+    """Order like the DB post-processing does: top-left first, clockwise."""
+    pts = sorted(box.tolist(), key=lambda p: p[0])
+    left, right = sorted(pts[:2], key=lambda p: p[1]), sorted(pts[2:], key=lambda p: p[1])
+    return np.array([left[0], right[0], right[1], left[1]], dtype=np.float64)
