@@ -4,6 +4,14 @@ Every format module exposes:
     dump(result: OcrResult) -> JSON-able object (or str for text)
     load(obj) -> OcrResult          (vendor JSON -> our model; not for text)
     dump_error(err: OcrError) -> the vendor's error body (JSON-able)
+
+The vendor modules (aws, tencent, tencent_legacy, huawei) also expose, for the cloud backends and
+fake servers: load_error(obj, status) -> BackendError (AuthFailed / RateLimited where the vendor's
+code says so; vendor code and message verbatim), error_status(err) -> the HTTP status the vendor
+answers that error with, is_error(obj), and NO_TEXT_IS_ERROR (True where the vendor answers a page
+without text with an error: Tencent API 3.0's FailedOperation.ImageNoText). Their load() accepts
+width=/height= keywords (the answers do not state the image size; default: the boxes' extent) and
+raises load_error's exception when handed an error body. Each module's docstring gives its shape.
 """
 
 from __future__ import annotations
