@@ -1,0 +1,127 @@
+"""Application start-up: QApplication, translations, logging, the crash dialog, the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from . import i18n
+from .resources import resource_path
+
+log = logging.getLogger("desktop_ocr.gui")
+
+SELF_TEST_TIMEOUT_S = 120
+
+
+def log_file() -> Path:
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+                  or Path.home() / ".desktop_ocr")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "desktop_ocr.log"
+
+
+def setup_logging() -> Path:
+    path = log_file()
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path for h in root.handlers):
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(min(root.level or logging.INFO, logging.INFO))
+    return path
+
+
+_open_dialogs: list[QMessageBox] = []
+
+
+def report_exception(exc_type, exc, tb) -> QMessageBox | None:
+    """Log an unhandled exception and show it in a (non-blocking) dialog. Never lets the app die silently."""
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.error("unhandled exception:\n%s", text)
+    if QApplication.instance() is None:
+        sys.stderr.write(text)
+        return None
+    box = QMessageBox(QMessageBox.Icon.Critical, QApplication.translate("App", "Unexpected error"),
+                      QApplication.translate("App", "Something went wrong; the window keeps working.\n\n%1")
+                      .replace("%1", f"{exc_type.__name__}: {exc}"))
+    box.setDetailedText(text + "\n" + QApplication.translate("App", "Log file: %1").replace("%1", str(log_file())))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    _open_dialogs.append(box)
+    box.finished.connect(lambda *_: _open_dialogs.remove(box) if box in _open_dialogs else None)
+    box.show()
+    return box
+
+
+def install_excepthook() -> None:
+    def hook(exc_type, exc, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        report_exception(exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        # Crisp boxes on fractional-scale screens: pass the real ratio through instead of rounding.
+        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName("desktop_ocr")
+    app.setApplicationName("desktop_ocr")
+    app.setApplicationDisplayName("desktop_ocr")
+    app.setWindowIcon(QIcon(str(resource_path("icon.png"))))
+    return app
+
+
+def run(paths: list[str], self_test: bool = False) -> int:
+    """Open the window (with ``paths`` queued). ``self_test``: also recognise the bundled sample image,
+    then close; returns 0 only if the window showed and the engine drew boxes (packaged-app smoke test)."""
+    t0 = time.perf_counter()
+    app = make_app()
+    setup_logging()
+    install_excepthook()
+    from .main_window import MainWindow  # after QApplication exists
+    from .settings import Settings
+
+    settings = Settings()
+    i18n.install(settings.language())
+    window = MainWindow(settings)
+    window.show()
+    log.info("window visible after %.3fs", time.perf_counter() - t0)
+    QTimer.singleShot(0, window.start_engine)  # models load after the window is on screen
+    if paths:
+        QTimer.singleShot(0, lambda: window.open_paths(list(paths)))
+    if not self_test:
+        return app.exec()
+
+    outcome = {"code": 1, "message": "timed out"}
+
+    def shown(job_id: int) -> None:
+        job = window.queue.job(job_id)
+        n = len(job.result.lines) if job and job.result else 0
+        outcome.update(code=0 if n and window.isVisible() else 1, message=f"{n} lines on the sample image")
+        QTimer.singleShot(200, window.close)
+
+    def failed(text: str) -> None:
+        outcome.update(code=1, message=text)
+        QTimer.singleShot(200, window.close)
+
+    window.result_shown.connect(shown)
+    window.error_shown.connect(failed)
+    QTimer.singleShot(50, window.open_sample)
+    QTimer.singleShot(SELF_TEST_TIMEOUT_S * 1000, window.close)
+    app.exec() if window.isVisible() else None
+    print(f"self-test: {'ok' if outcome['code'] == 0 else 'FAILED'} ({outcome['message']}, "
+          f"{time.perf_counter() - t0:.1f}s, platform {os.environ.get('QT_QPA_PLATFORM') or app.platformName()})")
+    return outcome["code"]

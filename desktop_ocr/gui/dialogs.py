@@ -1,0 +1,73 @@
+"""Small dialogs: Open URL and the PDF page picker."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QLineEdit, QListWidget, \
+    QListWidgetItem, QVBoxLayout
+
+
+class OpenUrlDialog(QDialog):
+    def __init__(self, parent=None, initial: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Open URL"))
+        self.edit = QLineEdit(initial, self)
+        self.edit.setPlaceholderText("https://example.com/receipt.jpg")
+        self.edit.setMinimumWidth(460)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Image address (http or https):"), self))
+        layout.addWidget(self.edit)
+        layout.addWidget(self.buttons)
+        self.edit.textChanged.connect(self._validate)
+        self._validate(initial)
+
+    def _validate(self, text: str) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(is_web_url(text))
+
+    def url(self) -> str:
+        return self.edit.text().strip()
+
+
+def is_web_url(text: str) -> bool:
+    url = QUrl(text.strip())
+    return url.isValid() and url.scheme() in ("http", "https") and bool(url.host())
+
+
+def pdf_page_count(path: str) -> int:
+    """Pages in a PDF (pypdfium2 opens it without rendering)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(path)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+class PdfPagePicker(QDialog):
+    """Pick the pages of a PDF to recognise (all selected by default for short documents)."""
+
+    def __init__(self, name: str, pages: int, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Choose PDF pages"))
+        self.list = QListWidget(self)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        for i in range(1, pages + 1):
+            self.list.addItem(QListWidgetItem(self.tr("Page %1").replace("%1", str(i))))
+        if pages <= 10:
+            self.list.selectAll()
+        else:
+            self.list.item(0).setSelected(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("%1 has %2 page(s). Recognise:").replace("%1", name).replace("%2", str(pages)), self))
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+
+    def pages(self) -> list[int]:
+        return sorted(self.list.row(i) + 1 for i in self.list.selectedItems())

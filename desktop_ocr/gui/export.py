@@ -1,0 +1,97 @@
+"""Exports: one image to a file, or every finished image of the batch into a folder (one file each).
+
+The text comes from desktop_ocr.formats (exact vendor JSON); files are written atomically by
+core.atomic.write_atomic, so an export is either whole or absent. Overwriting asks first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from .. import formats
+from ..core.atomic import write_atomic
+from .workers import DONE, Job
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Export", text)
+
+
+def format_label(name: str) -> str:
+    labels = {
+        "aws": tr("AWS General OCR JSON"),
+        "tencent": tr("Tencent Cloud OCR JSON"),
+        "tencent-legacy": tr("Tencent legacy ocr/general JSON"),
+        "huawei": tr("Huawei Cloud OCR JSON"),
+        "text": tr("Plain text"),
+        "json": tr("desktop_ocr JSON"),
+    }
+    return labels.get(name, name)
+
+
+def export_name(job: Job, fmt: str) -> str:
+    return job.stem + formats.file_extension(fmt)
+
+
+def batch_targets(jobs: Iterable[Job], folder: Path, fmt: str) -> list[tuple[Job, Path]]:
+    """Target path per finished job; same-named images get -2, -3... so none overwrites another."""
+    out: list[tuple[Job, Path]] = []
+    used: set[str] = set()
+    for job in jobs:
+        if job.state != DONE or job.result is None:
+            continue
+        name = export_name(job, fmt)
+        stem, ext = name[: -len(formats.file_extension(fmt))], formats.file_extension(fmt)
+        k = 2
+        while name.lower() in used:
+            name = f"{stem}-{k}{ext}"
+            k += 1
+        used.add(name.lower())
+        out.append((job, folder / name))
+    return out
+
+
+def write_result(job: Job, path: Path, fmt: str) -> Path:
+    return write_atomic(path, formats.export_text(job.result, fmt))
+
+
+def export_batch(jobs: Iterable[Job], folder: Path, fmt: str,
+                 confirm_overwrite: Callable[[list[Path]], bool]) -> list[Path]:
+    """Write every finished job into ``folder``. Existing files are replaced only if confirmed."""
+    targets = batch_targets(jobs, Path(folder), fmt)
+    existing = [p for _, p in targets if p.exists()]
+    if existing and not confirm_overwrite(existing):
+        targets = [(j, p) for j, p in targets if not p.exists()]
+    return [write_result(job, path, fmt) for job, path in targets]
+
+
+# dialogs --------------------------------------------------------------------------------------
+def ask_overwrite(parent: QWidget, existing: list[Path]) -> bool:
+    names = "\n".join(p.name for p in existing[:8]) + ("\n…" if len(existing) > 8 else "")
+    answer = QMessageBox.question(
+        parent, tr("Replace files?"),
+        tr("%1 file(s) already exist in the folder:").replace("%1", str(len(existing))) + "\n\n" + names
+        + "\n\n" + tr("Replace them? (No keeps them and writes only the new files.)"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_save_path(parent: QWidget, job: Job, fmt: str, folder: str) -> Path | None:
+    """Save dialog; Qt's dialog itself asks before replacing an existing file."""
+    ext = formats.file_extension(fmt)
+    suggested = str(Path(folder or Path.home()) / export_name(job, fmt))
+    path, _ = QFileDialog.getSaveFileName(parent, tr("Export as %1").replace("%1", format_label(fmt)), suggested,
+                                          f"{format_label(fmt)} (*{ext});;" + tr("All files (*)"))
+    if not path:
+        return None
+    p = Path(path)
+    return p if p.suffix else p.with_suffix(ext)
+
+
+def ask_folder(parent: QWidget, folder: str) -> Path | None:
+    path = QFileDialog.getExistingDirectory(parent, tr("Export the batch into folder"), folder or str(Path.home()))
+    return Path(path) if path else None

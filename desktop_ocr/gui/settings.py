@@ -1,0 +1,96 @@
+"""Persistent user settings (QSettings): geometry, last folder, recent files, export format, threshold."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 10
+
+
+class Settings:
+    """Typed accessors over QSettings. Tests pass their own ini-backed QSettings."""
+
+    def __init__(self, qsettings: QSettings | None = None):
+        self.q = qsettings or QSettings("desktop_ocr", "desktop_ocr")
+
+    def _get(self, key: str, default, typ):
+        value = self.q.value(key, default)
+        try:
+            if typ is bool and isinstance(value, str):  # ini files store booleans as text
+                return value.lower() == "true"
+            return typ(value)
+        except (TypeError, ValueError):
+            return default
+
+    # window
+    def geometry(self) -> QByteArray | None:
+        v = self.q.value("window/geometry")
+        return v if isinstance(v, QByteArray) else None
+
+    def set_geometry(self, data: QByteArray) -> None:
+        self.q.setValue("window/geometry", data)
+
+    def window_state(self) -> QByteArray | None:
+        v = self.q.value("window/state")
+        return v if isinstance(v, QByteArray) else None
+
+    def set_window_state(self, data: QByteArray) -> None:
+        self.q.setValue("window/state", data)
+
+    # files
+    def last_folder(self) -> str:
+        return self._get("files/last_folder", "", str)
+
+    def set_last_folder(self, folder: str) -> None:
+        self.q.setValue("files/last_folder", folder)
+
+    def recent_files(self) -> list[str]:
+        v = self.q.value("files/recent", [])
+        if isinstance(v, str):  # QSettings collapses one-element lists to a string
+            v = [v] if v else []
+        return [str(x) for x in (v or [])]
+
+    def add_recent(self, path: str) -> list[str]:
+        items = [p for p in self.recent_files() if p != path]
+        items.insert(0, path)
+        items = items[:MAX_RECENT]
+        self.q.setValue("files/recent", items)
+        return items
+
+    def clear_recent(self) -> None:
+        self.q.setValue("files/recent", [])
+
+    # export / view
+    def export_format(self) -> str:
+        return self._get("export/format", "json", str)
+
+    def set_export_format(self, name: str) -> None:
+        self.q.setValue("export/format", name)
+
+    def threshold(self) -> float:
+        return min(1.0, max(0.0, self._get("view/threshold", 0.6, float)))
+
+    def set_threshold(self, value: float) -> None:
+        self.q.setValue("view/threshold", float(value))
+
+    def hide_low(self) -> bool:
+        return self._get("view/hide_low", False, bool)
+
+    def set_hide_low(self, value: bool) -> None:
+        self.q.setValue("view/hide_low", bool(value))
+
+    def language(self) -> str:
+        """'system', 'en' or 'zh_CN'."""
+        return self._get("view/language", "system", str)
+
+    def set_language(self, lang: str) -> None:
+        self.q.setValue("view/language", lang)
+
+    def backend(self) -> str:
+        return self._get("engine/backend", "local", str)
+
+    def set_backend(self, name: str) -> None:
+        self.q.setValue("engine/backend", name)
+
+    def sync(self) -> None:
+        self.q.sync()

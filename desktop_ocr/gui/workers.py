@@ -1,0 +1,270 @@
+"""Background work: loading images, building/warming recognisers, and a batch queue with states.
+
+Everything slow runs on a QThreadPool; results come back through queued signals, so the GUI thread
+only ever converts a finished QImage to a pixmap and draws polygons. The queue runs one job at a time:
+the local engine serialises on a lock anyway (and ONNX Runtime already uses every core per image),
+so parallel jobs would only add memory and make progress order erratic.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage
+
+from .. import backends
+from ..core import sources
+from ..core.errors import OcrError
+from ..core.image import LoadedImage
+from ..core.model import OcrResult
+from ..core.recognizer import RecognizeOptions, Recognizer
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+
+
+def error_message(exc: BaseException) -> str:
+    """A one-line reason for the user. OcrError already words itself; others get their type named."""
+    if isinstance(exc, OcrError):
+        return exc.message
+    if isinstance(exc, FileNotFoundError):
+        return f"file not found: {exc.filename or exc}"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def load_source(source: str | bytes, page: int | None = None) -> LoadedImage:
+    """core.sources.load_image, passing the PDF page when the core accepts one."""
+    if page is not None and "page" in inspect.signature(sources.load_image).parameters:
+        return sources.load_image(source, page=page)
+    return sources.load_image(source)
+
+
+def to_qimage(pixels: np.ndarray) -> QImage:
+    """RGB uint8 HxWx3 -> an independent QImage (safe to build off the GUI thread)."""
+    arr = np.ascontiguousarray(pixels)
+    h, w = arr.shape[:2]
+    return QImage(arr.data, w, h, arr.strides[0], QImage.Format.Format_RGB888).copy()
+
+
+@dataclass(eq=False)
+class Job:
+    """One image to recognise. ``source`` is a path, a URL or encoded image bytes."""
+
+    id: int
+    source: str | bytes
+    name: str
+    page: int | None = None
+    state: str = QUEUED
+    error: str = ""
+    result: OcrResult | None = None
+    image: QImage | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def stem(self) -> str:
+        base = Path(self.name).stem if not self.name.startswith(("http://", "https://")) else \
+            Path(self.name.split("?")[0].rstrip("/")).stem
+        base = base or "image"
+        return f"{base}-p{self.page}" if self.page is not None else base
+
+
+class RecognizerHost(QObject):
+    """Builds recognisers by backend name (backends.create) and warms them up in the background.
+
+    The cloud backends plug in here: ``settings_for(name)`` supplies their endpoint and credentials.
+    """
+
+    ready = Signal(str)  # backend name
+    failed = Signal(str, str)  # backend name, reason
+
+    def __init__(self, pool: QThreadPool, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pool = pool
+        self._lock = threading.Lock()
+        self._cache: dict[str, Recognizer] = {}
+        self.settings_for = lambda name: {}
+        self.name = "local"
+
+    def get(self, name: str | None = None) -> Recognizer:
+        """The recogniser for ``name`` (built on first use; call from a worker, building can be slow)."""
+        name = name or self.name
+        with self._lock:
+            rec = self._cache.get(name)
+            if rec is None:
+                rec = backends.create(name, **self.settings_for(name))
+                self._cache[name] = rec
+            return rec
+
+    def forget(self, name: str) -> None:
+        """Drop a cached recogniser (e.g. after its credentials changed)."""
+        with self._lock:
+            self._cache.pop(name, None)
+
+    def warm_up(self, name: str | None = None) -> None:
+        name = name or self.name
+        self._pool.start(_Call(self._warm, name))
+
+    def _warm(self, name: str) -> None:
+        try:
+            t0 = time.perf_counter()
+            self.get(name).warm_up()
+            log.info("backend %s ready in %.2fs", name, time.perf_counter() - t0)
+            self.ready.emit(name)
+        except Exception as exc:  # shown in the window, never raised into Qt
+            log.exception("backend %s failed to start", name)
+            self.failed.emit(name, error_message(exc))
+
+
+class _Call(QRunnable):
+    def __init__(self, fn, *args):
+        super().__init__()
+        self._fn, self._args = fn, args
+
+    def run(self) -> None:
+        self._fn(*self._args)
+
+
+class _JobSignals(QObject):
+    started = Signal(int)
+    loaded = Signal(int, object)  # job id, QImage
+    done = Signal(int, object)  # job id, OcrResult
+    failed = Signal(int, str)
+
+
+class BatchQueue(QObject):
+    """Jobs in order, their state, overall progress and Cancel. Finished results are never dropped."""
+
+    job_changed = Signal(int)  # job id: state or result changed
+    job_loaded = Signal(int)  # job id: its image is decoded (show it before the boxes arrive)
+    progress = Signal(int, int)  # finished (done + failed + cancelled), total
+    idle = Signal()  # nothing queued or running
+
+    def __init__(self, host: RecognizerHost, parent: QObject | None = None):
+        super().__init__(parent)
+        self.host = host
+        self.options = RecognizeOptions()
+        self.jobs: list[Job] = []
+        self._by_id: dict[int, Job] = {}
+        self._next_id = 1
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _JobSignals(self)
+        self._signals.started.connect(self._on_started)
+        self._signals.loaded.connect(self._on_loaded)
+        self._signals.done.connect(self._on_done)
+        self._signals.failed.connect(self._on_failed)
+
+    # queue -------------------------------------------------------------------------------
+    def add(self, source: str | bytes, name: str | None = None, page: int | None = None) -> Job:
+        if name is None:
+            name = source if isinstance(source, str) else "image"
+        job = Job(id=self._next_id, source=source, name=name, page=page)
+        self._next_id += 1
+        self.jobs.append(job)
+        self._by_id[job.id] = job
+        backend = self.host.name  # the backend chosen when the job was queued
+        self._pool.start(_Call(self._run, job, backend))
+        self.job_changed.emit(job.id)
+        self._emit_progress()
+        return job
+
+    def job(self, job_id: int) -> Job | None:
+        return self._by_id.get(job_id)
+
+    def cancel(self) -> int:
+        """Cancel every queued job; the running one finishes and keeps its result. Returns how many."""
+        n = 0
+        for job in self.jobs:
+            if job.state == QUEUED:
+                job.cancel.set()
+                job.state = CANCELLED
+                n += 1
+                self.job_changed.emit(job.id)
+        self._emit_progress()
+        if not self.busy():
+            self.idle.emit()
+        return n
+
+    def clear_finished(self) -> None:
+        keep = [j for j in self.jobs if j.state in (QUEUED, RUNNING)]
+        self.jobs = keep
+        self._by_id = {j.id: j for j in keep}
+        self._emit_progress()
+
+    def busy(self) -> bool:
+        return any(j.state in (QUEUED, RUNNING) for j in self.jobs)
+
+    def counts(self) -> tuple[int, int]:
+        finished = sum(j.state in (DONE, FAILED, CANCELLED) for j in self.jobs)
+        return finished, len(self.jobs)
+
+    def wait_idle(self, msecs: int = -1) -> bool:
+        """Block until the worker is idle (shutdown only; the GUI never calls this while running)."""
+        return self._pool.waitForDone(msecs)
+
+    def shutdown(self) -> None:
+        for job in self.jobs:
+            job.cancel.set()
+        self._pool.clear()
+        self._pool.waitForDone(30000)
+
+    # worker thread -----------------------------------------------------------------------
+    def _run(self, job: Job, backend: str) -> None:
+        if job.cancel.is_set():
+            return
+        sig = self._signals
+        sig.started.emit(job.id)
+        try:
+            image = load_source(job.source, job.page)
+            sig.loaded.emit(job.id, to_qimage(image.pixels))
+            if job.cancel.is_set():
+                return
+            result = self.host.get(backend).recognize(image, self.options)
+            sig.done.emit(job.id, result)
+        except Exception as exc:  # every failure becomes a visible state, never an unhandled crash
+            log.warning("job %s (%s) failed: %s", job.id, job.name, exc, exc_info=not isinstance(exc, OcrError))
+            sig.failed.emit(job.id, error_message(exc))
+
+    # GUI thread --------------------------------------------------------------------------
+    def _on_started(self, job_id: int) -> None:
+        job = self._by_id.get(job_id)
+        if job and job.state == QUEUED:
+            job.state = RUNNING
+            self.job_changed.emit(job_id)
+
+    def _on_loaded(self, job_id: int, image: QImage) -> None:
+        job = self._by_id.get(job_id)
+        if job:
+            job.image = image
+            self.job_loaded.emit(job_id)
+
+    def _on_done(self, job_id: int, result: OcrResult) -> None:
+        job = self._by_id.get(job_id)
+        if job:
+            job.result, job.state, job.error = result, DONE, ""
+            self._finish(job_id)
+
+    def _on_failed(self, job_id: int, reason: str) -> None:
+        job = self._by_id.get(job_id)
+        if job:
+            job.state, job.error = FAILED, reason
+            self._finish(job_id)
+
+    def _finish(self, job_id: int) -> None:
+        self.job_changed.emit(job_id)
+        self._emit_progress()
+        if not self.busy():
+            self.idle.emit()
+
+    def _emit_progress(self) -> None:
+        self.progress.emit(*self.counts())
