@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from desktop_ocr.core.download import fetch
 from desktop_ocr.core.errors import DownloadFailed, EmptyInput, ImageTooLarge, UndecodableImage, UnsupportedSource

@@ -1,0 +1,364 @@
+"""The command line: the window by default, headless ``recognize`` beside it.
+
+    desktop-ocr [PATH...]            open the window (with PATHs queued)
+    desktop-ocr --self-test          open the window, recognise the bundled sample, close (smoke test)
+    desktop-ocr recognize SOURCE...  recognise files, folders, URLs or '-' (stdin) without a window
+
+stdout carries only results; progress, failures and the summary go to stderr. Exit status: 0 all
+sources recognised, 1 any source failed (the others are still written), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import __version__
+from .core.errors import ImageTooLarge, OcrError
+from .core.recognizer import RecognizeOptions, Recognizer
+
+PROG = "desktop-ocr"
+COMMANDS = ("recognize",)
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+STDIN_MAX_BYTES = 500 * 1024 * 1024
+
+
+# -- parsers ------------------------------------------------------------------------------------
+
+def build_window_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="Offline OCR of Simplified Chinese and English with cloud-OCR-compatible JSON exports. "
+                    "Without a command it opens the window.",
+        epilog=f"commands:\n  recognize SOURCE...   recognise without a window; see '{PROG} recognize --help'",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="images, PDFs or folders to open in the window")
+    p.add_argument("--self-test", action="store_true",
+                   help="open the window, recognise the bundled sample, close; exit 0 when all worked")
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return p
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which recogniser runs. Only the local engine today; the cloud backends add their choices and
+    connection options (--backend/--endpoint/--region) here, and build_recognizer() reads them."""
+    parser.add_argument_group("recognizer", "the local offline engine (RapidOCR, models inside the package)")
+
+
+def build_recognizer(args: argparse.Namespace) -> Recognizer:
+    from . import backends
+
+    return backends.create(getattr(args, "backend", None) or "local")
+
+
+def build_recognize_parser() -> argparse.ArgumentParser:
+    from .formats import FORMAT_NAMES
+
+    p = argparse.ArgumentParser(
+        prog=f"{PROG} recognize",
+        description="Recognise images without a window. One source prints its result on stdout; several "
+                    "sources (or --out) write one file per image into DIR.",
+        epilog="exit status: 0 all recognised, 1 some source failed (the others are still written), "
+               "2 usage error")
+    p.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="image or PDF file, folder (searched recursively), http(s) URL, or '-' for stdin")
+    p.add_argument("-f", "--format", choices=FORMAT_NAMES, default="json",
+                   help="output: our own json (default), a cloud vendor's exact JSON, or plain text")
+    p.add_argument("-o", "--out", metavar="DIR", type=Path,
+                   help="write one file per image into DIR (created if needed)")
+    p.add_argument("--pdf-page", type=_positive_int, default=1, metavar="N", help="PDF page to recognise (default 1)")
+    p.add_argument("--chars", action="store_true", help="include per-character text, score and box")
+    p.add_argument("--min-score", type=_score, default=RecognizeOptions.min_score, metavar="F",
+                   help=f"drop lines scored below F, 0..1 (default {RecognizeOptions.min_score})")
+    p.add_argument("--no-rotation", action="store_true",
+                   help="do not look for page rotation and skew (faster on upright pages)")
+    p.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
+                   help="limit for each URL download (default 30)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only failures and the summary")
+    add_backend_arguments(p)
+    return p
+
+
+# -- entry point ----------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = build_recognize_parser().parse_args(argv[1:])
+            return run_recognize(args)
+        args = build_window_parser().parse_args(argv)
+        return run_window(args.paths, self_test=args.self_test)
+    except SystemExit as exc:  # argparse: --help/--version (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def run_window(paths: list[str], *, self_test: bool = False) -> int:
+    try:
+        from .gui import app
+    except ModuleNotFoundError as exc:
+        if exc.name in ("desktop_ocr.gui", "desktop_ocr.gui.app"):
+            _err(f"the window is not part of this build yet; use '{PROG} recognize SOURCE...' "
+                 f"(see '{PROG} recognize --help')")
+        else:
+            _err(f"cannot open the window: the module {exc.name!r} is missing ({exc})")
+        return EXIT_USAGE
+    except ImportError as exc:  # e.g. Qt's system libraries are missing
+        _err(f"cannot open the window: {exc}")
+        return EXIT_USAGE
+    return int(app.run(list(paths), self_test=True) if self_test else app.run(list(paths)))
+
+
+def _err(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
+# -- recognize ----------------------------------------------------------------------------------
+
+@dataclass
+class Job:
+    source: str
+    out: Path | None = None
+
+
+def recognize_options(args: argparse.Namespace) -> RecognizeOptions:
+    return RecognizeOptions(chars=args.chars, detect_rotation=not args.no_rotation, min_score=args.min_score)
+
+
+def run_recognize(args: argparse.Namespace) -> int:
+    from .core.sources import expand_sources
+
+    if args.sources.count("-") > 1:
+        _err("'-' (stdin) can be given only once")
+        return EXIT_USAGE
+    entries = expand_sources(args.sources)
+    if args.out is None and len(entries) > 1:
+        _err(f"{len(entries)} sources (folders expanded): give --out DIR to write one file per image; "
+             "stdout takes a single image")
+        return EXIT_USAGE
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        _err(f"--out {args.out}: exists and is not a folder")
+        return EXIT_USAGE
+    try:
+        recognizer = build_recognizer(args)
+    except (ValueError, NotImplementedError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    if args.out is None:
+        return _recognize_to_stdout(entries[0], recognizer, args)
+    return _recognize_batch(entries, recognizer, args)
+
+
+def _load(source: str, args: argparse.Namespace):
+    from .core.sources import decode_bytes, load_image
+
+    if source == "-":
+        data = sys.stdin.buffer.read(STDIN_MAX_BYTES + 1)
+        if len(data) > STDIN_MAX_BYTES:
+            raise ImageTooLarge(f"stdin carries more than {STDIN_MAX_BYTES // 1048576} MB", source="<stdin>")
+        return decode_bytes(data, "<stdin>", pdf_page=args.pdf_page)
+    return load_image(source, pdf_page=args.pdf_page, timeout=args.timeout)
+
+
+def _recognize_one(source: str, recognizer: Recognizer, args: argparse.Namespace):
+    """Load, recognise and render one source as the text of the chosen format."""
+    from . import formats
+
+    image = _load(source, args)
+    # Libraries must not print into our result stream: anything on Python's stdout goes to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        result = recognizer.recognize(image, recognize_options(args))
+    return result, formats.export_text(result, args.format)
+
+
+def _describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, OcrError):
+        return str(exc)
+    return f"unexpected error ({exc.__class__.__name__}: {exc}); please report it"
+
+
+def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: argparse.Namespace) -> int:
+    if isinstance(entry, OcrError):
+        _err(str(entry))
+        return EXIT_FAILED
+    try:
+        _, text = _recognize_one(entry, recognizer, args)
+    except OcrError as exc:
+        _err(_describe_failure(exc) if exc.source else f"{_label(entry)}: {exc}")
+        return EXIT_FAILED
+    except Exception as exc:  # a bug below us: name it, show where, fail this run
+        _err(f"{_label(entry)}: {_describe_failure(exc)}")
+        traceback.print_exc(file=sys.stderr)
+        return EXIT_FAILED
+    _write_stdout(text)
+    return EXIT_OK
+
+
+def _write_stdout(text: str) -> None:
+    # UTF-8 whatever the locale says: results carry Chinese and go to files and pipes.
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _label(source: str) -> str:
+    if source == "-":
+        return "<stdin>"
+    if source[:5].lower() == "data:":
+        return "<data URI>"
+    return source if len(source) <= 200 else source[:60] + "…"
+
+
+def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args: argparse.Namespace) -> int:
+    from .core.atomic import write_atomic
+    from .formats import file_extension
+
+    out_dir: Path = args.out
+    jobs = plan_outputs(entries, out_dir, file_extension(args.format))
+    total = len(jobs)
+    failures: list[tuple[str, str, Path | None]] = []
+    ok = 0
+    t_start = time.perf_counter()
+    progress = not args.quiet
+    try:
+        if progress:
+            t0 = time.perf_counter()
+            with contextlib.redirect_stdout(sys.stderr):
+                recognizer.warm_up()
+            _err(f"engine ready in {time.perf_counter() - t0:.1f} s; {total} source{'s' if total != 1 else ''}")
+        for i, job in enumerate(jobs, 1):
+            head = f"[{i}/{total}] {_label(job.source)}"
+            if job.out is None:  # expansion already failed (missing path, empty folder)
+                failures.append((job.source, str(entries[i - 1]), None))
+                if progress:
+                    _err(f"{head} FAILED: {failures[-1][1]}")
+                continue
+            t0 = time.perf_counter()
+            try:
+                result, text = _recognize_one(job.source, recognizer, args)
+                write_atomic(job.out, text)
+            except Exception as exc:
+                message = _describe_failure(exc)
+                if isinstance(exc, OcrError) and not exc.source:
+                    message = f"{_label(job.source)}: {message}"
+                failures.append((job.source, message, job.out))
+                if progress:
+                    _err(f"{head} FAILED: {message}")
+                if not isinstance(exc, OcrError):
+                    traceback.print_exc(file=sys.stderr)
+                continue
+            ok += 1
+            if progress:
+                n = len(result.lines)
+                _err(f"{head} -> {job.out}  {time.perf_counter() - t0:.1f} s, {n} line{'s' if n != 1 else ''}")
+    except KeyboardInterrupt:
+        _err(f"interrupted after {ok + len(failures)} of {total}; files written so far are complete")
+        return EXIT_INTERRUPTED
+    elapsed = time.perf_counter() - t_start
+    if failures:
+        _err(f"{len(failures)} source{'s' if len(failures) != 1 else ''} failed; nothing was written for "
+             f"{'them' if len(failures) != 1 else 'it'}:")
+        for _source, message, out in failures:
+            stale = f" (an older {out} from an earlier run was left as it was)" if out is not None and out.exists() else ""
+            print(f"  {message}{stale}", file=sys.stderr)
+    per = f", {elapsed / ok:.2f} s per image" if ok else ""
+    _err(f"done: {ok} ok, {len(failures)} failed, {elapsed:.1f} s total{per}; output in {out_dir}")
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+# -- output names ---------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def output_stem(source: str) -> str:
+    """A file-name stem for a source: the file's stem, the URL's last path segment, 'stdin'..."""
+    if source == "-":
+        stem = "stdin"
+    elif source[:5].lower() == "data:":
+        stem = "data"
+    elif "://" in source:
+        parts = urlsplit(source)
+        last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+        stem = Path(last).stem if last else (parts.hostname or "download")
+    elif len(source) > 255 and not os.path.exists(source):  # base64 text
+        stem = "base64"
+    else:
+        stem = Path(source).stem
+    stem = _UNSAFE.sub("_", stem).strip(" .")[:150] or "image"
+    return f"{stem}_" if stem.lower() in _RESERVED else stem
+
+
+def plan_outputs(entries: list[str | OcrError], out_dir: Path, ext: str) -> list[Job]:
+    """One output path per loadable entry. Same stems (a/x.png, b/x.png, x.jpg) get -2, -3... in
+    source order; names are compared case-insensitively (Windows and macOS folders are), and an
+    output never lands on one of the sources themselves."""
+    taken: set[str] = set()
+    for e in entries:
+        if isinstance(e, str) and e != "-" and "://" not in e:
+            with contextlib.suppress(OSError, ValueError):
+                taken.add(str(Path(e).resolve()).casefold())
+    jobs: list[Job] = []
+    for e in entries:
+        if isinstance(e, OcrError):
+            jobs.append(Job(source=e.source or str(e)))
+            continue
+        stem = output_stem(e)
+        n = 1
+        while True:
+            name = f"{stem}{ext}" if n == 1 else f"{stem}-{n}{ext}"
+            path = out_dir / name
+            key = str(path.resolve()).casefold()
+            if key not in taken:
+                taken.add(key)
+                break
+            n += 1
+        jobs.append(Job(source=e, out=path))
+    return jobs
