@@ -1,0 +1,299 @@
+"""Cloud credentials: kept in the OS keyring, read from the vendors' usual environment variables,
+masked in every repr, and scrubbed from log records (ours and the vendor SDKs').
+
+Only secrets live here. Non-secret settings (endpoint, region, project id, appid) belong in the
+caller's ordinary settings; a secret never goes to QSettings, a log, an export or a crash dialog.
+Where no keyring backend is usable (headless Linux without a Secret Service, for example) the
+store says so and keeps secrets in memory for this session only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "desktop-ocr"
+
+# The secret fields of each backend (what the settings dialog asks for and the keyring stores).
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "aws": ("access_key_id", "secret_access_key", "session_token"),
+    "tencent": ("secret_id", "secret_key", "token"),
+    "tencent-legacy": ("secret_id", "secret_key"),
+    "huawei": ("ak", "sk", "token"),
+}
+
+# The vendors' usual environment variables -> our field names (the command line reads these).
+ENV_VARS: dict[str, dict[str, str]] = {
+    "aws": {"access_key_id": "AWS_ACCESS_KEY_ID", "secret_access_key": "AWS_SECRET_ACCESS_KEY",
+            "session_token": "AWS_SESSION_TOKEN"},
+    "tencent": {"secret_id": "TENCENTCLOUD_SECRET_ID", "secret_key": "TENCENTCLOUD_SECRET_KEY",
+                "token": "TENCENTCLOUD_SESSION_TOKEN"},
+    "tencent-legacy": {"secret_id": "TENCENTCLOUD_SECRET_ID", "secret_key": "TENCENTCLOUD_SECRET_KEY"},
+    "huawei": {"ak": "HUAWEICLOUD_SDK_AK", "sk": "HUAWEICLOUD_SDK_SK", "token": "HUAWEICLOUD_SDK_TOKEN",
+               "project_id": "HUAWEICLOUD_SDK_PROJECT_ID"},
+}
+# Env values that are identifiers, not secrets (still passed on, never masked).
+NOT_SECRET = {"project_id"}
+
+
+# --------------------------------------------------------------------------- masking
+
+
+class Secret:
+    """A secret string that never shows itself: repr/str/format print a mask. ``reveal()`` to use it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = str(value)
+        register_secret(self._value)
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __reduce__(self):  # never pickle a secret into a file by accident
+        raise TypeError("Secret values cannot be pickled")
+
+
+def reveal(value) -> str | None:
+    """The plain text of a Secret or str (None stays None)."""
+    if value is None:
+        return None
+    return value.reveal() if isinstance(value, Secret) else str(value)
+
+
+def mask(value: str | None, keep: int = 4) -> str:
+    """A display form of an identifier such as an access key id: its first characters and a mask."""
+    if not value:
+        return ""
+    value = reveal(value) or ""
+    return value[:keep] + "…" + "*" * 4 if len(value) > keep + 2 else "*" * len(value)
+
+
+_SECRETS: set[str] = set()
+_SECRETS_LOCK = threading.Lock()
+# Header values that carry credentials in every vendor's request dumps.
+_AUTH_HEADER = re.compile(r"(?i)((?:authorization|x-auth-token|x-tc-token|x-amz-security-token|"
+                          r"x-security-token)\s*[:=]\s*['\"]?)([^'\"\r\n,}]+)")
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a secret so the log filter scrubs it wherever it appears (8+ chars only)."""
+    if value and len(value) >= 8:
+        with _SECRETS_LOCK:
+            _SECRETS.add(value)
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret and credential header value replaced by ***."""
+    with _SECRETS_LOCK:
+        secrets = sorted(_SECRETS, key=len, reverse=True)
+    for s in secrets:
+        if s in text:
+            text = text.replace(s, "***")
+    return _AUTH_HEADER.sub(lambda m: m.group(1) + "***", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message with secrets removed (the record itself stays, just scrubbed)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            msg = record.getMessage()
+        except Exception:  # a broken format string is not ours to fix; leave it
+            return True
+        clean = redact(msg)
+        if clean != msg or record.args:
+            record.msg, record.args = clean, None
+        return True
+
+
+# Loggers that can see requests: the SDKs log whole requests (headers, bodies) at DEBUG.
+SDK_LOGGERS = (
+    "tencentcloud_sdk_common",
+    "HuaweiCloud-SDK-OcrClient",
+    "HuaweiCloud-SDK-Client",
+    "botocore",
+    "botocore.auth",
+    "botocore.credentials",
+    "botocore.hooks",
+    "botocore.endpoint",
+    "urllib3",
+    "urllib3.connectionpool",
+    "requests",
+    "desktop_ocr",
+    "desktop_ocr.backends",
+)
+_FILTER = RedactingFilter()
+_installed = False
+
+
+def install_log_redaction() -> None:
+    """Attach the redacting filter to every logger that may see a request. Idempotent."""
+    global _installed
+    if _installed:
+        return
+    for name in SDK_LOGGERS:
+        logging.getLogger(name).addFilter(_FILTER)
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith(("desktop_ocr.backends", "botocore", "HuaweiCloud-SDK")):
+            logging.getLogger(name).addFilter(_FILTER)
+    _installed = True
+
+
+def protect_logger(logger: logging.Logger) -> logging.Logger:
+    """Attach the filter to one more logger (backends call it on theirs)."""
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
+    return logger
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def from_env(backend: str, environ=None) -> dict:
+    """Credentials for ``backend`` from the vendor's usual environment variables (secrets masked)."""
+    environ = os.environ if environ is None else environ
+    out: dict = {}
+    for field, var in ENV_VARS.get(backend, {}).items():
+        value = environ.get(var)
+        if value:
+            out[field] = value if field in NOT_SECRET else Secret(value)
+    return out
+
+
+# --------------------------------------------------------------------------- keyring
+
+
+def _usable_keyring():
+    """The keyring backend when one can really store secrets, else None."""
+    try:
+        import keyring
+        from keyring.backends import chainer, fail
+    except ImportError:
+        return None
+    try:
+        kr = keyring.get_keyring()
+    except Exception:
+        return None
+    if isinstance(kr, fail.Keyring):
+        return None
+    if isinstance(kr, chainer.ChainerBackend) and not kr.backends:
+        return None
+    if getattr(kr, "priority", 1) <= 0 and not isinstance(kr, chainer.ChainerBackend):
+        return None
+    return kr
+
+
+class CredentialStore:
+    """Secrets per backend: in the OS keyring when one is usable, otherwise in memory for this session.
+
+    ``persistent`` tells which; ``status`` is a sentence for the settings dialog.
+    """
+
+    def __init__(self, keyring_backend=None, service: str = KEYRING_SERVICE):
+        self._kr = keyring_backend if keyring_backend is not None else _usable_keyring()
+        self._service = service
+        self._memory: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def persistent(self) -> bool:
+        return self._kr is not None
+
+    @property
+    def status(self) -> str:
+        if self._kr is not None:
+            return f"Keys are kept in the system keyring ({type(self._kr).__name__})."
+        return ("No system keyring is available (no Secret Service / Keychain / Credential Manager "
+                "found): keys are kept in memory for this session only and must be entered again "
+                "next time.")
+
+    def _key(self, backend: str, field: str) -> str:
+        return f"{backend}:{field}"
+
+    def save(self, backend: str, values: dict) -> None:
+        """Store the secret fields of ``values`` (empty ones are deleted)."""
+        for field in SECRET_FIELDS.get(backend, ()):
+            if field not in values:
+                continue
+            value = reveal(values[field]) or ""
+            self._set(backend, field, value)
+
+    def _set(self, backend: str, field: str, value: str) -> None:
+        register_secret(value)
+        with self._lock:
+            if self._kr is None:
+                if value:
+                    self._memory[(backend, field)] = value
+                else:
+                    self._memory.pop((backend, field), None)
+                return
+        try:
+            if value:
+                self._kr.set_password(self._service, self._key(backend, field), value)
+            else:
+                try:
+                    self._kr.delete_password(self._service, self._key(backend, field))
+                except Exception:  # nothing stored: fine
+                    pass
+        except Exception as exc:
+            # The keyring refused (locked, dbus gone): keep the session working, say why.
+            log.warning("system keyring failed (%s); keeping %s keys in memory for this session",
+                        type(exc).__name__, backend)
+            with self._lock:
+                self._kr = None
+                if value:
+                    self._memory[(backend, field)] = value
+
+    def load(self, backend: str) -> dict:
+        """The stored secrets of ``backend`` as Secret values (missing fields left out)."""
+        out: dict = {}
+        for field in SECRET_FIELDS.get(backend, ()):
+            value = None
+            if self._kr is not None:
+                try:
+                    value = self._kr.get_password(self._service, self._key(backend, field))
+                except Exception as exc:
+                    log.warning("system keyring read failed (%s)", type(exc).__name__)
+            if value is None:
+                with self._lock:
+                    value = self._memory.get((backend, field))
+            if value:
+                out[field] = Secret(value)
+        return out
+
+    def clear(self, backend: str) -> None:
+        self.save(backend, {f: "" for f in SECRET_FIELDS.get(backend, ())})
+
+
+_default_store: CredentialStore | None = None
+
+
+def default_store() -> CredentialStore:
+    """The process-wide store (created on first use)."""
+    global _default_store
+    if _default_store is None:
+        _default_store = CredentialStore()
+    return _default_store

@@ -1,0 +1,155 @@
+"""Tencent Cloud OCR API 3.0: GeneralAccurateOCR / GeneralBasicOCR (Version 2018-11-19).
+
+Called through the official tencentcloud-sdk-python-ocr, which signs with TC3-HMAC-SHA256. The SDK's
+HttpProfile takes the endpoint host (``ocr.tencentcloudapi.com``, the international
+``ocr.intl.tencentcloudapi.com``, or any ``host:port``) and the protocol, so ``--endpoint
+http://127.0.0.1:PORT`` works without patching anything. We use ``client.call`` to get the raw JSON
+and read it with formats.tencent, the same reader the exports round-trip through.
+
+API 3.0 answers errors with HTTP 200 and ``{"Response":{"Error":{"Code","Message"},"RequestId"}}``;
+the SDK raises them as TencentCloudSDKException(code, message, requestId) (only when the answer's
+Content-Type is exactly application/json). Non-200 answers (a gateway 5xx) come as
+``ServerNetworkError``, network failures as ``ClientNetworkError``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import urlsplit
+
+from ..core.errors import AuthFailed, BackendError, RateLimited
+from ..core.image import LoadedImage
+from ..core.recognizer import RecognizeOptions
+from . import _http
+from ._base import CloudRecognizer, require
+from .credentials import Secret, mask, protect_logger, reveal
+
+log = protect_logger(logging.getLogger(__name__))
+
+ACTIONS = ("GeneralAccurateOCR", "GeneralBasicOCR")
+VERSION = "2018-11-19"
+DEFAULT_ENDPOINT = "ocr.tencentcloudapi.com"
+INTL_ENDPOINT = "ocr.intl.tencentcloudapi.com"
+DEFAULT_REGION = "ap-guangzhou"
+
+# Codes that mean "slow down" / "try again" in API 3.0's common error list.
+RATE_CODES = ("RequestLimitExceeded",)
+TRANSIENT_CODES = ("InternalError", "FailedOperation.EngineRecognizeTimeout", "ServerNetworkError")
+
+
+def parse_endpoint(endpoint: str | None) -> tuple[str, str]:
+    """(protocol, host[:port]) from ``ocr.tencentcloudapi.com`` or ``http://127.0.0.1:8080``."""
+    if not endpoint:
+        return "https", DEFAULT_ENDPOINT
+    if "://" not in endpoint:
+        return "https", endpoint.strip("/")
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an http(s) endpoint: {endpoint!r}")
+    if parts.path not in ("", "/"):
+        raise ValueError("API 3.0 always posts to '/': give the endpoint without a path")
+    return parts.scheme, parts.netloc
+
+
+class TencentBackend(CloudRecognizer):
+    name = "tencent"
+    vendor = "Tencent Cloud OCR"
+    format_name = "tencent"
+    accepted_formats = ("jpeg", "png", "bmp")
+
+    def __init__(self, *, secret_id=None, secret_key=None, token=None,
+                 action: str = "GeneralAccurateOCR", region: str | None = None,
+                 endpoint: str | None = None, **kw):
+        super().__init__(**kw)
+        if action not in ACTIONS:
+            raise ValueError(f"unknown Tencent action {action!r}; choose from {', '.join(ACTIONS)}")
+        self.secret_id = reveal(secret_id)
+        self.secret_key = secret_key if isinstance(secret_key, Secret) or secret_key is None \
+            else Secret(secret_key)
+        self.token = token if isinstance(token, Secret) or not token else Secret(token)
+        if not (self.secret_id and self.secret_key):
+            raise ValueError("Tencent Cloud needs a SecretId and SecretKey "
+                             "(TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)")
+        self.action = action
+        self.region = region or DEFAULT_REGION
+        self.protocol, self.host = parse_endpoint(endpoint)
+        require("tencentcloud.ocr.v20181119.ocr_client", "Tencent Cloud")
+        self._client = None
+
+    def describe(self) -> str:
+        return f"{self.action} at {self.protocol}://{self.host} ({self.region}), id {mask(self.secret_id)}"
+
+    def client(self):
+        if self._client is None:
+            from tencentcloud.common import credential
+            from tencentcloud.common.profile.client_profile import ClientProfile
+            from tencentcloud.common.profile.http_profile import HttpProfile
+            from tencentcloud.ocr.v20181119 import ocr_client
+
+            http = HttpProfile(protocol=self.protocol, endpoint=self.host,
+                               reqTimeout=self.timeout)
+            # The SDK's own retryer stays off: our policy (one retry, never on auth) applies.
+            profile = ClientProfile(httpProfile=http, language="en-US")
+            cred = credential.Credential(self.secret_id, reveal(self.secret_key), reveal(self.token) or None)
+            self._client = ocr_client.OcrClient(cred, self.region, profile)
+        return self._client
+
+    def request(self, image: LoadedImage, options: RecognizeOptions):
+        from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+        params = {"ImageBase64": self.image_base64(image)}
+        if options.chars:
+            params["IsWords"] = True
+        try:
+            body = self.client().call(self.action, params)
+        except TencentCloudSDKException as exc:
+            raise self.sdk_error(exc) from None
+        except ValueError as exc:  # Content-Type said JSON, the body was not
+            raise BackendError(f"{self.vendor} answered with a body that is not JSON ({exc})") from None
+        try:
+            obj = json.loads(body)
+        except (ValueError, TypeError) as exc:
+            raise BackendError(f"{self.vendor} answered with a body that is not JSON: "
+                               f"{str(body)[:80]!r}") from exc
+        if not isinstance(obj, dict) or not isinstance(obj.get("Response"), dict):
+            raise BackendError(f"{self.vendor} answered without a Response object")
+        if "Error" in obj["Response"]:  # an error the SDK did not raise (Content-Type not exactly JSON)
+            raise self.vendor_error(obj, 200)
+        return obj
+
+    def sdk_error(self, exc) -> BackendError:
+        code = exc.get_code() if hasattr(exc, "get_code") else getattr(exc, "code", None)
+        message = exc.get_message() if hasattr(exc, "get_message") else str(exc)
+        request_id = exc.get_request_id() if hasattr(exc, "get_request_id") else None
+        if isinstance(message, bytes):
+            message = message.decode("utf-8", "replace")
+        message = str(message or "")
+        if code == "ClientNetworkError":
+            low = message.lower()
+            if "timed out" in low or "timeout" in low:
+                return BackendError(f"{self.vendor} did not answer within {self.timeout:g} s")
+            return _http.TransientError(f"cannot reach {self.vendor} at {self.host}: {message[:200]}")
+        if code == "ServerNetworkError":  # a non-200 answer: gateway trouble, not an API error
+            return _http.TransientError(f"{self.vendor} answered with an HTTP error: {message[:200]}",
+                                        vendor_code=code)
+        obj = {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}}
+        return self.vendor_error(obj, 200)
+
+    def _load_error(self, obj, status):
+        err = super()._load_error(obj, status)
+        if err.vendor_code is None:  # the format could not read it: take Code/Message ourselves
+            e = ((obj or {}).get("Response") or {}).get("Error") or {} if isinstance(obj, dict) else {}
+            if e.get("Code"):
+                err = BackendError(str(e.get("Message") or e["Code"]), vendor_code=str(e["Code"]),
+                                   status=status, request_id=obj["Response"].get("RequestId"))
+        code = err.vendor_code or ""
+        # Make sure our retry/auth policy sees the class API 3.0's codes imply.
+        if code.startswith("AuthFailure") and not isinstance(err, AuthFailed):
+            err = AuthFailed(err.message, vendor_code=code, status=status, request_id=err.request_id)
+        elif code.startswith(RATE_CODES) and not isinstance(err, RateLimited):
+            err = RateLimited(err.message, vendor_code=code, status=status, request_id=err.request_id)
+        elif code.startswith(TRANSIENT_CODES) and type(err) is BackendError:
+            err = _http.TransientError(err.message, vendor_code=code, status=status,
+                                       request_id=err.request_id)
+        return err

@@ -1,0 +1,129 @@
+"""Tencent Cloud legacy image OCR: POST recognition.image.myqcloud.com/ocr/general.
+
+No maintained SDK exists, so we send the documented request ourselves: multipart/form-data with
+``appid``, ``bucket`` and the ``image`` file, and the HMAC-SHA1 multi-use signature of
+tencent_legacy_sign in the Authorization header. Answers are ``{code, message, data}``; code 0 is
+success, anything else an error with the documented code (shown verbatim).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from urllib.parse import urlsplit
+
+from ..core.errors import AuthFailed, BackendError, RateLimited
+from ..core.image import LoadedImage
+from ..core.recognizer import RecognizeOptions
+from . import _http
+from . import tencent_legacy_sign as legacy_sign
+from ._base import CloudRecognizer
+from .credentials import Secret, mask, protect_logger, reveal
+
+log = protect_logger(logging.getLogger(__name__))
+
+DEFAULT_URL = "https://recognition.image.myqcloud.com/ocr/general"
+PATH = "/ocr/general"
+# Documented codes: signature/auth problems, rate limiting, and the service's own transient failures.
+AUTH_CODES = {4, 5, 6, 9, 10, 11, 12, 13, 14, 24}
+RATE_CODES = {15}
+TRANSIENT_CODES = {107, 108, 213}
+_MIME = {"jpeg": "image/jpeg", "png": "image/png", "bmp": "image/bmp"}
+
+
+def endpoint_url(endpoint: str | None) -> str:
+    """The full /ocr/general URL from nothing, a host, or a base URL such as http://127.0.0.1:PORT."""
+    if not endpoint:
+        return DEFAULT_URL
+    if "://" not in endpoint:
+        endpoint = "https://" + endpoint
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an http(s) endpoint: {endpoint!r}")
+    if parts.path in ("", "/"):
+        return f"{parts.scheme}://{parts.netloc}{PATH}"
+    return endpoint
+
+
+def multipart(fields: dict[str, str], file_field: str, filename: str, mime: str, data: bytes,
+              boundary: str | None = None) -> tuple[bytes, str]:
+    """(body, content type) of a multipart/form-data request."""
+    boundary = boundary or uuid.uuid4().hex
+    out = bytearray()
+    for name, value in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                f"{value}\r\n").encode("utf-8")
+    out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; "
+            f"filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n").encode("utf-8")
+    out += data + b"\r\n" + f"--{boundary}--\r\n".encode("ascii")
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
+
+
+class TencentLegacyBackend(CloudRecognizer):
+    name = "tencent-legacy"
+    vendor = "Tencent Cloud image OCR (legacy)"
+    format_name = "tencent-legacy"
+    accepted_formats = ("jpeg", "png", "bmp")
+
+    def __init__(self, *, appid: str | None = None, secret_id=None, secret_key=None, bucket: str = "",
+                 endpoint: str | None = None, sign_ttl: int = 600, **kw):
+        super().__init__(**kw)
+        self.appid = str(appid or "").strip()
+        if not self.appid:
+            raise ValueError("the legacy Tencent OCR needs your APPID (--appid)")
+        self.secret_id = reveal(secret_id)
+        self.secret_key = secret_key if isinstance(secret_key, Secret) or secret_key is None \
+            else Secret(secret_key)
+        if not (self.secret_id and self.secret_key):
+            raise ValueError("the legacy Tencent OCR needs a SecretId and SecretKey "
+                             "(TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)")
+        self.bucket = bucket or ""
+        self.url = endpoint_url(endpoint)
+        self.sign_ttl = int(sign_ttl)
+
+    def describe(self) -> str:
+        return f"{self.url} appid {self.appid}, id {mask(self.secret_id)}"
+
+    def request(self, image: LoadedImage, options: RecognizeOptions):
+        data = self.image_bytes(image)
+        fmt = (image.format or "").lower() if data is image.data else "png"
+        body, ctype = multipart({"appid": self.appid, "bucket": self.bucket}, "image",
+                                f"image.{'jpg' if fmt == 'jpeg' else fmt or 'png'}",
+                                _MIME.get(fmt, "image/png"), data)
+        headers = {
+            "Content-Type": ctype,
+            "Authorization": legacy_sign.sign(self.appid, self.bucket, self.secret_id,
+                                              reveal(self.secret_key), ttl=self.sign_ttl),
+        }
+        resp = _http.post(self.url, body, headers, timeout=self.timeout, vendor=self.vendor)
+        try:
+            obj = json.loads(resp.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            if resp.status != 200:
+                raise _http.classify(resp.status, f"{self.vendor} answered HTTP {resp.status}") from None
+            raise BackendError(f"{self.vendor} answered with a body that is not JSON: "
+                               f"{resp.body[:80]!r}", status=resp.status) from None
+        if not isinstance(obj, dict) or "code" not in obj:
+            raise BackendError(f"{self.vendor} answered without a code", status=resp.status)
+        if obj.get("code") == 0 and resp.status == 200:
+            return obj
+        raise self.vendor_error(obj, resp.status, resp.header("retry-after"))
+
+    def _load_error(self, obj, status):
+        err = super()._load_error(obj, status)
+        try:
+            code = int(obj.get("code"))
+        except (TypeError, ValueError, AttributeError):
+            return err
+        message = str(obj.get("message") or err.message)
+        kw = dict(vendor_code=str(code), status=status, request_id=err.request_id)
+        if code in AUTH_CODES and not isinstance(err, AuthFailed):
+            return AuthFailed(message, **kw)
+        if code in RATE_CODES and not isinstance(err, RateLimited):
+            return RateLimited(message, **kw)
+        if code in TRANSIENT_CODES and type(err) is BackendError:
+            return _http.TransientError(message, **kw)
+        if err.vendor_code is None:
+            return BackendError(message, **kw)
+        return err
