@@ -1,0 +1,139 @@
+"""Page rotation and skew on drawn pages: the same text in the same order as upright, the angle
+within 2 degrees, and polygons on the ink in ORIGINAL (rotated) image coordinates."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from desktop_ocr.core import rotation
+from desktop_ocr.core.image import LoadedImage
+from desktop_ocr.core.model import normalize_angle
+
+from .drawing import render_lines
+
+LINES = ["第一章 光学字符识别", "The quick brown fox 42", "识别结果按阅读顺序输出", "Invoice No. 2026-0415",
+         "合计金额：1,234.50"]
+
+
+@pytest.fixture(scope="module")
+def page() -> Image.Image:
+    return render_lines(LINES, font_size=30)
+
+
+@pytest.fixture(scope="module")
+def upright(engine, page):
+    res = engine.recognize(LoadedImage(np.asarray(page.convert("RGB")).copy()))
+    assert [ln.text.replace(" ", "") for ln in res.lines] == [s.replace(" ", "") for s in LINES]
+    return res
+
+
+def _turn(page: Image.Image, angle: float) -> Image.Image:
+    """Turn the page's content clockwise by ``angle`` degrees, canvas expanded."""
+    return page.rotate(-angle, expand=True, fillcolor="white", resample=Image.BICUBIC)
+
+
+def _upright_to_turned(pt, w, h, angle):
+    """Where a point of the upright page lands after PIL's rotate(-angle, expand=True)."""
+    m, nw, nh = rotation.rotation_matrix(w, h, -angle)  # turning content clockwise by angle
+    return rotation.apply_matrix(np.array(pt, dtype=float), m)
+
+
+@pytest.mark.parametrize("angle", [90, 180, 270, 5, -5, 10, -10, 15, -15])
+def test_turned_page_reads_like_upright(engine, page, upright, angle):
+    turned = _turn(page, angle)
+    arr = np.asarray(turned.convert("RGB")).copy()
+    res = engine.recognize(LoadedImage(arr))
+    assert res.angle_detected
+    assert abs(normalize_angle(res.angle - angle)) <= 2.0
+    # same lines, same order (spaces between CJK and Latin may differ; page CER ignores them)
+    assert [ln.text.replace(" ", "") for ln in res.lines] == [ln.text.replace(" ", "") for ln in upright.lines]
+    assert (res.width, res.height) == turned.size
+    gray = np.asarray(turned.convert("L"))
+    w, h = page.size
+    for ln, up in zip(res.lines, upright.lines):
+        # the polygon is where the upright line went under the same turn
+        expect = _upright_to_turned(up.polygon, w, h, angle)
+        got = np.array(ln.polygon)
+        ecx, ecy = expect.mean(axis=0)
+        gcx, gcy = got.mean(axis=0)
+        assert math.hypot(ecx - gcx, ecy - gcy) < 12.0
+        # reading-order polygon: the first point is the text's own top-left corner
+        assert math.dist(got[0], expect[0]) < 25.0
+        # and it sits on ink in the turned image
+        x0, y0 = np.floor(got.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(got.max(axis=0)).astype(int)
+        patch = gray[max(0, y0):y1, max(0, x0):x1]
+        assert patch.size and (patch < 128).mean() > 0.05
+
+
+def test_upright_page_reports_zero(upright):
+    assert upright.angle_detected and upright.angle == 0.0
+
+
+def test_rotation_can_be_switched_off(engine, page):
+    arr = np.asarray(_turn(page, 180).convert("RGB")).copy()
+    res = engine.recognize(LoadedImage(arr), options=__import__(
+        "desktop_ocr.core.recognizer", fromlist=["RecognizeOptions"]).RecognizeOptions(detect_rotation=False))
+    assert not res.angle_detected and res.angle == 0.0
+
+
+def test_char_boxes_follow_the_turn(engine, page):
+    from desktop_ocr.core.recognizer import RecognizeOptions
+
+    turned = _turn(page, 90)
+    res = engine.recognize(LoadedImage(np.asarray(turned.convert("RGB")).copy()), RecognizeOptions(chars=True))
+    first = res.lines[0]
+    assert [c.text for c in first.chars][:3] == ["第", "一", "章"]
+    # on a page turned clockwise by 90 the text runs downwards: characters go down the image
+    ys = [np.mean([p[1] for p in c.polygon]) for c in first.chars]
+    assert ys == sorted(ys)
+    x0, y0, x1, y1 = first.bbox()
+    for c in first.chars:
+        for x, y in c.polygon:
+            assert x0 - 3 <= x <= x1 + 3 and y0 - 3 <= y <= y1 + 3
+
+
+# ---------------------------------------------------------------------------------------------
+# geometry (no engine)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("angle", [0, 90, 180, -90, 3.5, -12.0, 37.0])
+def test_transform_inverse_is_exact(angle):
+    m, nw, nh = rotation.rotation_matrix(640, 480, angle)
+    pts = np.array([[0, 0], [640, 0], [640, 480], [0, 480], [123.5, 77.25]])
+    back = rotation.apply_matrix(rotation.apply_matrix(pts, m), np.linalg.inv(m))
+    assert np.allclose(back, pts, atol=1e-9)
+    corners = rotation.apply_matrix(pts[:4], m)
+    assert corners.min() > -1e-6 and corners[:, 0].max() <= nw + 1e-6 and corners[:, 1].max() <= nh + 1e-6
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_quarter_turn_matrix_matches_array_rotation(k):
+    img = np.zeros((40, 60, 3), np.uint8)
+    img[5, 7] = 255  # one marked pixel, its centre at (7.5, 5.5)
+    m, nw, nh = rotation.rotation_matrix(60, 40, 90.0 * k)
+    out = rotation.warp_image(img, m, (nw, nh))
+    assert out.shape[:2] == (nh, nw)
+    y, x = np.argwhere(out[:, :, 0] == 255)[0]
+    assert np.allclose(rotation.apply_matrix(np.array([7.5, 5.5]), m), [x + 0.5, y + 0.5])
+
+
+def test_line_direction_from_boxes():
+    def box(cx, cy, length, height, deg):
+        t = math.radians(deg)
+        u = np.array([math.cos(t), math.sin(t)]) * length / 2
+        v = np.array([-math.sin(t), math.cos(t)]) * height / 2
+        c = np.array([cx, cy])
+        return np.array([c - u - v, c + u - v, c + u + v, c - u + v])
+
+    quads = [box(300, 100 + 50 * i, 400, 30, 7.0) for i in range(6)] + [box(50, 50, 30, 28, 40.0)]
+    direction, evidence = rotation.line_direction(quads)
+    assert abs(direction - 7.0) < 0.5 and evidence > 0
+    vertical = [box(100 + 50 * i, 300, 400, 30, 90.0 - 4.0) for i in range(6)]
+    assert abs(rotation.line_direction(vertical)[0] - 86.0) < 0.5
+    # two plates in perspective do not make a page skew
+    assert rotation.line_direction([box(100, 100, 200, 40, 3.0), box(100, 300, 200, 40, 4.0)])[0] == 0.0
+    assert rotation.line_direction([box(0, 0, 20, 20, 0.0)]) == (0.0, 0.0)
