@@ -3,11 +3,11 @@
 Input boxes are axis-aligned (left, top, right, bottom) in the upright frame (the engine turns
 rotated pages upright before calling this). The page is cut recursively, XY-cut style:
 
-* horizontal bands first: a blank horizontal strip no box crosses separates bands read top to
-  bottom;
-* inside a band, a blank vertical gutter splits it into columns read left to right, but only
-  when it looks like prose columns (each side several lines, lines filling their column);
-  forms and receipts, whose key/value or item/price pairs also leave gutters, keep row order;
+* a blank vertical gutter splits the region into columns read left to right, but only when it
+  looks like prose columns (each side several lines, lines filling their column); forms and
+  receipts, whose key/value or item/price pairs also leave gutters, keep row order;
+* full-width lines (a title over two columns) cut the region into bands at their height, when
+  the rest splits into columns; a blank strip wider than 1.5 lines also separates bands;
 * what cannot be cut is read in rows: lines whose vertical extents overlap by more than half
   the smaller height share a row, rows top to bottom, left to right within a row.
 
@@ -110,6 +110,30 @@ def _cut(items: list[_Item], line_h: float, depth: int = 0) -> list[list[list[_I
         cols = _columns_split(items, line_h)
         if cols is not None:
             return [blk for col in cols for blk in _cut(col, line_h, depth + 1)]
+        # full-width lines (titles, rules) crossing the gutter: cut the page at them when the
+        # rest splits into columns
+        left = min(b.x0 for b in items)
+        right = max(b.x1 for b in items)
+        wide = [b for b in items if b.w > 0.55 * (right - left)]
+        narrow = [b for b in items if b.w <= 0.55 * (right - left)]
+        if wide and narrow and _columns_split(narrow, line_h) is not None:
+            blocks: list[list[list[_Item]]] = []
+            rest = sorted(narrow, key=lambda b: b.y0)
+            run: list[_Item] = []
+            for wb in sorted(wide, key=lambda b: b.y0):
+                above = [b for b in rest if (b.y0 + b.y1) / 2.0 < wb.y0]
+                if above:
+                    if run:
+                        blocks.append(_rows(run))
+                        run = []
+                    blocks.extend(_cut(above, line_h, depth + 1))
+                    rest = [b for b in rest if b not in above]
+                run.append(wb)
+            if run:
+                blocks.append(_rows(run))
+            if rest:
+                blocks.extend(_cut(rest, line_h, depth + 1))
+            return blocks
         # section breaks (a blank strip wider than a line) separate bands read top to bottom
         gaps = _gaps([(b.y0, b.y1) for b in items], max(line_h * 1.5, 4.0))
         if gaps:

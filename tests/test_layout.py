@@ -1,0 +1,73 @@
+"""Reading order and paragraphs: synthetic boxes for the rules, a drawn page through the engine."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from desktop_ocr.core.image import LoadedImage
+from desktop_ocr.core.layout import reading_order
+
+from .drawing import cjk_font_path
+
+
+def test_rows_top_to_bottom_left_to_right():
+    # a receipt: item left, price right, slightly different heights and tops
+    boxes = [(400, 102, 480, 128), (20, 100, 300, 130), (20, 150, 260, 178), (410, 149, 480, 180),
+             (20, 10, 480, 50)]
+    order, _ = reading_order(boxes)
+    assert order == [4, 1, 0, 2, 3]
+
+
+def test_two_prose_columns_read_column_by_column():
+    left = [(20, 100 + 40 * i, 300, 130 + 40 * i) for i in range(5)]
+    right = [(340, 100 + 40 * i, 620, 130 + 40 * i) for i in range(5)]
+    title = [(20, 20, 620, 60)]
+    boxes = right + title + left  # input order must not matter
+    order, para = reading_order(boxes)
+    assert order == [5] + [6 + i for i in range(5)] + [i for i in range(5)]
+    assert para[5] < para[6] < para[0]  # title, left column, right column: separate paragraphs
+
+
+def test_form_key_value_pairs_stay_in_rows():
+    keys = [(20, 100 + 40 * i, 120, 130 + 40 * i) for i in range(5)]
+    values = [(300, 100 + 40 * i, 600, 130 + 40 * i) for i in range(5)]
+    order, _ = reading_order(keys + values)
+    assert order == [j for i in range(5) for j in (i, 5 + i)]
+
+
+def test_paragraphs_from_gaps_and_indentation():
+    h = 30
+    boxes = [
+        (20, 0, 600, h), (20, 40, 600, 40 + h), (20, 80, 300, 80 + h),  # para 0, last line short
+        (70, 120, 600, 120 + h), (20, 160, 600, 160 + h),  # indented first line: para 1
+        (20, 260, 600, 260 + h), (20, 300, 500, 300 + h),  # after a wide gap: para 2
+    ]
+    order, para = reading_order(boxes)
+    assert order == list(range(7))
+    assert para == [0, 0, 0, 1, 1, 2, 2]
+
+
+def test_empty():
+    assert reading_order([]) == ([], [])
+
+
+def test_engine_numbers_paragraphs_on_a_drawn_page(engine):
+    font = ImageFont.truetype(cjk_font_path(), 28)
+    img = Image.new("RGB", (900, 560), "white")
+    d = ImageDraw.Draw(img)
+    rows = [(40, 40, "第一段第一行文字内容比较长一些"), (40, 85, "第一段第二行"),
+            (40, 220, "第二段开始的一行文字"), (40, 265, "第二段的最后一行")]
+    for x, y, s in rows:
+        d.text((x, y), s, fill="black", font=font)
+    d.text((40, 420), "Left column", fill="black", font=font)
+    d.text((600, 420), "Right 12.50", fill="black", font=font)
+    res = engine.recognize(LoadedImage(np.asarray(img).copy()))
+    texts = [ln.text.replace(" ", "") for ln in res.lines]
+    assert texts == ["第一段第一行文字内容比较长一些", "第一段第二行", "第二段开始的一行文字", "第二段的最后一行",
+                     "Leftcolumn", "Right12.50"]
+    paras = [ln.paragraph for ln in res.lines]
+    assert paras[0] == paras[1] == 0
+    assert paras[2] == paras[3] == 1
+    assert paras[4] == paras[5] == 2
+    assert res.text.split("\n\n")[1].replace(" ", "") == "第二段开始的一行文字\n第二段的最后一行"

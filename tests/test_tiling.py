@@ -1,0 +1,87 @@
+"""Large images: tiles that cover the image, merging of boxes seen by two tiles, and a real
+800 x 12000 strip of small text recognised completely with correct coordinates."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from desktop_ocr.core import tiling
+from desktop_ocr.core.image import LoadedImage
+from desktop_ocr.core.recognizer import RecognizeOptions
+
+from .drawing import cjk_font_path
+
+
+def _quad(x0, y0, x1, y1):
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def test_tiles_cover_the_image_with_overlap():
+    for w, h in [(800, 12000), (5000, 3000), (2600, 2600), (1000, 800)]:
+        tiles = tiling.plan_tiles(w, h)
+        cover = np.zeros((h // 10 + 1, w // 10 + 1), bool)
+        for t in tiles:
+            assert 0 <= t.x0 < t.x1 <= w and 0 <= t.y0 < t.y1 <= h
+            assert t.x1 - t.x0 <= tiling.TILE_SIZE and t.y1 - t.y0 <= tiling.TILE_SIZE
+            cover[t.y0 // 10:t.y1 // 10, t.x0 // 10:t.x1 // 10] = True
+        assert cover[: h // 10, : w // 10].all()
+        ys = sorted({t.y0 for t in tiles})
+        ends = sorted({t.y1 for t in tiles})
+        for nxt, end in zip(ys[1:], ends):
+            assert end - nxt >= tiling.TILE_OVERLAP  # neighbours overlap by at least that much
+
+
+def test_tile_count_is_bounded_by_scaling():
+    assert tiling.tiling_scale(800, 12000) == 1.0
+    s = tiling.tiling_scale(20000, 20000)
+    assert s < 1.0 and len(tiling.plan_tiles(int(20000 * s), int(20000 * s))) <= tiling.MAX_TILES
+
+
+def test_merge_drops_duplicates_and_cut_pieces():
+    top = tiling.Tile(0, 0, 800, 1600)
+    bottom = tiling.Tile(0, 1300, 800, 2900)
+    pieces = [
+        (_quad(50, 1400, 600, 1430), 0.9, top),  # whole in both tiles
+        (_quad(50, 1401, 601, 1431), 0.8, bottom),
+        (_quad(50, 1585, 500, 1600), 0.7, top),  # cut by the top tile's lower edge ...
+        (_quad(50, 1585, 500, 1612), 0.9, bottom),  # ... whole in the bottom tile
+        (_quad(50, 100, 300, 130), 0.9, top),
+    ]
+    quads, scores = tiling.merge_tile_boxes(pieces, 800, 2900)
+    rects = sorted((int(q[:, 1].min()), int(q[:, 1].max())) for q in quads)
+    assert len(rects) == 3  # one box per line: the duplicate and the cut piece are gone
+    assert rects[0] == (100, 130)
+    assert abs(rects[1][0] - 1400) <= 1 and abs(rects[1][1] - 1430) <= 1
+    assert rects[2] == (1585, 1612)  # the whole version, not the piece cut at y=1600
+
+
+def test_merge_joins_a_line_cut_by_a_vertical_border():
+    left = tiling.Tile(0, 0, 1600, 1000)
+    right = tiling.Tile(1344, 0, 2944, 1000)
+    pieces = [(_quad(1000, 500, 1600, 530), 0.9, left), (_quad(1344, 501, 2100, 531), 0.9, right)]
+    quads, _ = tiling.merge_tile_boxes(pieces, 2944, 1000)
+    assert len(quads) == 1
+    q = quads[0]
+    assert q[:, 0].min() <= 1001 and q[:, 0].max() >= 2099
+
+
+def test_tall_strip_is_read_completely(engine):
+    w, h = 800, 12000
+    img = Image.new("RGB", (w, h), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(cjk_font_path(), 20)
+    expected = []
+    for i in range(24):
+        y = 120 + i * 495  # spread over the strip, several lines fall into tile overlaps
+        s = f"第{i + 1}行 Item {i + 1:02d} 数量 {3 * i + 1} 单价 {i * 7 + 0.5:.2f}"
+        d.text((30, y), s, fill="black", font=font)
+        x0, y0, x1, y1 = d.textbbox((30, y), s, font=font)
+        expected.append((s.replace(" ", ""), (x0, y0, x1, y1)))
+    res = engine.recognize(LoadedImage(np.asarray(img).copy()), RecognizeOptions())
+    assert (res.width, res.height) == (w, h)
+    assert [ln.text.replace(" ", "") for ln in res.lines] == [s for s, _ in expected]
+    for ln, (_, (x0, y0, x1, y1)) in zip(res.lines, expected):
+        bx0, by0, bx1, by1 = ln.bbox()
+        assert abs(bx0 - x0) < 8 and abs(bx1 - x1) < 8
+        assert abs((by0 + by1) / 2 - (y0 + y1) / 2) < 6
