@@ -78,15 +78,17 @@ def _score(text: str) -> float:
 
 
 def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
-    """Which recogniser runs. Only the local engine today; the cloud backends add their choices and
-    connection options (--backend/--endpoint/--region) here, and build_recognizer() reads them."""
-    parser.add_argument_group("recognizer", "the local offline engine (RapidOCR, models inside the package)")
+    """Which recogniser runs: --backend local|aws|tencent|tencent-legacy|huawei and its connection
+    options (--endpoint/--region/...), defined by desktop_ocr.backends.cli_options."""
+    from .backends.cli_options import add_arguments
+
+    add_arguments(parser)
 
 
 def build_recognizer(args: argparse.Namespace) -> Recognizer:
-    from . import backends
+    from .backends.cli_options import recognizer_from_args
 
-    return backends.create(getattr(args, "backend", None) or "local")
+    return recognizer_from_args(args)
 
 
 def build_recognize_parser() -> argparse.ArgumentParser:
@@ -267,17 +269,23 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
     t_start = time.perf_counter()
     progress = not args.quiet
     try:
-        if progress:
-            t0 = time.perf_counter()
+        t0 = time.perf_counter()
+        try:
             with contextlib.redirect_stdout(sys.stderr):
                 recognizer.warm_up()
+        except OcrError as exc:  # no engine, no point going through the list
+            _err(f"cannot start recognition: {exc}")
+            return EXIT_FAILED
+        if progress:
             _err(f"engine ready in {time.perf_counter() - t0:.1f} s; {total} source{'s' if total != 1 else ''}")
+        t_loop = time.perf_counter()
         for i, job in enumerate(jobs, 1):
             head = f"[{i}/{total}] {_label(job.source)}"
             if job.out is None:  # expansion already failed (missing path, empty folder)
-                failures.append((job.source, str(entries[i - 1]), None))
+                entry = entries[i - 1]
+                failures.append((job.source, str(entry), None))
                 if progress:
-                    _err(f"{head} FAILED: {failures[-1][1]}")
+                    _err(f"{head} FAILED: {entry.message if isinstance(entry, OcrError) else entry}")
                 continue
             t0 = time.perf_counter()
             try:
@@ -288,8 +296,8 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
                 if isinstance(exc, OcrError) and not exc.source:
                     message = f"{_label(job.source)}: {message}"
                 failures.append((job.source, message, job.out))
-                if progress:
-                    _err(f"{head} FAILED: {message}")
+                if progress:  # the head already names the source
+                    _err(f"{head} FAILED: {exc.message if isinstance(exc, OcrError) else message}")
                 if not isinstance(exc, OcrError):
                     traceback.print_exc(file=sys.stderr)
                 continue
@@ -301,13 +309,14 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
         _err(f"interrupted after {ok + len(failures)} of {total}; files written so far are complete")
         return EXIT_INTERRUPTED
     elapsed = time.perf_counter() - t_start
+    loop = time.perf_counter() - t_loop
     if failures:
         _err(f"{len(failures)} source{'s' if len(failures) != 1 else ''} failed; nothing was written for "
              f"{'them' if len(failures) != 1 else 'it'}:")
         for _source, message, out in failures:
             stale = f" (an older {out} from an earlier run was left as it was)" if out is not None and out.exists() else ""
             print(f"  {message}{stale}", file=sys.stderr)
-    per = f", {elapsed / ok:.2f} s per image" if ok else ""
+    per = f", {loop / ok:.2f} s per image" if ok else ""
     _err(f"done: {ok} ok, {len(failures)} failed, {elapsed:.1f} s total{per}; output in {out_dir}")
     return EXIT_FAILED if failures else EXIT_OK
 
