@@ -187,6 +187,9 @@ def run_recognize(args: argparse.Namespace) -> int:
     except (ValueError, NotImplementedError) as exc:
         _err(str(exc))
         return EXIT_USAGE
+    except OcrError as exc:  # e.g. a cloud backend without credentials
+        _err(f"cannot start recognition: {exc}")
+        return EXIT_FAILED
     if args.out is None:
         return _recognize_to_stdout(entries[0], recognizer, args)
     return _recognize_batch(entries, recognizer, args)
@@ -233,7 +236,13 @@ def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: ar
         _err(f"{_label(entry)}: {_describe_failure(exc)}")
         traceback.print_exc(file=sys.stderr)
         return EXIT_FAILED
-    _write_stdout(text)
+    try:
+        _write_stdout(text)
+    except BrokenPipeError:  # the reader left early (`| head`): not worth a traceback
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet too
+        return EXIT_FAILED
     return EXIT_OK
 
 
