@@ -37,14 +37,12 @@ def is_web_url(text: str) -> bool:
 
 
 def pdf_page_count(path: str) -> int:
-    """Pages in a PDF (pypdfium2 opens it without rendering)."""
-    import pypdfium2 as pdfium
+    """Pages in a PDF (the core opens it without rendering)."""
+    from pathlib import Path
 
-    doc = pdfium.PdfDocument(path)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+    from ..core import pdf
+
+    return pdf.page_count(Path(path).read_bytes(), path)
 
 
 class PdfPagePicker(QDialog):

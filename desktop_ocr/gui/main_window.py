@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QL
 
 from .. import __version__, backends, formats
 from ..core import sources
+from ..core.errors import OcrError
 from . import export, i18n
 from .batch_panel import BatchPanel
 from .canvas import AMBER, GREEN, RED, OcrCanvas
@@ -25,22 +26,7 @@ from .workers import DONE, FAILED, BatchQueue, Job, RecognizerHost
 
 log = logging.getLogger(__name__)
 
-IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".pdf"}
 MAX_PDF_PAGES_IN_FOLDER = 100
-
-
-def list_folder(folder: Path) -> list[str]:
-    """Images (and PDFs) under ``folder``, recursively, in name order. Uses core.sources when it offers it."""
-    expand = getattr(sources, "expand_sources", None)
-    if expand is not None:
-        try:
-            found = [str(p) for p in expand([str(folder)])]
-            if all(Path(p).exists() for p in found):
-                return found
-        except Exception:  # an older/newer signature: fall back to our own listing
-            log.debug("expand_sources unusable here; listing the folder directly", exc_info=True)
-    return sorted((str(p) for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTS),
-                  key=str.lower)
 
 
 class MainWindow(QMainWindow):
@@ -330,16 +316,19 @@ class MainWindow(QMainWindow):
             item = str(raw).strip()
             if not item:
                 continue
-            if is_web_url(item):
-                jobs.append(self.queue.add(item, item))
+            if sources.is_url(item) and not item.startswith("file:"):
+                jobs.append(self.queue.add(item, item))  # the loader judges the scheme and the answer
                 self.settings.add_recent(item)
                 continue
             if item.startswith("file:"):
                 item = QUrl(item).toLocalFile()
             path = Path(item)
             if path.is_dir():
-                for f in list_folder(path):
-                    jobs.extend(self._add_file(Path(f), in_folder=True))
+                for entry in sources.expand_sources([str(path)]):
+                    if isinstance(entry, OcrError):
+                        self.show_error(str(entry))
+                    else:
+                        jobs.extend(self._add_file(Path(entry), in_folder=True))
                 self.settings.set_last_folder(str(path))
             else:
                 jobs.extend(self._add_file(path))
@@ -412,7 +401,7 @@ class MainWindow(QMainWindow):
     def open_files_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Open images"), self.settings.last_folder(),
-            self.tr("Images and PDFs") + " (" + " ".join(f"*{e}" for e in sorted(IMAGE_EXTS)) + ");;"
+            self.tr("Images and PDFs") + " (" + " ".join(f"*{e}" for e in sorted(sources.SOURCE_EXTENSIONS)) + ");;"
             + self.tr("All files (*)"))
         if files:
             self.open_paths(files)

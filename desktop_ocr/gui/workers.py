@@ -8,7 +8,6 @@ so parallel jobs would only add memory and make progress order erratic.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
@@ -43,10 +42,8 @@ def error_message(exc: BaseException) -> str:
 
 
 def load_source(source: str | bytes, page: int | None = None) -> LoadedImage:
-    """core.sources.load_image, passing the PDF page when the core accepts one."""
-    if page is not None and "page" in inspect.signature(sources.load_image).parameters:
-        return sources.load_image(source, page=page)
-    return sources.load_image(source)
+    """core.sources.load_image (files, URLs, bytes, PDF pages; typed errors)."""
+    return sources.load_image(source, pdf_page=page or 1)
 
 
 def to_qimage(pixels: np.ndarray) -> QImage:
@@ -104,6 +101,11 @@ class RecognizerHost(QObject):
                 rec = backends.create(name, **self.settings_for(name))
                 self._cache[name] = rec
             return rec
+
+    def adopt(self, name: str, recognizer: Recognizer) -> None:
+        """Use an already built recogniser for ``name`` (e.g. one warmed up elsewhere)."""
+        with self._lock:
+            self._cache[name] = recognizer
 
     def forget(self, name: str) -> None:
         """Drop a cached recogniser (e.g. after its credentials changed)."""
