@@ -171,3 +171,9 @@ def test_scores_missing_everywhere():
     assert aws.dump(r)[0]["score"] == 1.0
     assert "confidence" not in huawei.dump(r)["result"]["words_block_list"][0]
     assert formats.get("tencent-legacy").dump(r)["data"]["items"][0]["words"][0]["confidence"] == 100.0
+
+
+def test_tencent_old_angel_field_is_read_when_angle_is_missing():
+    r = tencent.load({"Response": {"Angel": 90.0, "RequestId": "r", "TextDetections": []}})
+    assert r.angle == 90.0 and r.angle_detected
+    assert not tencent.load({"Response": {"RequestId": "r", "TextDetections": []}}).angle_detected

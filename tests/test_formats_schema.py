@@ -233,3 +233,33 @@ def test_synthetic_edge_cases_validate():
     aws = formats.get("aws").dump(result)
     assert aws[1]["score"] == pytest.approx(0.8)
     assert aws[3]["location"]["left"] == 0 and aws[3]["location"]["top"] == 0  # clipped like the solution
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("stem, direction", [("sroie__025.jpg", 0), ("rotated__sroie_013_r180.jpg", 180)])
+def test_real_pages_validate_in_every_format(engine, eval_dir, stem, direction):
+    from desktop_ocr.core.sources import load_image
+
+    image = load_image(eval_dir / "images" / stem)
+    result = engine.recognize(image, RecognizeOptions(chars=True))
+    assert len(result.lines) > 20
+    for fmt in ANSWER_SCHEMA:
+        check_answer(fmt, formats.get(fmt).dump(result))
+    # Huawei reports the page turn (a page upside down is 180 either way round)
+    assert formats.get("huawei").dump(result)["result"]["direction"] in (direction, (direction + 1) % 360,
+                                                                          (direction - 1) % 360)
+    # AWS: image-space corners even when the text reads upside down (our polygons start at the
+    # text's own top-left, which on a 180-degree page is the image's bottom-right)
+    for item in formats.get("aws").dump(result):
+        loc = item["location"]
+        assert loc["width"] > 0 and loc["height"] > 0, item
+        assert loc["left"] + loc["width"] < image.width and loc["top"] + loc["height"] < image.height
+
+
+def test_our_huawei_keys_are_the_sdk_models_keys(results):
+    """Cross-check with Huawei's own SDK models: no key it does not know, and none of the doc's missing."""
+    sdk = pytest.importorskip("huaweicloudsdkocr.v1.model")
+    out = formats.get("huawei").dump(results["plain"])["result"]
+    assert set(out) <= set(sdk.GeneralTextResult.attribute_map.values())
+    for block in out["words_block_list"]:
+        assert {"words", "location"} <= set(block) <= set(sdk.GeneralTextWordsBlockList.attribute_map.values())

@@ -201,8 +201,9 @@ def load(obj: Any, *, width: int | None = None, height: int | None = None) -> Oc
     lines = [_line(d) for d in resp.get("TextDetections") or []]
     w, h = extent(lines)
     meta = {"RequestId": resp["RequestId"]} if resp.get("RequestId") else {}
+    angle = resp.get("Angle", resp.get("Angel"))  # "Angel": the field's old misspelt name, still sent
     return OcrResult(width=width or w, height=height or h, lines=lines,
-                     angle=float(resp.get("Angle") or 0.0), angle_detected="Angle" in resp,
+                     angle=float(angle or 0.0), angle_detected=angle is not None,
                      engine="tencent", meta=meta)
 
 
