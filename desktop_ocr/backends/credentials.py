@@ -186,22 +186,25 @@ def from_env(backend: str, environ=None) -> dict:
 # --------------------------------------------------------------------------- keyring
 
 
-def _usable_keyring():
-    """The keyring backend when one can really store secrets, else None."""
+def usable_keyring(kr=None):
+    """``kr`` (default: the system's keyring) when it can really store secrets, else None.
+
+    Not usable: the keyring package missing, its ``fail`` backend (nothing found), or a chainer
+    with no backends behind it (headless Linux without a Secret Service).
+    """
     try:
         import keyring
         from keyring.backends import chainer, fail
     except ImportError:
         return None
-    try:
-        kr = keyring.get_keyring()
-    except Exception:
-        return None
+    if kr is None:
+        try:
+            kr = keyring.get_keyring()
+        except Exception:
+            return None
     if isinstance(kr, fail.Keyring):
         return None
     if isinstance(kr, chainer.ChainerBackend) and not kr.backends:
-        return None
-    if getattr(kr, "priority", 1) <= 0 and not isinstance(kr, chainer.ChainerBackend):
         return None
     return kr
 
@@ -213,7 +216,7 @@ class CredentialStore:
     """
 
     def __init__(self, keyring_backend=None, service: str = KEYRING_SERVICE):
-        self._kr = keyring_backend if keyring_backend is not None else _usable_keyring()
+        self._kr = usable_keyring(keyring_backend)
         self._service = service
         self._memory: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
