@@ -228,7 +228,7 @@ def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: ar
         _err(str(entry))
         return EXIT_FAILED
     try:
-        _, text = _recognize_one(entry, recognizer, args)
+        result, text = _recognize_one(entry, recognizer, args)
     except OcrError as exc:
         _err(_describe_failure(exc) if exc.source else f"{_label(entry)}: {exc}")
         return EXIT_FAILED
@@ -236,6 +236,8 @@ def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: ar
         _err(f"{_label(entry)}: {_describe_failure(exc)}")
         traceback.print_exc(file=sys.stderr)
         return EXIT_FAILED
+    if not result.lines:  # still a valid (empty) answer on stdout; say why it is empty
+        _err(f"{_label(entry)}: no text found")
     try:
         _write_stdout(text)
     except BrokenPipeError:  # the reader left early (`| head`): not worth a traceback

@@ -77,6 +77,14 @@ def test_every_format_to_stdout(capsys, real_engine, invoice_png, fmt):
         assert doc["result"]["words_block_list"][1]["words"] == "Total Amount 88.50"
 
 
+def test_blank_page_gives_an_empty_answer_and_a_note(capsys, real_engine, tmp_path):
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (300, 200), "white").save(blank)
+    code, out, err = run(capsys, ["recognize", str(blank), "--format", "huawei"])
+    assert code == 0 and err == f"desktop-ocr: {blank}: no text found\n"
+    assert json.loads(out)["result"]["words_block_count"] == 0
+
+
 def test_stdin(capsys, real_engine, invoice_png, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(invoice_png.read_bytes())))
     code, out, err = run(capsys, ["recognize", "-", "--format", "json"])
