@@ -224,3 +224,46 @@ def test_fetch_reports_final_url_and_type(server):
 def test_unsupported_scheme_never_connects():
     with pytest.raises(UnsupportedSource):
         fetch("ftp://127.0.0.1/x.png")
+
+
+# -- https ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory):
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    release = threading.Event()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (Handler,), {"release": release}))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}", cert
+    release.set()
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+def test_https_untrusted_certificate_is_refused(https_server):
+    base, _ = https_server
+    with pytest.raises(DownloadFailed, match="cannot connect: .*CERTIFICATE_VERIFY_FAILED"):
+        load_image(base + "/image.png", timeout=5)
+
+
+def test_https_with_trusted_certificate(https_server, monkeypatch):
+    base, cert = https_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # how a user adds a company CA, too
+    img = load_image(base + "/image.png", timeout=5)
+    assert np.array_equal(img.pixels, np.asarray(PAGE))
