@@ -13,6 +13,7 @@ answer is thrown away.
 
 from __future__ import annotations
 
+import ssl
 import threading
 import urllib.error
 import urllib.request
@@ -146,6 +147,9 @@ def _exchange(url: str, *, connect_timeout: float, max_bytes: int, max_redirects
 
 
 def _describe(reason) -> str:
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        detail = getattr(reason, "verify_message", "") or "verification failed"
+        return f"the server's HTTPS certificate is not trusted ({detail}; CERTIFICATE_VERIFY_FAILED)"
     if isinstance(reason, TimeoutError) or "timed out" in str(reason):
         return "timed out"
     text = str(getattr(reason, "strerror", None) or reason)
