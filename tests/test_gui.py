@@ -13,9 +13,6 @@ from PySide6.QtWidgets import QLineEdit
 from tests.drawing import render_lines
 from tests.gui_support import PAGE_LINES, drawn_page, drop_files, drop_mime, line_items, wait_result, window  # noqa: F401
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
 def _norm(s: str) -> str:
     return s.replace(" ", "")
 

@@ -17,18 +17,14 @@ from ..core.atomic import write_atomic
 from .workers import DONE, Job
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Export", text)
-
-
 def format_label(name: str) -> str:
     labels = {
-        "aws": tr("AWS General OCR JSON"),
-        "tencent": tr("Tencent Cloud OCR JSON"),
-        "tencent-legacy": tr("Tencent legacy ocr/general JSON"),
-        "huawei": tr("Huawei Cloud OCR JSON"),
-        "text": tr("Plain text"),
-        "json": tr("desktop_ocr JSON"),
+        "aws": QCoreApplication.translate("Export", "AWS General OCR JSON"),
+        "tencent": QCoreApplication.translate("Export", "Tencent Cloud OCR JSON"),
+        "tencent-legacy": QCoreApplication.translate("Export", "Tencent legacy ocr/general JSON"),
+        "huawei": QCoreApplication.translate("Export", "Huawei Cloud OCR JSON"),
+        "text": QCoreApplication.translate("Export", "Plain text"),
+        "json": QCoreApplication.translate("Export", "desktop_ocr JSON"),
     }
     return labels.get(name, name)
 
@@ -73,9 +69,9 @@ def export_batch(jobs: Iterable[Job], folder: Path, fmt: str,
 def ask_overwrite(parent: QWidget, existing: list[Path]) -> bool:
     names = "\n".join(p.name for p in existing[:8]) + ("\n…" if len(existing) > 8 else "")
     answer = QMessageBox.question(
-        parent, tr("Replace files?"),
-        tr("%1 file(s) already exist in the folder:").replace("%1", str(len(existing))) + "\n\n" + names
-        + "\n\n" + tr("Replace them? (No keeps them and writes only the new files.)"),
+        parent, QCoreApplication.translate("Export", "Replace files?"),
+        QCoreApplication.translate("Export", "%1 file(s) already exist in the folder:").replace("%1", str(len(existing))) + "\n\n" + names
+        + "\n\n" + QCoreApplication.translate("Export", "Replace them? (No keeps them and writes only the new files.)"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
 
@@ -84,8 +80,8 @@ def ask_save_path(parent: QWidget, job: Job, fmt: str, folder: str) -> Path | No
     """Save dialog; Qt's dialog itself asks before replacing an existing file."""
     ext = formats.file_extension(fmt)
     suggested = str(Path(folder or Path.home()) / export_name(job, fmt))
-    path, _ = QFileDialog.getSaveFileName(parent, tr("Export as %1").replace("%1", format_label(fmt)), suggested,
-                                          f"{format_label(fmt)} (*{ext});;" + tr("All files (*)"))
+    path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("Export", "Export as %1").replace("%1", format_label(fmt)), suggested,
+                                          f"{format_label(fmt)} (*{ext});;" + QCoreApplication.translate("Export", "All files (*)"))
     if not path:
         return None
     p = Path(path)
@@ -93,5 +89,5 @@ def ask_save_path(parent: QWidget, job: Job, fmt: str, folder: str) -> Path | No
 
 
 def ask_folder(parent: QWidget, folder: str) -> Path | None:
-    path = QFileDialog.getExistingDirectory(parent, tr("Export the batch into folder"), folder or str(Path.home()))
+    path = QFileDialog.getExistingDirectory(parent, QCoreApplication.translate("Export", "Export the batch into folder"), folder or str(Path.home()))
     return Path(path) if path else None

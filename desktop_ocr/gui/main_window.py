@@ -120,8 +120,13 @@ class MainWindow(QMainWindow):
         self.host.ready.connect(self._on_engine_ready)
         self.host.failed.connect(self._on_engine_failed)
 
-        self.threshold_slider.setValue(round(self.settings.threshold() * 100))
-        self.hide_low_check.setChecked(self.settings.hide_low())
+        threshold, hide_low = self.settings.threshold(), self.settings.hide_low()  # read both before either saves
+        for w in (self.threshold_slider, self.hide_low_check):
+            w.blockSignals(True)
+        self.threshold_slider.setValue(round(threshold * 100))
+        self.hide_low_check.setChecked(hide_low)
+        for w in (self.threshold_slider, self.hide_low_check):
+            w.blockSignals(False)
         self._on_threshold()
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):

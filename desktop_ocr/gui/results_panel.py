@@ -87,8 +87,13 @@ class ThresholdFilter(QSortFilterProxyModel):
         self.hide_low = False
 
     def set_filter(self, threshold: float, hide_low: bool) -> None:
-        self.threshold, self.hide_low = threshold, hide_low
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            self.threshold, self.hide_low = threshold, hide_low
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.threshold, self.hide_low = threshold, hide_low
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
         if not self.hide_low:

@@ -1,0 +1,293 @@
+"""Compare mode: the local engine and one cloud backend on the same image, side by side.
+
+Both recognitions run on the thread pool; each side shows its own overlay as soon as it arrives.
+Lines are paired by box overlap; a line without a partner on the other side, or whose partner reads
+differently, is outlined in magenta on both canvases and listed below with both readings.
+A failing side (a wrong key, a timeout) shows the vendor's message in its place; the other side and
+the dialog keep working.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from PySide6.QtCore import QObject, QPointF, QRunnable, QThreadPool, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QComboBox, QDialog, QGraphicsPolygonItem, QHBoxLayout, QLabel, QListWidget, \
+    QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from .. import backends
+from ..core.errors import BackendError
+from ..core.image import LoadedImage
+from ..core.model import OcrResult, TextLine
+from .canvas import OcrCanvas
+
+DIFF_COLOUR = QColor(200, 0, 200)
+MIN_IOU = 0.3
+
+
+# -- pairing (no Qt) ------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """Text compared as a reader would: NFKC (full-width = half-width), no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _iou(a: TextLine, b: TextLine) -> float:
+    al, at, ar, ab = a.bbox()
+    bl, bt, br, bb = b.bbox()
+    iw, ih = max(0.0, min(ar, br) - max(al, bl)), max(0.0, min(ab, bb) - max(at, bt))
+    inter = iw * ih
+    union = (ar - al) * (ab - at) + (br - bl) * (bb - bt) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def pair_lines(a: OcrResult, b: OcrResult, min_iou: float = MIN_IOU) -> list[tuple[int | None, int | None]]:
+    """Greedy one-to-one pairing by box overlap: (index in a, index in b), None where unmatched."""
+    cands = sorted(((_iou(la, lb), i, j) for i, la in enumerate(a.lines) for j, lb in enumerate(b.lines)),
+                   reverse=True)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[tuple[int | None, int | None]] = []
+    for iou, i, j in cands:
+        if iou < min_iou:
+            break
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j))
+    pairs += [(i, None) for i in range(len(a.lines)) if i not in used_a]
+    pairs += [(None, j) for j in range(len(b.lines)) if j not in used_b]
+    pairs.sort(key=lambda p: (a.lines[p[0]].bbox()[1] if p[0] is not None else b.lines[p[1]].bbox()[1]))
+    return pairs
+
+
+def differences(a: OcrResult, b: OcrResult) -> tuple[set[int], set[int], list[tuple[str, str]]]:
+    """Indices of differing lines in a and in b, and the (a text, b text) of each difference."""
+    da: set[int] = set()
+    db: set[int] = set()
+    rows: list[tuple[str, str]] = []
+    for i, j in pair_lines(a, b):
+        ta = a.lines[i].text if i is not None else ""
+        tb = b.lines[j].text if j is not None else ""
+        if i is not None and j is not None and _norm(ta) == _norm(tb):
+            continue
+        if i is not None:
+            da.add(i)
+        if j is not None:
+            db.add(j)
+        rows.append((ta, tb))
+    return da, db, rows
+
+
+# -- workers ----------------------------------------------------------------------------------
+
+
+class _Signals(QObject):
+    done = Signal(str, object)  # side, OcrResult
+    failed = Signal(str, str)  # side, message
+    loaded = Signal(object)  # LoadedImage
+
+
+class _Run(QRunnable):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def run(self) -> None:
+        self.fn()
+
+
+def describe_error(exc: BaseException) -> str:
+    """The vendor's code and message for backend errors; the message for the rest."""
+    if isinstance(exc, BackendError):
+        return str(exc)
+    return getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+
+
+# -- dialog -----------------------------------------------------------------------------------
+
+
+class ComparePane(QWidget):
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.title = QLabel(title, self)
+        self.title.setStyleSheet("font-weight: bold")
+        self.state = QLabel(self)
+        self.state.setWordWrap(True)
+        self.canvas = OcrCanvas(self)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(self.state)
+        lay.addWidget(self.canvas, 1)
+        self.result: OcrResult | None = None
+        self.marks: list[QGraphicsPolygonItem] = []
+
+    def mark(self, indices: set[int]) -> None:
+        scene = self.canvas.scene()
+        for item in self.marks:
+            scene.removeItem(item)
+        self.marks = []
+        if self.result is None:
+            return
+        pen = QPen(DIFF_COLOUR, 3, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        for i in sorted(indices):
+            poly = QPolygonF([QPointF(x, y) for x, y in self.result.lines[i].polygon])
+            item = QGraphicsPolygonItem(poly)
+            item.setPen(pen)
+            item.setBrush(QBrush(QColor(200, 0, 200, 40)))
+            item.setZValue(5)
+            item.setToolTip(self.result.lines[i].text)
+            scene.addItem(item)
+            self.marks.append(item)
+
+
+class CompareDialog(QDialog):
+    """Local engine vs one cloud backend on one image. ``compared`` fires when both sides are in."""
+
+    compared = Signal(int)  # number of differing rows
+    side_failed = Signal(str, str)
+
+    def __init__(self, host, parent=None, cloud: str | None = None):
+        super().__init__(parent)
+        self.host = host
+        self.setWindowTitle(self.tr("Compare: local engine and a cloud service"))
+        self.resize(1400, 800)
+        self.pool = QThreadPool.globalInstance()
+        self.cloud_combo = QComboBox(self)
+        for name in backends.BACKEND_NAMES[1:]:
+            self.cloud_combo.addItem(name, name)
+        if cloud in backends.BACKEND_NAMES[1:]:
+            self.cloud_combo.setCurrentIndex(self.cloud_combo.findData(cloud))
+        self.run_button = QPushButton(self.tr("Compare"), self)
+        self.summary = QLabel(self)
+        self.local = ComparePane(self.tr("local"), self)
+        self.cloud = ComparePane(self.cloud_combo.currentData(), self)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.local)
+        split.addWidget(self.cloud)
+        self.diff_list = QListWidget(self)
+        self.diff_list.setMaximumHeight(160)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Cloud service:"), self))
+        top.addWidget(self.cloud_combo)
+        top.addWidget(self.run_button)
+        top.addWidget(self.summary, 1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.diff_list)
+        self.image: LoadedImage | None = None
+        self._pending = 0
+        self._sig = _Signals(self)
+        self._sig.done.connect(self._on_done)
+        self._sig.failed.connect(self._on_failed)
+        self.run_button.clicked.connect(self.run)
+        self.cloud_combo.currentIndexChanged.connect(
+            lambda: self.cloud.title.setText(self.cloud_combo.currentData()))
+
+    def set_image(self, image: LoadedImage) -> None:
+        from .workers import to_qimage
+
+        self.image = image
+        pix = QPixmap.fromImage(to_qimage(image.pixels))
+        for pane in (self.local, self.cloud):
+            pane.canvas.set_image(pix)
+            pane.result = None
+            pane.mark(set())
+
+    def run(self) -> None:
+        if self.image is None or self._pending:
+            return
+        name = self.cloud_combo.currentData()
+        self.diff_list.clear()
+        self.summary.setText(self.tr("recognising…"))
+        self._pending = 2
+        for side, backend, pane in (("local", "local", self.local), ("cloud", name, self.cloud)):
+            pane.result = None
+            pane.canvas.set_result(None)
+            pane.mark(set())
+            pane.state.setText(self.tr("recognising with %1…").replace("%1", backend))
+            self.pool.start(_Run(lambda s=side, b=backend: self._work(s, b)))
+        self.run_button.setEnabled(False)
+
+    def _work(self, side: str, backend: str) -> None:  # on a pool thread
+        try:
+            result = self.host.get(backend).recognize(self.image)
+        except Exception as exc:  # shown in the pane, never raised into Qt
+            self._sig.failed.emit(side, describe_error(exc))
+            return
+        self._sig.done.emit(side, result)
+
+    def _pane(self, side: str) -> ComparePane:
+        return self.local if side == "local" else self.cloud
+
+    def _on_done(self, side: str, result: OcrResult) -> None:
+        pane = self._pane(side)
+        pane.result = result
+        pane.canvas.set_result(result)
+        secs = f", {result.elapsed:.2f} s" if result.elapsed is not None else ""
+        pane.state.setText(self.tr("%1 lines").replace("%1", str(len(result.lines))) + secs)
+        self._finish_one()
+
+    def _on_failed(self, side: str, message: str) -> None:
+        pane = self._pane(side)
+        pane.state.setText(self.tr("failed: %1").replace("%1", message))
+        pane.state.setStyleSheet("color: #b00020")
+        self.side_failed.emit(side, message)
+        self._finish_one()
+
+    def _finish_one(self) -> None:
+        self._pending -= 1
+        if self._pending > 0:
+            return
+        self.run_button.setEnabled(True)
+        a, b = self.local.result, self.cloud.result
+        if a is None or b is None:
+            self.summary.setText(self.tr("one side failed: nothing to compare"))
+            self.compared.emit(-1)
+            return
+        da, db, rows = differences(a, b)
+        self.local.mark(da)
+        self.cloud.mark(db)
+        total = max(len(a.lines), len(b.lines))
+        self.summary.setText(self.tr("%1 of %2 lines differ").replace("%1", str(len(rows))).replace("%2", str(total)))
+        for ta, tb in rows:
+            self.diff_list.addItem(f"local: {ta or '—'}    |    {self.cloud_combo.currentData()}: {tb or '—'}")
+        self.compared.emit(len(rows))
+
+    def wait(self, msecs: int = 60000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+
+def install_compare(window) -> None:
+    """Adds ``act_compare`` to a MainWindow: compare the image on screen with a cloud backend."""
+
+    def open_compare() -> CompareDialog | None:
+        job = window.queue.job(window.current_id) if window.current_id is not None else None
+        if job is None:
+            window.show_error(window.tr("Open an image first, then compare it with a cloud service."))
+            return None
+        from .workers import load_source
+
+        try:
+            image = load_source(job.source, job.page)
+        except Exception as exc:
+            window.show_error(describe_error(exc))
+            return None
+        cloud = window.host.name if window.host.name != "local" else None
+        dlg = CompareDialog(window.host, window, cloud)
+        dlg.set_image(image)
+        window.compare_dialog = dlg
+        if getattr(window, "interactive", True):
+            dlg.show()
+        dlg.run()
+        return dlg
+
+    window.act_compare = QAction(window.tr("Compare with Cloud…"), window)
+    window.act_compare.triggered.connect(open_compare)
+    window.open_compare = open_compare

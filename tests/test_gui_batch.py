@@ -1,0 +1,188 @@
+"""Batches, cancelling, bad inputs and responsiveness of the window, on the real engine."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from tests.drawing import render_lines
+from tests.gui_support import RESULT_TIMEOUT_MS, drawn_page, drop_files, wait_result, window  # noqa: F401
+
+BATCH_PAGES = [
+    ["第一页 Page one", "订单 Order 1001"], ["第二页 Page two", "订单 Order 1002"],
+    ["第三页 Page three", "订单 Order 1003"], ["第四页 Page four", "订单 Order 1004"],
+    ["第五页 Page five", "订单 Order 1005"], ["第六页 Page six", "订单 Order 1006"],
+    ["第七页 Page seven", "订单 Order 1007"], ["第八页 Page eight", "订单 Order 1008"],
+]
+
+
+def make_folder(tmp_path, pages=BATCH_PAGES):
+    folder = tmp_path / "scans"
+    (folder / "sub").mkdir(parents=True)
+    for i, lines in enumerate(pages):
+        # one in a subfolder: folders are walked recursively
+        target = folder / "sub" if i == 3 else folder
+        render_lines(lines, font_size=34).save(target / f"p{i + 1:02d}.png")
+    (folder / "notes.txt").write_text("not an image", encoding="utf-8")  # ignored by the folder listing
+    return folder
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when the block ends: connections are refused
+
+
+def test_folder_batch_completes_with_progress(qtbot, window, tmp_path):
+    folder = make_folder(tmp_path, BATCH_PAGES[:4])
+    seen = []
+    window.queue.progress.connect(lambda done, total: seen.append((done, total)))
+    with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
+        drop_files(window, [folder])
+    jobs = window.queue.jobs
+    assert [j.stem for j in jobs] == ["p01", "p02", "p03", "p04"]
+    assert all(j.state == "done" for j in jobs)
+    for job, lines in zip(jobs, BATCH_PAGES):
+        assert lines[1].split()[-1] in job.result.text  # "1001", "1002", ...
+    assert seen[-1] == (4, 4)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # progress only moves forward
+    assert window.batch.progress.value() == window.batch.progress.maximum() == 4
+    assert window.batch.list.count() == 4
+    assert "done" in window.batch.item_for(jobs[2].id).text()
+    assert not window.batch.cancel_button.isEnabled()
+    # the first image of the batch is on screen; picking another in the list shows that one
+    assert window.current_id == jobs[0].id
+    with qtbot.waitSignal(window.result_shown, timeout=5000):
+        window.batch.list.setCurrentRow(2)
+    assert window.current_id == jobs[2].id
+    assert window.results.model.rowCount() == len(jobs[2].result.lines)
+
+
+def test_cancel_midway_keeps_finished_results(qtbot, window, tmp_path):
+    folder = make_folder(tmp_path)
+    drop_files(window, [folder])
+    total = len(window.queue.jobs)
+    assert total == len(BATCH_PAGES)
+    assert window.batch.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: window.queue.counts()[0] >= 1, timeout=RESULT_TIMEOUT_MS)
+    with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
+        window.batch.cancel_button.click()
+    states = [j.state for j in window.queue.jobs]
+    done = [j for j in window.queue.jobs if j.state == "done"]
+    cancelled = [j for j in window.queue.jobs if j.state == "cancelled"]
+    assert done and cancelled, states
+    assert len(done) + len(cancelled) == total
+    assert all(j.result is not None and j.result.lines for j in done)
+    assert all(j.result is None for j in cancelled)
+    # order is kept: the finished ones are the first ones
+    assert states == ["done"] * len(done) + ["cancelled"] * len(cancelled)
+    assert "cancelled" in window.batch.item_for(cancelled[0].id).text()
+    assert window.batch.progress.value() == total
+    written = window.export_batch("json", tmp_path / "out", confirm=lambda existing: True)
+    assert sorted(p.stem for p in written) == sorted(j.stem for j in done)
+    # the window keeps working after a cancel
+    job_id = wait_result(qtbot, window, lambda: drop_files(window, [drawn_page(tmp_path)]))
+    assert window.queue.job(job_id).state == "done"
+
+
+def test_corrupt_file_shows_error_and_window_keeps_working(qtbot, window, tmp_path):
+    good = drawn_page(tmp_path)
+    wait_result(qtbot, window, lambda: drop_files(window, [good]))
+    earlier = window.queue.jobs[0]
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg " * 40)
+    with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        drop_files(window, [broken])
+    message = blocker.args[0]
+    assert "broken.jpg" in message
+    assert window.message_bar.isVisible() and "broken.jpg" in window.message_bar.text()
+    job = window.queue.jobs[-1]
+    assert job.state == "failed" and job.error
+    assert "failed" in window.batch.item_for(job.id).text()
+    assert earlier.state == "done" and earlier.result.lines  # nothing lost
+    # the earlier result can still be shown and exported
+    with qtbot.waitSignal(window.result_shown, timeout=5000):
+        window.batch.list.setCurrentRow(0)
+    assert window.export_current("aws", tmp_path / "still.json").exists()
+    job_id = wait_result(qtbot, window, lambda: drop_files(window, [drawn_page(tmp_path, name="again.png")]))
+    assert window.queue.job(job_id).state == "done"
+
+
+def test_dead_url_shows_error_and_window_keeps_working(qtbot, window, tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/receipt.png"
+    with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        window.open_paths([url])
+    assert url in blocker.args[0]
+    job = window.queue.jobs[-1]
+    assert job.state == "failed" and job.error and job.name == url
+    assert window.isVisible()
+    job_id = wait_result(qtbot, window, lambda: drop_files(window, [drawn_page(tmp_path)]))
+    assert window.queue.job(job_id).result.lines
+
+
+def test_engine_failure_is_reported_and_recoverable(qtbot, window, tmp_path, monkeypatch, engine):
+    from desktop_ocr.core import engine as engine_mod
+
+    # a broken install: the model files are missing, so the real engine refuses to load
+    monkeypatch.setattr(engine_mod, "MODEL_FILES", {k: "missing-" + v for k, v in engine_mod.MODEL_FILES.items()})
+    window.host.adopt("local", engine_mod.LocalEngine())
+    with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        drop_files(window, [drawn_page(tmp_path)])
+    assert "page.png" in blocker.args[0] and "model" in blocker.args[0].lower()
+    assert window.queue.jobs[-1].state == "failed"
+    window.host.adopt("local", engine)  # repaired: the same window recognises again
+    job_id = wait_result(qtbot, window, lambda: drop_files(window, [drawn_page(tmp_path, name="b.png")]))
+    assert window.queue.job(job_id).state == "done"
+
+
+def test_pdf_pages_become_jobs(qtbot, window, tmp_path):
+    pages = [render_lines(["PDF 第一页 Alpha"], font_size=40), render_lines(["PDF 第二页 Beta"], font_size=40)]
+    pdf = tmp_path / "doc.pdf"
+    pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=150)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "doc.pdf").write_bytes(pdf.read_bytes())
+    with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
+        window.open_paths([str(folder)])  # in a folder: every page
+    jobs = window.queue.jobs
+    assert [(j.page, j.stem) for j in jobs] == [(1, "doc-p1"), (2, "doc-p2")]
+    assert "Alpha" in jobs[0].result.text and "Beta" in jobs[1].result.text
+
+
+def heartbeat_gaps(qtbot, window, action) -> float:
+    """Run ``action`` while a 20 ms timer ticks; returns the longest gap between ticks (seconds)."""
+    ticks: list[float] = []
+    timer = QTimer(window)
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        wait_result(qtbot, window, action)
+    finally:
+        timer.stop()
+    assert len(ticks) > 5, "the heartbeat barely ran"
+    return max(b - a for a, b in zip(ticks, ticks[1:]))
+
+
+# The bound is generous because several agents share this 2-core machine; the benchmark reports
+# the exact figure. A blocking recognition on the GUI thread would stall for its whole duration.
+MAX_STALL_S = 0.75
+
+
+def test_gui_thread_never_blocks_during_recognition(qtbot, window, tmp_path):
+    lines = [f"第{i}行 Line number {i} 金额 {i * 7}.50" for i in range(1, 25)]
+    page = drawn_page(tmp_path, lines, name="long.png")
+    gap = heartbeat_gaps(qtbot, window, lambda: drop_files(window, [page]))
+    assert len(window.current_job().result.lines) >= 20
+    assert gap < MAX_STALL_S, f"GUI thread stalled {gap * 1000:.0f} ms"
+
+
+@pytest.mark.realdata
+def test_gui_thread_never_blocks_on_real_page(qtbot, window, eval_dir):
+    image = eval_dir / "images" / "sroie__025.jpg"
+    gap = heartbeat_gaps(qtbot, window, lambda: drop_files(window, [image]))
+    assert window.current_job().result.lines
+    assert gap < MAX_STALL_S, f"GUI thread stalled {gap * 1000:.0f} ms"
