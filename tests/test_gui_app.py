@@ -120,3 +120,17 @@ def test_self_test_command_opens_recognises_and_closes(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "self-test: ok" in out.stdout and "lines on the sample image" in out.stdout
     assert (tmp_path / "data" / "desktop_ocr" / "desktop_ocr" / "desktop_ocr.log").is_file()
+
+
+def test_long_sessions_survive_pyside_none_refcount_bug():
+    """PySide6 6.12 on Python 3.11 drops a reference to None on every void Qt call; a long session
+    would abort with "deallocating None". desktop_ocr.gui guards against it (see its __init__)."""
+    code = ("import sys, desktop_ocr.gui\n"
+            "from PySide6.QtWidgets import QApplication, QLabel\n"
+            "app = QApplication([]); w = QLabel()\n"
+            "n = 50000 + (0 if sys.version_info >= (3, 12) else sys.getrefcount(None) % (1 << 40) * 2)\n"
+            "for i in range(min(n, 500000)): w.setText('x')\n"
+            "print('ok')\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
