@@ -37,7 +37,7 @@ class AwsBackend(CloudRecognizer):
     format_name = "aws"
     accepted_formats = ("jpeg", "png", "bmp")
 
-    def __init__(self, endpoint: str, *, auth: str | None = None, region: str | None = None,
+    def __init__(self, endpoint: str | None = None, *, auth: str | None = None, region: str | None = None,
                  access_key_id: str | None = None, secret_access_key=None, session_token=None,
                  **kw):
         super().__init__(**kw)

@@ -104,6 +104,8 @@ def describe_error(exc: BaseException) -> str:
     """The vendor's code and message for backend errors; the message for the rest."""
     if isinstance(exc, BackendError):
         return str(exc)
+    if isinstance(exc, ValueError):  # settings missing or wrong: the sentence says what to fill in
+        return str(exc)
     return getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
 
 
@@ -267,7 +269,16 @@ class CompareDialog(QDialog):
 def install_compare(window) -> None:
     """Adds ``act_compare`` to a MainWindow: compare the image on screen with a cloud backend."""
 
-    def open_compare() -> CompareDialog | None:
+    def default_cloud() -> str:
+        if window.host.name != "local":
+            return window.host.name
+        cloud_settings = getattr(window, "cloud_settings", None)
+        for name in backends.BACKEND_NAMES[1:]:
+            if cloud_settings is not None and (cloud_settings.plain(name).get("endpoint") or cloud_settings.store.load(name)):
+                return name
+        return backends.BACKEND_NAMES[1]
+
+    def open_compare(cloud: str | None = None) -> CompareDialog | None:
         job = window.queue.job(window.current_id) if window.current_id is not None else None
         if job is None:
             window.show_error(window.tr("Open an image first, then compare it with a cloud service."))
@@ -279,8 +290,7 @@ def install_compare(window) -> None:
         except Exception as exc:
             window.show_error(describe_error(exc))
             return None
-        cloud = window.host.name if window.host.name != "local" else None
-        dlg = CompareDialog(window.host, window, cloud)
+        dlg = CompareDialog(window.host, window, cloud or default_cloud())
         dlg.set_image(image)
         window.compare_dialog = dlg
         if getattr(window, "interactive", True):
@@ -289,5 +299,5 @@ def install_compare(window) -> None:
         return dlg
 
     window.act_compare = QAction(window.tr("Compare with Cloud…"), window)
-    window.act_compare.triggered.connect(open_compare)
+    window.act_compare.triggered.connect(lambda: open_compare())
     window.open_compare = open_compare

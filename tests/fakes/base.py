@@ -56,6 +56,8 @@ class FakeService:
         self.engine = engine
         self.clock_offset = clock_offset  # seconds the server's clock runs ahead of ours
         self.requests: list[Request] = []
+        # Optional change to what the engine read, to play a vendor that reads some lines differently.
+        self.edit_result = None
         self._faults: list[tuple[str, float]] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -189,7 +191,8 @@ class FakeService:
             raise ValueError(f"not an image: {exc}") from None
         pixels = np.asarray(img.convert("RGB"))
         loaded = LoadedImage(pixels=pixels, source="upload", data=data, format=(img.format or "").lower())
-        return self.engine.recognize(loaded, RecognizeOptions(chars=chars, detect_rotation=detect_rotation))
+        result = self.engine.recognize(loaded, RecognizeOptions(chars=chars, detect_rotation=detect_rotation))
+        return self.edit_result(result) if self.edit_result is not None else result
 
     @staticmethod
     def request_id() -> str:
