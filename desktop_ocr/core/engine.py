@@ -197,6 +197,10 @@ class LocalEngine(Recognizer):
         out = self._rec(TextRecInput(img=crops, return_word_box=False))
         return [float(s) if t.strip() else 0.0 for t, s in zip(out.txts, out.scores)]
 
+    def _classify_crops(self, crops: list[np.ndarray]) -> list[tuple[bool, float]]:
+        out = self._cls(crops)
+        return [("180" in label, float(score)) for label, score in out.cls_res]
+
     def _read(self, bgr: np.ndarray, quads: list[np.ndarray], chars: bool) -> list[TextLine]:
         """Crop, classify 0/180 and recognise each box; polygons in ``bgr``'s coordinates."""
         from rapidocr.ch_ppocr_rec import TextRecInput
@@ -266,7 +270,8 @@ class LocalEngine(Recognizer):
             work = bgr
             residual = 0.0  # skew left in the working image (not resampled, below MIN_DESKEW)
             if options.detect_rotation and quads:
-                orient = rotation.estimate_orientation(bgr, quads, self._score_crops)
+                orient = rotation.estimate_orientation(bgr, quads, self._score_crops,
+                                                       classify=self._classify_crops)
                 angle = orient.angle
                 turn = angle if abs(orient.skew) >= rotation.MIN_DESKEW else float(orient.quarter)
                 residual = normalize_angle(angle - turn)

@@ -8,10 +8,11 @@ is ours. It is made from one detection pass (no recognition of the whole page):
    0 for an upright (or upside-down) page, about 90 for a page turned by 90/270, plus the
    residual skew. A length-weighted median around the histogram mode ignores stray boxes.
 2. Which end is up. The candidates left are "direction" and "direction + 180". A sample of the
-   longest lines is cropped as each candidate would read them and recognised both ways; the
-   candidate with the higher summed recognition confidence wins (upside-down text reads with
-   clearly lower confidence). With no elongated box at all (single characters) all four quarter
-   turns are tried the same way.
+   longest lines is cropped as the first candidate would read them. When rapidocr's 0/180 line
+   classifier (cheap) agrees on nearly all of them with high confidence, that settles it.
+   Otherwise the sample is recognised both ways and the candidate with the higher summed
+   recognition confidence wins (upside-down text reads with clearly lower confidence). With no
+   elongated box at all (single characters) all four quarter turns are tried the same way.
 
 Angles follow the result model: degrees the text is turned from upright, clockwise positive,
 in image coordinates (x right, y down), so a reading direction pointing down is +90.
@@ -36,6 +37,11 @@ MIN_SKEW_LINES = 3
 SNAP_SKEW = 5.0
 #: lines sampled for the up/down decision
 SAMPLE_LINES = 10
+#: the line classifier alone decides up/down when this share of at least CLS_MIN_LINES sampled
+#: lines agree, each with at least CLS_CONFIDENT confidence
+CLS_AGREE = 0.8
+CLS_MIN_LINES = 4
+CLS_CONFIDENT = 0.9
 #: sample crops are cut to this width/height ratio
 MAX_SAMPLE_RATIO = 12
 
@@ -213,10 +219,17 @@ def order_quad(pts: np.ndarray) -> list[int]:
 ScoreFn = Callable[[list[np.ndarray]], list[float]]
 
 
+ClassifyFn = Callable[[list[np.ndarray]], list[tuple[bool, float]]]
+
+
 def estimate_orientation(img: np.ndarray, quads: Sequence[np.ndarray], score_crops: ScoreFn,
-                         sample: int = SAMPLE_LINES) -> Orientation:
+                         sample: int = SAMPLE_LINES, classify: ClassifyFn | None = None) -> Orientation:
     """Decide the page angle from detected boxes; ``score_crops`` recognises crops and returns
-    their confidences (only ``sample`` lines, in 2 or 4 orientations, are recognised)."""
+    their confidences (only ``sample`` lines, in 2 or 4 orientations, are recognised).
+
+    ``classify`` (the 0/180 line classifier: (is_upside_down, confidence) per crop) settles the
+    up/down question first when nearly all sampled lines agree with high confidence; only
+    otherwise are the sample lines recognised both ways."""
     if len(quads) == 0:
         return Orientation(0.0, confident=False)
     direction, evidence = line_direction(quads)
@@ -247,6 +260,16 @@ def estimate_orientation(img: np.ndarray, quads: Sequence[np.ndarray], score_cro
             owners.append(k)
     if not crops:
         return Orientation(normalize_angle(direction), confident=False)
+    if classify is not None and len(candidates) == 2:
+        base_crops = [c for c, k in zip(crops, owners) if k == 0]
+        votes = classify(base_crops)
+        strong = [flip for flip, conf in votes if conf >= CLS_CONFIDENT]
+        if len(base_crops) >= CLS_MIN_LINES and len(strong) >= CLS_AGREE * len(votes):
+            flips = sum(strong)
+            if flips >= CLS_AGREE * len(votes):
+                return Orientation(candidates[1])
+            if len(strong) - flips >= CLS_AGREE * len(votes):
+                return Orientation(candidates[0])
     scores = score_crops(crops)
     totals = [0.0] * len(candidates)
     for k, s in zip(owners, scores):

@@ -1,0 +1,261 @@
+"""Benchmark of the local engine against plain ``RapidOCR()`` on the evaluation images.
+
+    .venv/bin/python benchmarks/bench_engine.py [--limit N] [--skip-rotation] [--skip-strip]
+
+Prints, and writes under .bench-out/ (git-ignored):
+* per-image wall time of LocalEngine.recognize vs RapidOCR()(image) on the same decoded pixels
+  (both warmed up, run alternately), with ratios;
+* accuracy of both with the evaluation set's own scorer (predictions in its format
+  {"lines": [{"text", "polygon", "score"}], "seconds"});
+* rotation: the `rotated` subset (true vs reported angle, page CER in each engine's own order
+  against the GT in upright reading order), and real upright pages turned by 90/180/270 and
+  skewed by +-5/10/15 degrees here (angle error, page CER delta against the upright page);
+* a 800 x 12000 strip of small drawn text: lines found by each engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from desktop_ocr.core import rotation  # noqa: E402
+from desktop_ocr.core.engine import LocalEngine  # noqa: E402
+from desktop_ocr.core.image import LoadedImage  # noqa: E402
+from desktop_ocr.core.model import normalize_angle  # noqa: E402
+from desktop_ocr.core.recognizer import RecognizeOptions  # noqa: E402
+from desktop_ocr.core.sources import load_image  # noqa: E402
+
+EVAL = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eval" / "public"))
+SCORER = EVAL.parent / "tools" / "ocr_score.py"
+OUT = REPO / ".bench-out"
+
+
+def plain_rapidocr():
+    from rapidocr import RapidOCR
+
+    return RapidOCR(params={"Global.log_level": "error"})  # defaults otherwise
+
+
+def plain_lines(out) -> list[dict]:
+    if getattr(out, "txts", None) is None or out.boxes is None:
+        return []
+    return [{"text": t, "polygon": np.asarray(b).tolist(), "score": float(s)}
+            for b, t, s in zip(out.boxes, out.txts, out.scores)]
+
+
+def our_lines(res) -> list[dict]:
+    return [{"text": ln.text, "polygon": [list(p) for p in ln.polygon], "score": ln.score} for ln in res.lines]
+
+
+def load_scorer():
+    spec = importlib.util.spec_from_file_location("ocr_score", SCORER)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_scorer(pred_dir: Path, json_out: Path) -> dict:
+    cmd = [sys.executable, str(SCORER), "--gt", str(EVAL), "--pred", str(pred_dir), "--json", str(json_out)]
+    text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    print(text)
+    return json.loads(json_out.read_text(encoding="utf-8"))
+
+
+def gt_page(scorer, gt: dict, matrix=None):
+    hint = gt.get("text_compare") or {}
+    norm = scorer.make_normalizer(bool(hint.get("casefold")), hint.get("strip_chars") or "")
+    care = [ln for ln in gt["lines"] if not ln.get("ignore") and ln.get("text") != "###"]
+    polys = []
+    for ln in care:
+        pts = np.array(ln["polygon"], dtype=float)
+        if matrix is not None:
+            pts = rotation.apply_matrix(pts, matrix)
+        polys.append(scorer.to_polygon(pts.tolist()))
+    return "".join(norm(care[i]["text"]) for i in scorer.reading_order(polys)), norm
+
+
+def cer_in_own_order(scorer, norm, texts: list[str], ref: str) -> float:
+    return scorer.edit_distance("".join(norm(t) for t in texts), ref) / max(1, len(ref))
+
+
+def bench_accuracy_and_speed(engine, plain, stems: list[str], paths: dict[str, Path]) -> dict:
+    for name in ("ours", "plain"):
+        (OUT / name).mkdir(parents=True, exist_ok=True)
+        for old in (OUT / name).glob("*.json"):  # no stale predictions from an earlier run
+            old.unlink()
+    rows = []
+    print(f"{'image':40s} {'px':>11s} {'ours_s':>7s} {'plain_s':>7s} {'ratio':>6s} {'ours_n':>6s} {'plain_n':>7s} angle")
+    for i, stem in enumerate(stems):
+        img = load_image(str(paths[stem]))
+        bgr = np.ascontiguousarray(img.pixels[:, :, ::-1])
+        runs = {}
+        order = ("ours", "plain") if i % 2 == 0 else ("plain", "ours")  # alternate: fair caches
+        for name in order:
+            t0 = time.perf_counter()
+            if name == "ours":
+                res = engine.recognize(img)
+                lines = our_lines(res)
+            else:
+                lines = plain_lines(plain(bgr))
+            runs[name] = (time.perf_counter() - t0, lines)
+        for name, (secs, lines) in runs.items():
+            (OUT / name / f"{stem}.json").write_text(json.dumps({"lines": lines, "seconds": secs}, ensure_ascii=False),
+                                                     encoding="utf-8")
+        to, tp = runs["ours"][0], runs["plain"][0]
+        rows.append({"stem": stem, "ours_s": to, "plain_s": tp, "angle": res.angle})
+        print(f"{stem:40s} {img.width:>5d}x{img.height:<5d} {to:7.2f} {tp:7.2f} {to / tp:6.2f} "
+              f"{len(runs['ours'][1]):6d} {len(runs['plain'][1]):7d} {res.angle:g}")
+    ours_t = [r["ours_s"] for r in rows]
+    plain_t = [r["plain_s"] for r in rows]
+    ratios = [r["ours_s"] / r["plain_s"] for r in rows]
+    timing = {
+        "images": len(rows),
+        "ours_mean_s": statistics.fmean(ours_t), "plain_mean_s": statistics.fmean(plain_t),
+        "ours_median_s": statistics.median(ours_t), "plain_median_s": statistics.median(plain_t),
+        "ratio_of_totals": sum(ours_t) / sum(plain_t), "median_per_image_ratio": statistics.median(ratios),
+    }
+    print("\nTIME  ours mean {ours_mean_s:.2f} s / median {ours_median_s:.2f} s;  plain mean {plain_mean_s:.2f} s / "
+          "median {plain_median_s:.2f} s;  total ratio ours/plain {ratio_of_totals:.2f}, median per-image "
+          "ratio {median_per_image_ratio:.2f}  ({images} images)".format(**timing))
+    print("\n== scorer: ours ==")
+    ours_m = run_scorer(OUT / "ours", OUT / "metrics_ours.json")
+    print("== scorer: plain RapidOCR() ==")
+    plain_m = run_scorer(OUT / "plain", OUT / "metrics_plain.json")
+    keys = ["det_f1", "e2e_f1", "tol_e2e_f1", "line_cer", "page_cer", "char_bag_f1"]
+    print("ALL        " + "  ".join(f"{k:>11s}" for k in keys))
+    for name, m in (("ours", ours_m), ("plain", plain_m)):
+        a = m["subsets"]["ALL"]
+        print(f"{name:10s} " + "  ".join(f"{a[k]:11.3f}" for k in keys))
+    return {"timing": timing, "rows": rows, "ours": ours_m["subsets"], "plain": plain_m["subsets"]}
+
+
+def bench_rotated_subset(engine, plain, scorer, paths) -> list[dict]:
+    print("\n== rotated subset: true vs reported angle; page CER in each engine's own order vs GT upright order ==")
+    print(f"{'image':36s} {'true':>5s} {'ours':>7s} {'err':>5s} {'CER ours':>9s} {'CER ours on upright':>20s} "
+          f"{'CER plain':>10s}")
+    out = []
+    for stem in sorted(s for s in paths if s.startswith("rotated__")):
+        gt = json.loads((EVAL / "gt" / f"{stem}.json").read_text(encoding="utf-8"))
+        truth = float(next(int(m.group(1)) for t in gt["transforms"]
+                           if (m := re.match(r"rotated (\d+) deg clockwise", t))))
+        img = load_image(str(paths[stem]))
+        res = engine.recognize(img)
+        m, nw, nh = rotation.rotation_matrix(img.width, img.height, truth)
+        up_px = np.ascontiguousarray(rotation.warp_image(img.pixels, m, (nw, nh)))
+        up = engine.recognize(LoadedImage(up_px), RecognizeOptions(detect_rotation=False))
+        ref, norm = gt_page(scorer, gt, m)
+        p = plain(np.ascontiguousarray(img.pixels[:, :, ::-1]))
+        row = {
+            "stem": stem, "true": truth, "ours": res.angle, "err": abs(normalize_angle(res.angle - truth)),
+            "cer_ours": cer_in_own_order(scorer, norm, [ln.text for ln in res.lines], ref),
+            "cer_upright": cer_in_own_order(scorer, norm, [ln.text for ln in up.lines], ref),
+            "cer_plain": cer_in_own_order(scorer, norm, [x["text"] for x in plain_lines(p)], ref),
+        }
+        out.append(row)
+        print(f"{stem:36s} {truth:5.0f} {res.angle:7.2f} {row['err']:5.2f} {row['cer_ours']:9.3f} "
+              f"{row['cer_upright']:20.3f} {row['cer_plain']:10.3f}")
+    return out
+
+
+def bench_turned_pages(engine, scorer, paths, stems, angles) -> list[dict]:
+    print("\n== real upright pages turned/skewed here: angle error and page CER (own order) vs upright ==")
+    out = []
+    for stem in stems:
+        gt = json.loads((EVAL / "gt" / f"{stem}.json").read_text(encoding="utf-8"))
+        ref, norm = gt_page(scorer, gt)
+        page = Image.open(paths[stem]).convert("RGB")
+        base = engine.recognize(LoadedImage(np.asarray(page).copy()))
+        cer0 = cer_in_own_order(scorer, norm, [ln.text for ln in base.lines], ref)
+        print(f"{stem:24s} upright: angle {base.angle:6.2f}  CER {cer0:.3f}")
+        for a in angles:
+            turned = page.rotate(-a, expand=True, fillcolor="white", resample=Image.BICUBIC)
+            t0 = time.perf_counter()
+            res = engine.recognize(LoadedImage(np.asarray(turned).copy()))
+            secs = time.perf_counter() - t0
+            cer = cer_in_own_order(scorer, norm, [ln.text for ln in res.lines], ref)
+            err = abs(normalize_angle(res.angle - a))
+            out.append({"stem": stem, "true": a, "ours": res.angle, "err": err, "cer": cer, "cer_upright": cer0,
+                        "delta": cer - cer0, "seconds": secs})
+            print(f"{'':24s} {a:+5d}: angle {res.angle:7.2f} err {err:4.2f}  CER {cer:.3f} (delta {cer - cer0:+.3f})"
+                  f"  {secs:.2f} s")
+    if out:
+        print(f"max angle error {max(r['err'] for r in out):.2f} deg; max CER delta {max(r['delta'] for r in out):+.3f}")
+    return out
+
+
+def bench_strip(engine, plain) -> dict:
+    from tests.drawing import cjk_font_path
+
+    w, h = 800, 12000
+    img = Image.new("RGB", (w, h), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(cjk_font_path(), 20)
+    expected = []
+    for i in range(24):
+        s = f"第{i + 1}行 Item {i + 1:02d} 数量 {3 * i + 1} 单价 {i * 7 + 0.5:.2f}"
+        d.text((30, 120 + i * 495), s, fill="black", font=font)
+        expected.append(s.replace(" ", ""))
+    arr = np.asarray(img).copy()
+    t0 = time.perf_counter()
+    res = engine.recognize(LoadedImage(arr))
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    p = plain_lines(plain(np.ascontiguousarray(arr[:, :, ::-1])))
+    t_plain = time.perf_counter() - t0
+    ours_ok = sum(1 for ln in res.lines if ln.text.replace(" ", "") in expected)
+    plain_ok = sum(1 for ln in p if ln["text"].replace(" ", "") in expected)
+    print(f"\n== 800x12000 strip, 24 lines of 20 px text ==\nours: {ours_ok}/24 lines exact, {t_ours:.2f} s;  "
+          f"plain RapidOCR(): {plain_ok}/24 exact ({len(p)} lines returned), {t_plain:.2f} s")
+    return {"ours_exact": ours_ok, "plain_exact": plain_ok, "ours_s": t_ours, "plain_s": t_plain}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N images (0 = all)")
+    ap.add_argument("--skip-accuracy", action="store_true")
+    ap.add_argument("--skip-rotation", action="store_true")
+    ap.add_argument("--skip-strip", action="store_true")
+    args = ap.parse_args(argv)
+    if not (EVAL / "images").is_dir():
+        print(f"evaluation images not found at {EVAL}", file=sys.stderr)
+        return 2
+    OUT.mkdir(exist_ok=True)
+    paths = {p.stem: p for p in sorted((EVAL / "images").iterdir()) if p.suffix.lower() in (".jpg", ".png")}
+    stems = sorted(paths)[: args.limit or None]
+    engine = LocalEngine()
+    engine.warm_up()
+    plain = plain_rapidocr()
+    plain(np.full((48, 160, 3), 255, np.uint8))
+    scorer = load_scorer()
+    report: dict = {"cpu_count": os.cpu_count(), "load_avg_start": os.getloadavg()}
+    if not args.skip_accuracy:
+        report["accuracy_speed"] = bench_accuracy_and_speed(engine, plain, stems, paths)
+    if not args.skip_rotation:
+        report["rotated_subset"] = bench_rotated_subset(engine, plain, scorer, paths)
+        report["turned_pages"] = bench_turned_pages(engine, scorer, paths, ["sroie__000", "xfund_zh__zh_val_0"],
+                                                    [90, 180, 270, 5, -5, 10, -10, 15, -15])
+    if not args.skip_strip:
+        report["strip"] = bench_strip(engine, plain)
+    report["load_avg_end"] = os.getloadavg()
+    (OUT / "bench_engine.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"\nload average start {report['load_avg_start']}, end {report['load_avg_end']} "
+          f"(the machine is shared; times are wall clock)\nwritten: {OUT / 'bench_engine.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
