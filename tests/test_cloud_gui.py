@@ -86,7 +86,7 @@ def test_wrong_key_shows_the_vendor_error_and_the_window_keeps_working(qtbot, cl
         with qtbot.waitSignal(win.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
             drop_files(win, [drawn_page(tmp_path, name="b.png")])
         message = blocker.args[0]
-        assert "credentials could not be validated" in message or "AuthFailure" in message
+        assert "[AuthFailure.SignatureFailure]" in message and "credentials could not be validated" in message
         assert "wrongTencentKey" not in message
         assert win.queue.job(first).result is not None  # the earlier result is still there
         # The window keeps working: fix the key, the same backend recognises.

@@ -20,7 +20,7 @@ from PySide6.QtGui import QImage
 
 from .. import backends
 from ..core import sources
-from ..core.errors import OcrError
+from ..core.errors import BackendError, OcrError
 from ..core.image import LoadedImage
 from ..core.model import OcrResult
 from ..core.recognizer import RecognizeOptions, Recognizer
@@ -32,6 +32,8 @@ QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed"
 
 def error_message(exc: BaseException) -> str:
     """A one-line reason for the user. OcrError already words itself; others get their type named."""
+    if isinstance(exc, BackendError):  # a cloud error: the vendor's code with its message, as sent
+        return f"[{exc.vendor_code}] {exc.message}" if exc.vendor_code else exc.message
     if isinstance(exc, OcrError):
         return exc.message
     if isinstance(exc, FileNotFoundError):
