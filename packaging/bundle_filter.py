@@ -18,7 +18,7 @@ EXCLUDED_MODULES = [
     "tkinter", "_tkinter", "matplotlib", "IPython", "jedi", "PyQt5", "PyQt6", "PySide2",
     # test and build tooling
     "pytest", "_pytest", "pytestqt", "pip", "PyInstaller", "setuptools._distutils.tests",
-    "lib2to3", "pydoc_data", "idlelib", "turtledemo",
+    "lib2to3", "pydoc_data", "idlelib", "turtledemo", "readline",
     # Qt modules the app does not use: QML/Quick, Designer, help, SQL, test, UI loader, XML, OpenGL
     "PySide6.QtQml", "PySide6.QtQmlFeatures", "PySide6.QtQuick", "PySide6.QtQuickControls2",
     "PySide6.QtQuickWidgets", "PySide6.QtQuickTest", "PySide6.QtDesigner", "PySide6.QtHelp",
@@ -76,10 +76,16 @@ DROP_GLOBS = [
     # ONNX Runtime's C-API library: the Python module links the runtime statically (29 MB)
     "onnxruntime/capi/libonnxruntime.so*",
     "onnxruntime/capi/onnxruntime.dll",
+    # Pillow: the Tk bridge (no tkinter) and FreeType text rendering (we never draw text with PIL;
+    # rapidocr imports ImageFont only for its visualisation helper, which defers the failure)
+    "PIL/_imagingtk.*",
+    "PIL/_imagingft.*",
     # tooling and type stubs
     "*.pyi",
     "*/py.typed",
 ]
+
+_LIB_GLOBS = [g for g in DROP_GLOBS if "/lib/lib" in g or "/capi/lib" in g]
 
 _JUNK_DIRS = {"__pycache__", "tests", "test", "testing_data"}
 
@@ -90,6 +96,8 @@ def is_junk(name: str) -> bool:
 
 
 def _keep_translation(dest: str) -> bool:
+    if "/qt_help_" in dest:  # Qt Assistant's strings: no QtHelp in the app
+        return False
     m = re.search(r"/translations/[a-z_]+?_([a-z]{2}(?:_[A-Z]{2})?)\.qm$", dest)
     return m is None or m.group(1) in QT_LANGS
 
@@ -100,6 +108,10 @@ def keep(dest: str) -> bool:
     if is_junk(parts[-1]) or any(p in _JUNK_DIRS for p in parts[:-1]):
         return False
     if any(fnmatch.fnmatch(dest, g) for g in DROP_GLOBS):
+        return False
+    # PyInstaller also lists a library at the top level (a symlink to the copy in its package
+    # folder, for dependency resolution); drop that entry along with the package's copy.
+    if len(parts) == 1 and any(fnmatch.fnmatch(dest, PurePosixPath(g).name) for g in _LIB_GLOBS):
         return False
     if "PySide6/Qt/translations/" in dest and not _keep_translation(dest):
         return False
@@ -182,12 +194,19 @@ def _needed(src: str) -> set[str]:
         return set()
 
 
+def _dependency_only(dest: str) -> bool:
+    """Libraries that are only ever loaded as another binary's dependency: those PyInstaller put at
+    the top level, and those auditwheel vendored into a wheel's <pkg>.libs/ folder."""
+    parts = PurePosixPath(dest.replace("\\", "/")).parts
+    return len(parts) == 1 or (len(parts) == 2 and parts[0].endswith(".libs"))
+
+
 def filter_binaries(toc):
     """filter_toc for a.binaries, then also drop the libraries only the dropped binaries needed.
 
     The Qt hooks collect e.g. the GTK3 theme plugin, and dependency analysis then adds cairo, pango,
     gdk-pixbuf... for it; dropping the plugin alone would leave those behind. A library is removed
-    only if it sits at the top level (where PyInstaller puts resolved dependencies), was reached
+    only if it is dependency-only (see _dependency_only), was reached
     from a dropped binary, and no kept binary needs it, directly or indirectly.
     """
     kept = filter_toc(toc)
@@ -210,8 +229,7 @@ def filter_binaries(toc):
                         todo.append(dep)
         return seen
 
-    candidates = {d for d in closure(dropped)
-                  if "/" not in d.replace("\\", "/") and d in kept_dests}
+    candidates = {d for d in closure(dropped) if d in kept_dests and _dependency_only(d)}
     needed = closure([e for e in kept if e[0] not in candidates])
     orphans = candidates - needed
     # Symlinks whose target left the bundle would dangle.
