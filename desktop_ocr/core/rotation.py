@@ -13,6 +13,8 @@ is ours. It is made from one detection pass (no recognition of the whole page):
    Otherwise the sample is recognised both ways and the candidate with the higher summed
    recognition confidence wins (upside-down text reads with clearly lower confidence). With no
    elongated box at all (single characters) all four quarter turns are tried the same way.
+   Upright is the prior: a horizontal-looking page is only turned when the turned reading wins
+   by a clear margin (a few blurry words in a street photo must not flip the page).
 
 Angles follow the result model: degrees the text is turned from upright, clockwise positive,
 in image coordinates (x right, y down), so a reading direction pointing down is +90.
@@ -42,6 +44,8 @@ SAMPLE_LINES = 10
 CLS_AGREE = 0.8
 CLS_MIN_LINES = 4
 CLS_CONFIDENT = 0.9
+#: mean per-line confidence gain a turned reading needs over the upright one (see the prior below)
+PRIOR_MARGIN = 0.1
 #: sample crops are cut to this width/height ratio
 MAX_SAMPLE_RATIO = 12
 
@@ -275,6 +279,16 @@ def estimate_orientation(img: np.ndarray, quads: Sequence[np.ndarray], score_cro
     for k, s in zip(owners, scores):
         totals[k] += float(s)
     best = int(np.argmax(totals))
+    n_lines = len(crops) / len(candidates)
+    # prior: pages are upright far more often than not. Turning a page the detector saw as
+    # horizontal needs a clear win in recognition confidence; with only square boxes (no line
+    # direction at all) it needs several lines besides.
+    if best != 0 and abs(candidates[0]) < 45.0:
+        needed = PRIOR_MARGIN * n_lines
+        if len(candidates) == 4 and n_lines < 3:
+            needed = float("inf")
+        if totals[best] - totals[0] < needed:
+            best = 0
     # variant k = the crop turned counter-clockwise by k*90 (np.rot90): if it reads best, the
     # text was turned clockwise by base + k*90
     angle = normalize_angle(base + 90.0 * best * (2 if len(candidates) == 2 else 1))
