@@ -305,3 +305,25 @@ def test_missing_settings_are_clear_errors():
         backends.create("huawei", ak="x", sk="y")
     with pytest.raises(ValueError, match="unknown Tencent action"):
         backends.create("tencent", secret_id="x", secret_key="y", action="Nope")
+
+
+def test_wide_image_is_shrunk_to_the_vendor_limit_and_mapped_back(kit, fake):
+    """AWS and Huawei take at most 4096 px on the longest side: we send a shrunk copy and map the
+    answer back to original pixels; the others get the original."""
+    from PIL import Image
+
+    text = render_lines(["超宽图片 Wide image 4096"], font_size=48)
+    page = Image.new("RGB", (5200, 300), "white")
+    page.paste(text, (4000, 60))
+    big = LoadedImage(pixels=rgb_array(page), source="wide.png", data=to_png_bytes(page), format="png")
+    result = make(kit, fake, timeout=120).recognize(big)  # the engine reads a 5200 px strip in tiles
+    assert "Wide image" in result.text
+    (w, h), = fake.seen_sizes
+    if fake.max_side:
+        assert max(w, h) == fake.max_side
+    else:
+        assert (w, h) == (5200, 300)
+    line = next(ln for ln in result.lines if "Wide" in ln.text)
+    left, top, right, bottom = line.bbox()
+    assert abs(left - (4000 + 40)) < 20 and abs(top - (60 + 40)) < 20  # original pixel coordinates
+    assert right <= 5200 and (result.width, result.height) == (5200, 300)

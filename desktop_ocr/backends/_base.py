@@ -7,9 +7,10 @@ import importlib
 import io
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import BackendError, EngineUnavailable, OcrError
+from ..core.errors import BackendError, EngineUnavailable, ImageTooLarge, OcrError
 from ..core.image import LoadedImage
 from ..core.model import OcrResult
 from ..core.recognizer import RecognizeOptions, Recognizer
@@ -30,6 +31,19 @@ def require(module: str, what: str):
                                 f"{CLOUD_EXTRA_HINT}") from exc
 
 
+@dataclass
+class Upload:
+    """The encoded image sent to a vendor; ``scale`` = sent pixels per original pixel."""
+
+    data: bytes
+    format: str
+    scale: float = 1.0
+
+    @property
+    def b64(self) -> str:
+        return base64.b64encode(self.data).decode("ascii")
+
+
 class CloudRecognizer(Recognizer):
     """A Recognizer that sends the image to a vendor and maps the answer with formats.<vendor>.load."""
 
@@ -37,6 +51,8 @@ class CloudRecognizer(Recognizer):
     vendor = "cloud"  # human name in messages
     format_name = ""  # formats module that reads this vendor's answers
     accepted_formats = ("jpeg", "png", "bmp")  # encoded formats we upload as they are
+    max_side: int | None = None  # the vendor's longest-side limit in pixels
+    max_bytes: int | None = None  # the vendor's limit on the encoded image (before base64)
 
     def __init__(self, *, timeout: float = _http.DEFAULT_TIMEOUT, retries: int = 1,
                  backoff: float = 1.0):
@@ -47,33 +63,63 @@ class CloudRecognizer(Recognizer):
 
     # -- helpers for subclasses -------------------------------------------------
 
-    def image_bytes(self, image: LoadedImage) -> bytes:
-        """The original file when the vendor takes its format, else a lossless PNG of the pixels."""
-        if image.data and (image.format or "").lower() in self.accepted_formats and image.page is None:
-            return image.data
+    def prepare(self, image: LoadedImage) -> Upload:
+        """What we send: the original file when the vendor takes it as it is; otherwise the pixels,
+        shrunk to the vendor's longest-side limit and encoded to fit its size limit (the answer's
+        coordinates are scaled back to the original image in ``to_result``)."""
+        w, h = image.width, image.height
+        scale = 1.0
+        if self.max_side and max(w, h) > self.max_side:
+            scale = self.max_side / max(w, h)
+        fmt = (image.format or "").lower()
+        if (scale == 1.0 and image.data and fmt in self.accepted_formats and image.page is None
+                and (not self.max_bytes or len(image.data) <= self.max_bytes)):
+            return Upload(image.data, fmt, 1.0)
         from PIL import Image
 
+        pil = Image.fromarray(image.pixels)
+        if scale != 1.0:
+            size = (max(1, round(w * scale)), max(1, round(h * scale)))
+            pil = pil.resize(size, Image.Resampling.LANCZOS)
+            scale = size[0] / w  # the scale really applied (rounded to whole pixels)
         buf = io.BytesIO()
-        Image.fromarray(image.pixels).save(buf, format="PNG")
-        return buf.getvalue()
-
-    def image_base64(self, image: LoadedImage) -> str:
-        return base64.b64encode(self.image_bytes(image)).decode("ascii")
+        pil.save(buf, format="PNG")
+        data, fmt = buf.getvalue(), "png"
+        for quality in (92, 85, 75, 60):  # a photo too big as PNG: JPEG, stepping the quality down
+            if not self.max_bytes or len(data) <= self.max_bytes:
+                break
+            buf = io.BytesIO()
+            pil.save(buf, format="JPEG", quality=quality)
+            data, fmt = buf.getvalue(), "jpeg"
+        if self.max_bytes and len(data) > self.max_bytes:
+            raise ImageTooLarge(f"the image is {len(data) / 1e6:.1f} MB even as JPEG; {self.vendor} "
+                                f"accepts at most {self.max_bytes / 1e6:.1f} MB", source=image.source)
+        if scale != 1.0:
+            log.info("image %dx%d shrunk by %.3f for %s (longest side limit %d px)", w, h, scale,
+                     self.vendor, self.max_side)
+        return Upload(data, fmt, scale)
 
     def fmt(self):
         from .. import formats
 
         return formats.get(self.format_name)
 
-    def to_result(self, obj: Any, image: LoadedImage, options: RecognizeOptions, t0: float) -> OcrResult:
+    def to_result(self, obj: Any, image: LoadedImage, options: RecognizeOptions, t0: float,
+                  scale: float = 1.0) -> OcrResult:
         """Vendor JSON -> OcrResult, with our bookkeeping (size, source, engine, timing) filled in."""
         try:
-            result = self.fmt().load(obj, width=image.width, height=image.height)
+            result = self.fmt().load(obj, width=round(image.width * scale), height=round(image.height * scale))
         except OcrError:
             raise
         except Exception as exc:
             raise BackendError(f"{self.vendor} answered with a body we cannot read "
                                f"({type(exc).__name__}: {exc})") from exc
+        if scale != 1.0:  # the vendor saw a shrunk copy: back to original pixels
+            for ln in result.lines:
+                ln.polygon = [(x / scale, y / scale) for x, y in ln.polygon]
+                for c in ln.chars or []:
+                    if c.polygon is not None:
+                        c.polygon = [(x / scale, y / scale) for x, y in c.polygon]
         result.width, result.height = image.width, image.height
         result.engine = self.name
         result.source = image.source
@@ -112,10 +158,11 @@ class CloudRecognizer(Recognizer):
     def recognize(self, image: LoadedImage, options: RecognizeOptions | None = None) -> OcrResult:
         options = options or RecognizeOptions()
         t0 = time.perf_counter()
-        obj = self.run(lambda: self.request(image, options))
-        return self.to_result(obj, image, options, t0)
+        upload = self.prepare(image)
+        obj = self.run(lambda: self.request(upload, options))
+        return self.to_result(obj, image, options, t0, upload.scale)
 
-    def request(self, image: LoadedImage, options: RecognizeOptions) -> Any:
+    def request(self, upload: Upload, options: RecognizeOptions) -> Any:
         """One call: the parsed JSON answer on success, or raise a BackendError subclass."""
         raise NotImplementedError
 

@@ -14,10 +14,9 @@ import re
 from urllib.parse import urlsplit
 
 from ..core.errors import BackendError
-from ..core.image import LoadedImage
 from ..core.recognizer import RecognizeOptions
 from . import _http
-from ._base import CloudRecognizer, require
+from ._base import CloudRecognizer, Upload, require
 from .credentials import Secret, mask, protect_logger, reveal
 
 log = protect_logger(logging.getLogger(__name__))
@@ -36,6 +35,8 @@ class AwsBackend(CloudRecognizer):
     vendor = "AWS General OCR"
     format_name = "aws"
     accepted_formats = ("jpeg", "png", "bmp")
+    max_side = 4096  # "the longest side not exceeding 4096px"
+    max_bytes = 4_400_000  # Lambda takes 6 MB per request: 4.4 MB of image once base64-encoded
 
     def __init__(self, endpoint: str | None = None, *, auth: str | None = None, region: str | None = None,
                  access_key_id: str | None = None, secret_access_key=None, session_token=None,
@@ -88,8 +89,8 @@ class AwsBackend(CloudRecognizer):
         SigV4Auth(creds, "execute-api", self.region).add_auth(req)
         return dict(req.headers.items())
 
-    def request(self, image: LoadedImage, options: RecognizeOptions):
-        body = json.dumps({"img": self.image_base64(image)}).encode()
+    def request(self, upload: Upload, options: RecognizeOptions):
+        body = json.dumps({"img": upload.b64}).encode()
         headers = self.signed_headers(body)  # re-signed on every attempt: fresh X-Amz-Date
         resp = _http.post(self.endpoint, body, headers, timeout=self.timeout, vendor=self.vendor)
         if resp.status == 200:

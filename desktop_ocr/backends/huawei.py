@@ -15,10 +15,9 @@ import logging
 from urllib.parse import urlsplit
 
 from ..core.errors import AuthFailed, BackendError, RateLimited
-from ..core.image import LoadedImage
 from ..core.recognizer import RecognizeOptions
 from . import _http
-from ._base import CloudRecognizer, require
+from ._base import CloudRecognizer, Upload, require
 from .credentials import Secret, mask, protect_logger, reveal
 
 log = protect_logger(logging.getLogger(__name__))
@@ -47,6 +46,8 @@ class HuaweiBackend(CloudRecognizer):
     vendor = "Huawei Cloud OCR"
     format_name = "huawei"
     accepted_formats = ("jpeg", "png", "bmp", "tiff", "webp")
+    max_side = 4096  # "最长边不超过4096px"
+    max_bytes = 7_500_000  # 10 MB once base64-encoded
 
     def __init__(self, *, project_id: str | None = None, ak=None, sk=None, token=None,
                  region: str | None = None, endpoint: str | None = None, **kw):
@@ -140,8 +141,8 @@ class HuaweiBackend(CloudRecognizer):
         err.request_id = err.request_id or resp.header("x-request-id") or None
         raise err
 
-    def request(self, image: LoadedImage, options: RecognizeOptions):
-        b64 = self.image_base64(image)
+    def request(self, upload: Upload, options: RecognizeOptions):
+        b64 = upload.b64
         obj = self._request_sdk(b64) if self.mode == "aksk" else self._request_token(b64)
         if not isinstance(obj, dict) or "result" not in obj:
             if isinstance(obj, dict) and "error_code" in obj:

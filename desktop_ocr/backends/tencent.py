@@ -19,10 +19,9 @@ import logging
 from urllib.parse import urlsplit
 
 from ..core.errors import AuthFailed, BackendError, RateLimited
-from ..core.image import LoadedImage
 from ..core.recognizer import RecognizeOptions
 from . import _http
-from ._base import CloudRecognizer, require
+from ._base import CloudRecognizer, Upload, require
 from .credentials import Secret, mask, protect_logger, reveal
 
 log = protect_logger(logging.getLogger(__name__))
@@ -57,6 +56,7 @@ class TencentBackend(CloudRecognizer):
     vendor = "Tencent Cloud OCR"
     format_name = "tencent"
     accepted_formats = ("jpeg", "png", "bmp")
+    max_bytes = 7_500_000  # "no more than 10M" once base64-encoded
 
     def __init__(self, *, secret_id=None, secret_key=None, token=None,
                  action: str = "GeneralAccurateOCR", region: str | None = None,
@@ -95,10 +95,10 @@ class TencentBackend(CloudRecognizer):
             self._client = ocr_client.OcrClient(cred, self.region, profile)
         return self._client
 
-    def request(self, image: LoadedImage, options: RecognizeOptions):
+    def request(self, upload: Upload, options: RecognizeOptions):
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
-        params = {"ImageBase64": self.image_base64(image)}
+        params = {"ImageBase64": upload.b64}
         if options.chars:
             params["IsWords"] = True
         try:

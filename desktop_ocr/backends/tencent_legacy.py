@@ -14,11 +14,10 @@ import uuid
 from urllib.parse import urlsplit
 
 from ..core.errors import AuthFailed, BackendError, RateLimited
-from ..core.image import LoadedImage
 from ..core.recognizer import RecognizeOptions
 from . import _http
 from . import tencent_legacy_sign as legacy_sign
-from ._base import CloudRecognizer
+from ._base import CloudRecognizer, Upload
 from .credentials import Secret, mask, protect_logger, reveal
 
 log = protect_logger(logging.getLogger(__name__))
@@ -65,6 +64,7 @@ class TencentLegacyBackend(CloudRecognizer):
     vendor = "Tencent Cloud image OCR (legacy)"
     format_name = "tencent-legacy"
     accepted_formats = ("jpeg", "png", "bmp")
+    max_bytes = 5_900_000  # "每个请求的包体大小限制为 6MB"
 
     def __init__(self, *, appid: str | None = None, secret_id=None, secret_key=None, bucket: str = "",
                  endpoint: str | None = None, sign_ttl: int = 600, **kw):
@@ -85,9 +85,8 @@ class TencentLegacyBackend(CloudRecognizer):
     def describe(self) -> str:
         return f"{self.url} appid {self.appid}, id {mask(self.secret_id)}"
 
-    def request(self, image: LoadedImage, options: RecognizeOptions):
-        data = self.image_bytes(image)
-        fmt = (image.format or "").lower() if data is image.data else "png"
+    def request(self, upload: Upload, options: RecognizeOptions):
+        data, fmt = upload.data, upload.format
         body, ctype = multipart({"appid": self.appid, "bucket": self.bucket}, "image",
                                 f"image.{'jpg' if fmt == 'jpeg' else fmt or 'png'}",
                                 _MIME.get(fmt, "image/png"), data)

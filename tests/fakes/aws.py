@@ -19,7 +19,7 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import quote, unquote
 
-from .base import FakeService, Request, Response
+from .base import FakeService, Request, Response, TooLarge
 
 MAX_SKEW = 300  # API Gateway rejects a request signed more than 5 minutes away from its clock
 MSG_MISMATCH = ("The request signature we calculated does not match the signature you provided. "
@@ -55,6 +55,7 @@ def sigv4_signature(secret: str, *, method: str, path: str, query: str, headers:
 
 class FakeAws(FakeService):
     vendor = "aws"
+    max_side = 4096
 
     def __init__(self, engine, keys: dict[str, str] | None = None, *, region: str = "us-east-1",
                  tokens: dict[str, str] | None = None, path: str = "/prod/general-ocr-standard", **kw):
@@ -131,6 +132,8 @@ class FakeAws(FakeService):
             return Response.text(400, "Parameter img or url is required")
         try:
             result = self.recognize(base64.b64decode(params["img"], validate=True))
+        except TooLarge:
+            return Response.text(400, "Image size exceeds the limit: the longest side must not exceed 4096px")
         except (ValueError, binascii.Error):
             return Response.text(400, "Invalid image: cannot decode img")
         from desktop_ocr import formats

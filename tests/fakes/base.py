@@ -47,15 +47,21 @@ class Response:
         return cls(status, text.encode("utf-8"), content_type, headers)
 
 
+class TooLarge(ValueError):
+    """The uploaded image breaks the vendor's documented size limit."""
+
+
 class FakeService:
     """Start with ``with FakeX(engine, ...) as fake:``; ``fake.url`` is http://127.0.0.1:PORT."""
 
     vendor = "fake"
+    max_side: int | None = None  # the vendor's documented longest-side limit
 
     def __init__(self, engine, *, clock_offset: float = 0.0):
         self.engine = engine
         self.clock_offset = clock_offset  # seconds the server's clock runs ahead of ours
         self.requests: list[Request] = []
+        self.seen_sizes: list[tuple[int, int]] = []  # (w, h) of each image the fake decoded
         # Optional change to what the engine read, to play a vendor that reads some lines differently.
         self.edit_result = None
         self._faults: list[tuple[str, float]] = []
@@ -189,6 +195,9 @@ class FakeService:
             img.load()
         except (UnidentifiedImageError, OSError) as exc:
             raise ValueError(f"not an image: {exc}") from None
+        if self.max_side and max(img.size) > self.max_side:
+            raise TooLarge(f"{img.size[0]}x{img.size[1]} exceeds {self.max_side}px")
+        self.seen_sizes.append(img.size)
         pixels = np.asarray(img.convert("RGB"))
         loaded = LoadedImage(pixels=pixels, source="upload", data=data, format=(img.format or "").lower())
         result = self.engine.recognize(loaded, RecognizeOptions(chars=chars, detect_rotation=detect_rotation))

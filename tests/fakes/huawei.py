@@ -49,6 +49,7 @@ def apig_signature(sk: str, *, method: str, path: str, query: str, headers: dict
 
 class FakeHuawei(FakeService):
     vendor = "huawei"
+    max_side = 4096
 
     def __init__(self, engine, keys: dict[str, str] | None = None, *, project_id: str = "0123456789abcdef",
                  tokens: set[str] | None = None, **kw):
