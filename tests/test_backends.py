@@ -210,9 +210,12 @@ def test_aws_without_iam_auth(engine, image):
         assert "Authorization" not in fake.requests[0].headers
 
 
-def test_aws_session_token_is_signed(engine, image):
+def test_aws_session_token_is_signed(engine, image, caplog):
     from tests.fakes.aws import FakeAws
     from tests.fakes.kits import AWS_KEY_ID, AWS_SECRET, AWS_TOKEN
+
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="botocore.auth")  # logs the canonical request, token header included
 
     with FakeAws(engine, {AWS_KEY_ID: AWS_SECRET}, tokens={AWS_KEY_ID: AWS_TOKEN}) as fake:
         settings = dict(endpoint=fake.endpoint, region="us-east-1", access_key_id=AWS_KEY_ID,
@@ -223,6 +226,8 @@ def test_aws_session_token_is_signed(engine, image):
         assert "Cloud OCR" in result.text
         auth = fake.requests[-1].header("Authorization")
         assert "x-amz-security-token" in auth
+    assert "CanonicalRequest" in caplog.text  # botocore did log it...
+    assert AWS_TOKEN not in caplog.text and AWS_SECRET not in caplog.text  # ...scrubbed
 
 
 def test_aws_function_error_is_plain_text(engine, image):

@@ -13,6 +13,16 @@ from . import BACKEND_NAMES
 from .credentials import ENV_VARS, default_store, from_env
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 600 seconds, got {text}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group(
         "recognizer",
@@ -35,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    "(default $HUAWEICLOUD_SDK_PROJECT_ID)")
     g.add_argument("--appid", metavar="APPID", help="tencent-legacy: your APPID")
     g.add_argument("--bucket", metavar="NAME", default="", help="tencent-legacy: bucket (default empty)")
-    g.add_argument("--cloud-timeout", type=float, default=30.0, metavar="SECONDS",
+    g.add_argument("--cloud-timeout", type=_seconds, default=30.0, metavar="SECONDS",
                    help="cloud backends: limit for each request (default 30)")
 
 
