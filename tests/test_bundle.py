@@ -133,6 +133,26 @@ def test_archive_is_one_folder_with_app_desktop_entry_and_icon(archive):
     assert icon[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_install_script_adds_command_menu_entry_and_icon_for_the_user(unpacked, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home)}
+    proc = subprocess.run(["sh", str(unpacked / "install.sh")], env=env, capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+    command = home / ".local/bin" / APP
+    entry = (home / ".local/share/applications/desktop-ocr.desktop").read_text(encoding="utf-8")
+    assert f'Exec="{unpacked / APP}" %F' in entry.splitlines()
+    assert (home / ".local/share/icons/hicolor/256x256/apps/desktop-ocr.png").is_file()
+    # the linked command finds its bundle through the symlink
+    version = subprocess.run([str(command), "--version"], env=clean_env(home), capture_output=True, timeout=120)
+    assert version.returncode == 0 and version.stdout.decode().startswith(f"{APP} {bundle_filter.version(REPO)}")
+    proc = subprocess.run(["sh", str(unpacked / "install.sh"), "--uninstall"], env=env, capture_output=True,
+                          timeout=60)
+    assert proc.returncode == 0 and not command.exists() and not command.is_symlink()
+    assert not (home / ".local/share/applications/desktop-ocr.desktop").exists()
+    assert (unpacked / APP).is_file()  # the app folder itself stays
+
+
 def test_bundle_carries_models_config_plugins_and_translations(unpacked):
     import rapidocr
 

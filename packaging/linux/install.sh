@@ -18,8 +18,10 @@ fi
 mkdir -p "$BIN" "$APPS" "$ICONS/256x256/apps"
 ln -sf "$HERE/desktop-ocr" "$BIN/desktop-ocr"
 cp "$HERE/desktop-ocr.png" "$ICONS/256x256/apps/desktop-ocr.png"
-# Absolute Exec/TryExec so the menu entry works even when ~/.local/bin is not on PATH.
-sed -e "s|^Exec=desktop-ocr|Exec=$HERE/desktop-ocr|" -e "s|^TryExec=desktop-ocr|TryExec=$HERE/desktop-ocr|" \
+# Absolute Exec/TryExec so the menu entry works even when ~/.local/bin is not on PATH. Exec's path
+# is quoted (the folder may contain spaces); TryExec takes a plain path.
+esc=$(printf '%s' "$HERE" | sed -e 's/[\\&|]/\\&/g')
+sed -e "s|^Exec=desktop-ocr|Exec=\"$esc/desktop-ocr\"|" -e "s|^TryExec=desktop-ocr|TryExec=$esc/desktop-ocr|" \
     "$HERE/desktop-ocr.desktop" > "$APPS/desktop-ocr.desktop"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$APPS" || true
 command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$ICONS" || true
