@@ -15,6 +15,12 @@ naive order. Our pipeline per image:
 An upright page costs one detection pass plus the recognition of a few sample lines twice
 (the up/down check); only turned or skewed pages pay for a second detection.
 
+Settings (RecognizeOptions): ``det_limit`` 0 = automatic (as rapidocr: longest side at most
+2000 px, shortest at least 736, tiles above tiling.TILE_TRIGGER), N > 0 = one detection pass with
+the longest side resized to N (no tiling); ``min_score`` drops lines whose recognition confidence
+is lower; ``chars`` adds CharBoxes: one per Chinese character, one per Latin/digit word (rapidocr's
+word grouping), each with its own score and a 4-point box inside the line.
+
 Polygons are given in reading order of the text: top-left, top-right, bottom-right, bottom-left
 of the line as read upright, so on a page turned by 90 degrees the first point is at the
 image's top-right.
