@@ -83,6 +83,7 @@ class FakeService:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms ACK stalls
 
             def log_message(self, *args):  # keep test output clean
                 pass
