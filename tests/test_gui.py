@@ -241,3 +241,36 @@ def test_rotated_page_angle_and_upright_view(qtbot, window, eval_dir):
     assert window.canvas.rotation() == 0
     window.act_upright.trigger()
     assert window.canvas.rotation() == pytest.approx(-result.angle)
+
+
+def test_ctrl_c_in_the_list_copies_the_selected_lines(qtbot, window, tmp_path):
+    wait_result(qtbot, window, lambda: drop_files(window, [drawn_page(tmp_path)]))
+    result = window.current_job().result
+    view = window.results.view
+    view.setFocus()
+    window.results.select_rows([1, 2])
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == f"{result.lines[1].text}\n{result.lines[2].text}"
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QGuiApplication.clipboard().text() == result.text
+
+
+def test_open_url_dialog_and_pdf_page_picker(qtbot):
+    from desktop_ocr.gui.dialogs import OpenUrlDialog, PdfPagePicker
+
+    dlg = OpenUrlDialog()
+    qtbot.addWidget(dlg)
+    ok = dlg.buttons.button(dlg.buttons.StandardButton.Ok)
+    for text, valid in (("ftp://example.com/a.png", False), ("not a url", False),
+                        ("https://example.com/r.jpg", True), ("http://127.0.0.1:8000/x", True)):
+        dlg.edit.setText(text)
+        assert ok.isEnabled() == valid, text
+    picker = PdfPagePicker("doc.pdf", 14)
+    qtbot.addWidget(picker)
+    assert picker.pages() == [1]  # long documents start with the first page only
+    picker.list.item(4).setSelected(True)
+    picker.list.item(13).setSelected(True)
+    assert picker.pages() == [1, 5, 14]
+    short = PdfPagePicker("two.pdf", 3)
+    qtbot.addWidget(short)
+    assert short.pages() == [1, 2, 3]

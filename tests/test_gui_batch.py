@@ -186,3 +186,21 @@ def test_gui_thread_never_blocks_on_real_page(qtbot, window, eval_dir):
     gap = heartbeat_gaps(qtbot, window, lambda: drop_files(window, [image]))
     assert window.current_job().result.lines
     assert gap < MAX_STALL_S, f"GUI thread stalled {gap * 1000:.0f} ms"
+
+
+def test_opening_a_pdf_asks_which_pages(qtbot, window, tmp_path):
+    from desktop_ocr.gui.dialogs import PdfPagePicker
+
+    pages = [render_lines([f"PDF 第{i}页 Page {i}"], font_size=40) for i in (1, 2, 3)]
+    pdf = tmp_path / "three.pdf"
+    pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=150)
+    window.interactive = True
+    assert window.open_paths([str(pdf)]) == []  # nothing queued until pages are chosen
+    picker = window.findChild(PdfPagePicker)
+    assert picker is not None and picker.isVisible() and not window.queue.jobs
+    picker.list.item(1).setSelected(False)
+    with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
+        picker.accept()
+    jobs = window.queue.jobs
+    assert [j.page for j in jobs] == [1, 3]
+    assert "Page 1" in jobs[0].result.text and "Page 3" in jobs[1].result.text

@@ -105,6 +105,8 @@ def run(paths: list[str], self_test: bool = False) -> int:
     QTimer.singleShot(0, window.start_engine)  # models load after the window is on screen
     if paths:
         QTimer.singleShot(0, lambda: window.open_paths(list(paths)))
+    elif not self_test and settings.first_run():
+        QTimer.singleShot(0, window.open_sample)  # something to look at on the very first start
     if not self_test:
         return app.exec()
 

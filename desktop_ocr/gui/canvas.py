@@ -104,6 +104,7 @@ class OcrCanvas(QGraphicsView):
         self._angle = 0.0  # view rotation (degrees, clockwise on screen)
         self._fit = True
         self._syncing = False
+        self.placeholder = ""
         self.scene().selectionChanged.connect(self._on_scene_selection)
 
     # content -------------------------------------------------------------------------------
@@ -224,6 +225,22 @@ class OcrCanvas(QGraphicsView):
         super().resizeEvent(event)
         if self._fit:
             self._apply_transform()
+
+    def drawForeground(self, painter: QPainter, rect) -> None:
+        super().drawForeground(painter, rect)
+        if self.pixmap_item is None and self.placeholder:
+            painter.save()
+            painter.resetTransform()  # viewport coordinates: the hint ignores zoom and rotation
+            painter.setPen(self.palette().placeholderText().color())
+            font = painter.font()
+            font.setPointSizeF(font.pointSizeF() * 1.3)
+            painter.setFont(font)
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder)
+            painter.restore()
+
+    def set_placeholder(self, text: str) -> None:
+        self.placeholder = text
+        self.viewport().update()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

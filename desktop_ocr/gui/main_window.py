@@ -280,6 +280,9 @@ class MainWindow(QMainWindow):
             f"<span style='color:{AMBER.name()}'>■</span> ≥ 0.70 &nbsp;"
             f"<span style='color:{RED.name()}'>■</span> &lt; 0.70 &nbsp;"
             f"<span style='color:#8c8c8c'>┅</span> " + self.tr("below threshold"))
+        self.canvas.set_placeholder(self.tr(
+            "Drop images, PDFs, folders or web links here\n\n"
+            "Ctrl+O open · Ctrl+V paste · File > Open Sample Image"))
         self._rebuild_recent()
         self._update_status()
 
@@ -353,12 +356,22 @@ class MainWindow(QMainWindow):
                 pages = 1  # a broken PDF: let the loader report why, in the list
             chosen = list(range(1, pages + 1))[:MAX_PDF_PAGES_IN_FOLDER] if in_folder else [1]
             if pages > 1 and not in_folder and self.interactive:
-                picker = PdfPagePicker(path.name, pages, self)
-                if not picker.exec():
-                    return []
-                chosen = picker.pages() or [1]
+                self._pick_pdf_pages(path, pages)
+                return []
             return [self.queue.add(str(path), str(path), page=p) for p in chosen]
         return [self.queue.add(str(path), str(path))]
+
+    def _pick_pdf_pages(self, path: Path, pages: int) -> None:
+        """Ask which pages to recognise, without blocking (this may run inside a drop handler)."""
+        picker = PdfPagePicker(path.name, pages, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            jobs = [self.queue.add(str(path), str(path), page=p) for p in picker.pages() or [1]]
+            self.show_job(jobs[0].id)
+
+        picker.accepted.connect(accepted)
+        picker.open()
 
     def open_bytes(self, data: bytes, name: str) -> Job:
         job = self.queue.add(data, name)

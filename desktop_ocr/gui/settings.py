@@ -92,5 +92,12 @@ class Settings:
     def set_backend(self, name: str) -> None:
         self.q.setValue("engine/backend", name)
 
+    def first_run(self) -> bool:
+        """True exactly once: on the first start with these settings."""
+        if self._get("app/started", False, bool):
+            return False
+        self.q.setValue("app/started", True)
+        return True
+
     def sync(self) -> None:
         self.q.sync()

@@ -62,6 +62,83 @@
     </message>
 </context>
 <context>
+    <name>CloudSettingsDialog</name>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="129" />
+        <source>Cloud OCR Settings</source>
+        <translation>云端 OCR 设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="150" />
+        <source>stored — leave empty to keep</source>
+        <translation>已保存 — 留空则保持不变</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="151" />
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="183" />
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="158" />
+        <source>Forget stored keys</source>
+        <translation>清除已保存的密钥</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="160" />
+        <source>Compare: local engine and a cloud service</source>
+        <translation>对比：本地引擎与云服务</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="168" />
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="170" />
+        <source>local</source>
+        <translation>本地</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="178" />
+        <source>Cloud service:</source>
+        <translation>云服务：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="210" />
+        <source>recognising…</source>
+        <translation>识别中…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="216" />
+        <source>recognising with %1…</source>
+        <translation>正在用 %1 识别…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="236" />
+        <source>%1 lines</source>
+        <translation>%1 行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="241" />
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="253" />
+        <source>one side failed: nothing to compare</source>
+        <translation>有一方识别失败：无法对比</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="260" />
+        <source>%1 of %2 lines differ</source>
+        <translation>%2 行中有 %1 行不同</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <location filename="../../desktop_ocr/gui/export.py" line="22" />
@@ -140,308 +217,317 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="238" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="243" />
         <source>desktop_ocr — offline OCR</source>
         <translation>desktop_ocr — 离线文字识别</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="240" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="245" />
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="240" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="245" />
         <source>Open &amp;Folder…</source>
         <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="241" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="246" />
         <source>Open &amp;URL…</source>
         <translation>打开网址(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="241" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="246" />
         <source>Open &amp;Sample Image</source>
         <translation>打开示例图片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="242" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="247" />
         <source>&amp;Paste Image or URL</source>
         <translation>粘贴图片或网址(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="242" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="247" />
         <source>&amp;Copy Selected Lines</source>
         <translation>复制所选行(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="243" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="248" />
         <source>Copy &amp;All Text</source>
         <translation>复制全部文本(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="243" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="248" />
         <source>Copy &amp;JSON</source>
         <translation>复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="244" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="249" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="244" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="249" />
         <source>Export Batch…</source>
         <translation>批量导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="245" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="250" />
         <source>Cancel &amp;Batch</source>
         <translation>取消批量任务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="245" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="250" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="246" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="251" />
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="246" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="251" />
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="247" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="252" />
         <source>&amp;Fit</source>
         <translation>适合窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="247" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="252" />
         <source>&amp;100%</source>
         <translation>100%(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="248" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="253" />
         <source>Show Page &amp;Upright</source>
         <translation>摆正页面(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="248" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="253" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="252" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="257" />
         <source>Open images or PDFs (Ctrl+O)</source>
         <translation>打开图片或 PDF (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="253" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="258" />
         <source>Rotate the view by the detected page angle</source>
         <translation>按检测到的页面角度旋转视图</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="254" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="259" />
         <source>A receipt drawn for trying the app</source>
         <translation>用于试用本程序的示例小票</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="255" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="260" />
         <source>System Language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="256" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="261" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="257" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="262" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="258" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="263" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="259" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="264" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="260" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="265" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="261" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="266" />
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="262" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="267" />
         <source>&amp;Export Image As</source>
         <translation>导出当前图片为(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="263" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="268" />
         <source>Export &amp;Batch As</source>
         <translation>批量导出为(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="267" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="272" />
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="269" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="274" />
         <source> Engine: </source>
         <translation> 引擎：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="270" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="275" />
         <source>Threshold </source>
         <translation>阈值 </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="271" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="276" />
         <source>Hide low</source>
         <translation>隐藏低分行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="272" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="277" />
         <source>Hide lines scored below the threshold (canvas and list)</source>
         <translation>隐藏置信度低于阈值的行（画布和列表）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="277" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="282" />
         <source>below threshold</source>
         <translation>低于阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="302" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="284" />
+        <source>Drop images, PDFs, folders or web links here
+
+Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
+        <translation>将图片、PDF、文件夹或网页链接拖放到这里
+
+Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="310" />
         <source>The %1 engine is not available: %2</source>
         <translation>%1 引擎不可用：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="373" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="381" />
         <source>pasted image</source>
         <translation>粘贴的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="383" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="391" />
         <source>Nothing to open: the clipboard or drop holds no image, file or URL.</source>
         <translation>没有可打开的内容：剪贴板或拖放内容中没有图片、文件或网址。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="403" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="411" />
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="404" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="412" />
         <source>Images and PDFs</source>
         <translation>图片和 PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="405" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="413" />
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="410" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="418" />
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="432" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="440" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="468" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="476" />
         <source>Could not recognise %1: %2</source>
         <translation>无法识别 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="512" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="520" />
         <source>loading models…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="512" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="520" />
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="513" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="521" />
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="514" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="522" />
         <source>Engine: %1 (%2)</source>
         <translation>引擎：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="519" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="527" />
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="524" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="532" />
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="527" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="535" />
         <source>%n line(s)</source>
         <translation><numerusform>%n 行</numerusform></translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="529" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="537" />
         <source>Angle: %1</source>
         <translation>角度：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="567" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="575" />
         <source>Copied the result as %1.</source>
         <translation>已按 %1 复制结果。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="574" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="582" />
         <source>Nothing to export yet: no recognised image is shown.</source>
         <translation>暂无可导出的内容：当前没有已识别的图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="583" />
-        <location filename="../../desktop_ocr/gui/main_window.py" line="598" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="591" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="606" />
         <source>Export failed for %1: %2</source>
         <translation>导出 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="585" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="593" />
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="600" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="608" />
         <source>Exported %n file(s) to %1</source>
         <translation><numerusform>已导出 %n 个文件到 %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="614" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="622" />
         <source>About desktop_ocr</source>
         <translation>关于 desktop_ocr</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="615" />
+        <location filename="../../desktop_ocr/gui/main_window.py" line="623" />
         <source>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;Offline OCR for Simplified Chinese and English.&lt;br&gt;Recognition: RapidOCR (PP-OCR models on ONNX Runtime), all on this computer.</source>
         <translation>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;简体中文与英文离线文字识别。&lt;br&gt;识别引擎：RapidOCR（PP-OCR 模型，ONNX Runtime），全部在本机运行。</translation>
     </message>
@@ -475,6 +561,24 @@
         <location filename="../../desktop_ocr/gui/dialogs.py" line="66" />
         <source>%1 has %2 page(s). Recognise:</source>
         <translation>%1 共 %2 页。识别：</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="235" />
+        <source>Cloud Settings…</source>
+        <translation>云端设置…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="284" />
+        <source>Open an image first, then compare it with a cloud service.</source>
+        <translation>请先打开一张图片，再与云服务对比。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="301" />
+        <source>Compare with Cloud…</source>
+        <translation>与云端对比…</translation>
     </message>
 </context>
 </TS>
