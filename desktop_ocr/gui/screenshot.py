@@ -24,6 +24,12 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = tempfile.TemporaryDirectory()
     window = MainWindow(Settings(QSettings(f"{tmp.name}/s.ini", QSettings.Format.IniFormat)))
+    try:  # the cloud settings/compare actions, as the real app shows them
+        from .cloud_settings import install as install_cloud
+
+        install_cloud(window)
+    except ImportError:
+        pass
     window.resize(1500, 900)
     window.show()
     window.host.ready.connect(lambda _name: window.open_paths([image]))  # time shown = recognition only
