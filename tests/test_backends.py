@@ -192,9 +192,13 @@ def test_sdk_debug_logging_is_scrubbed(engine, image, caplog):
         backend = make(kit, fake, token="tcTemporaryToken-FAKE-0123456789")
         caplog.set_level(logging.DEBUG, logger="tencentcloud_sdk_common")
         caplog.set_level(logging.DEBUG)
-        with pytest.raises(AuthFailed):  # the fake does not know this token-bearing id as temporary
-            fake.tokens[TC_ID] = "anotherToken-0123456789"
+        fake.tokens[TC_ID] = "anotherToken-0123456789"
+        with pytest.raises(AuthFailed) as exc:  # a temporary key with the wrong session token
             backend.recognize(image)
+        assert exc.value.vendor_code == "AuthFailure.TokenFailure"
+        fake.tokens[TC_ID] = "tcTemporaryToken-FAKE-0123456789"
+        assert "Cloud OCR" in backend.recognize(image).text  # X-TC-Token carried the right one
+        assert fake.requests[-1].header("X-TC-Token") == "tcTemporaryToken-FAKE-0123456789"
     assert "SendRequest" in caplog.text  # the SDK did log the request...
     assert "Authorization: ***" in caplog.text or "Authorization" not in caplog.text
     for secret in (TC_KEY, "tcTemporaryToken-FAKE-0123456789"):
