@@ -286,7 +286,8 @@ def install_compare(window) -> None:
         from .workers import load_source
 
         try:
-            image = load_source(job.source, job.page)
+            # a downloaded URL's bytes when the queue kept them: comparing needs no new download
+            image = load_source(getattr(job, "data", None) or job.source, job.page)
         except Exception as exc:
             window.show_error(describe_error(exc))
             return None
