@@ -76,6 +76,11 @@ def test_settings_persist_between_windows(qtbot, tmp_path, engine):
     assert second.canvas.threshold == pytest.approx(0.83)
     assert second.settings.recent_files()[0] == str(page)
     assert [a.text() for a in second.menu_recent.actions()][0] == str(page)
+    second.host.adopt("local", engine)
+    second.show()
+    with qtbot.waitSignal(second.result_shown, timeout=RESULT_TIMEOUT_MS):
+        second.menu_recent.actions()[0].trigger()  # File > Open Recent reopens it
+    assert second.current_job().name == str(page)
     assert second.settings.export_format() == "huawei"
     assert "Huawei" in second.export_button_action.text()
     assert second.settings.last_folder() == str(tmp_path)

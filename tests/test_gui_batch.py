@@ -204,3 +204,21 @@ def test_opening_a_pdf_asks_which_pages(qtbot, window, tmp_path):
     jobs = window.queue.jobs
     assert [j.page for j in jobs] == [1, 3]
     assert "Page 1" in jobs[0].result.text and "Page 3" in jobs[1].result.text
+
+
+def test_big_batches_keep_only_a_few_decoded_pages(qtbot, window, tmp_path):
+    window.queue.KEEP_IMAGES = 1  # the default keeps 4; one makes eviction visible with three pages
+    folder = make_folder(tmp_path, BATCH_PAGES[:3])
+    with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
+        window.open_paths([str(folder)])
+    first, second, third = window.queue.jobs
+    assert window.current_id == first.id and first.image is not None  # on screen: kept
+    assert second.image is None  # decoded pages not on screen are dropped
+    assert third.image is not None  # the most recent one is kept
+    with qtbot.waitSignal(window.result_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        window.batch.list.setCurrentRow(1)
+    assert blocker.args == [second.id]
+    assert second.image is not None and window.canvas.pixmap_item is not None
+    assert window.canvas.pixmap_item.pixmap().width() == second.result.width
+    assert len(window.canvas.items_by_index) == len(second.result.lines)
+    assert "1002" in window.results.model.result.text

@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         # wiring ---------------------------------------------------------------------------
         self.queue.job_loaded.connect(self._on_job_loaded)
         self.queue.job_changed.connect(self._on_job_changed)
+        self.queue.reload_failed.connect(lambda job_id, reason: self.show_error(
+            self.tr("Cannot show %1 again: %2").replace("%1", self.queue.job(job_id).name).replace("%2", reason)))
         self.batch.job_activated.connect(self.show_job)
         self.canvas.selection_changed.connect(self._on_canvas_selection)
         self.results.selection_changed.connect(self._on_list_selection)
@@ -342,7 +344,8 @@ class MainWindow(QMainWindow):
                 jobs.extend(self._add_file(path))
                 if path.parent.is_dir():
                     self.settings.set_last_folder(str(path.parent))
-            self.settings.add_recent(str(path))
+            if path.exists():  # a missing file fails visibly in the list; it is no "recent" file
+                self.settings.add_recent(str(path))
         self._rebuild_recent()
         if jobs:
             self.show_job(jobs[0].id)
@@ -444,7 +447,7 @@ class MainWindow(QMainWindow):
         self.menu_recent.clear()
         recent = self.settings.recent_files()
         for path in recent:
-            self.menu_recent.addAction(path, lambda p=path: self.open_paths([p]))
+            self.menu_recent.addAction(path, lambda _checked=False, p=path: self.open_paths([p]))
         if recent:
             self.menu_recent.addSeparator()
             self.menu_recent.addAction(self.tr("Clear"), self._clear_recent)
@@ -463,13 +466,17 @@ class MainWindow(QMainWindow):
         if job is None:
             return
         self.current_id = job_id
+        self.queue.pinned = job_id
         self.batch.select_job(job_id)
         self.canvas.clear_page()
         self.results.set_result(None)
         if job.image is not None:
             self.canvas.set_image(QPixmap.fromImage(job.image))
-        if job.state == DONE:
-            self._show_result(job)
+            if job.state == DONE:
+                self._show_result(job)
+        elif job.state == DONE:
+            self.results.set_result(job.result)  # the text now; the page and its boxes once decoded again
+            self.queue.ensure_image(job)
         self._update_status()
         self._update_actions()
 
@@ -477,6 +484,8 @@ class MainWindow(QMainWindow):
         job = self.queue.job(job_id)
         if job_id == self.current_id and job is not None and job.image is not None:
             self.canvas.set_image(QPixmap.fromImage(job.image))
+            if job.state == DONE:  # a finished page decoded again for display
+                self._show_result(job)
 
     def _on_job_changed(self, job_id: int) -> None:
         job = self.queue.job(job_id)

@@ -66,7 +66,8 @@ class Job:
     state: str = QUEUED
     error: str = ""
     result: OcrResult | None = None
-    image: QImage | None = None
+    image: QImage | None = None  # decoded page, kept only while it may be on screen (see BatchQueue)
+    data: bytes | None = None  # a downloaded URL's bytes, so showing it again needs no new download
     cancel: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -143,14 +144,18 @@ class _JobSignals(QObject):
     loaded = Signal(int, object)  # job id, QImage
     done = Signal(int, object)  # job id, OcrResult
     failed = Signal(int, str)
+    reload_failed = Signal(int, str)
 
 
 class BatchQueue(QObject):
     """Jobs in order, their state, overall progress and Cancel. Finished results are never dropped."""
 
+    KEEP_IMAGES = 4
+
     job_changed = Signal(int)  # job id: state or result changed
     job_loaded = Signal(int)  # job id: its image is decoded (show it before the boxes arrive)
     progress = Signal(int, int)  # finished (done + failed + cancelled), total
+    reload_failed = Signal(int, str)  # job id, reason: a page could not be decoded again for display
     idle = Signal()  # nothing queued or running
 
     def __init__(self, host: RecognizerHost, parent: QObject | None = None):
@@ -162,11 +167,16 @@ class BatchQueue(QObject):
         self._next_id = 1
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._io_pool = QThreadPool(self)  # re-decoding a page to show it again never waits for the batch
+        self._io_pool.setMaxThreadCount(2)
+        self.pinned: int | None = None  # the job on screen: its image is never evicted
+        self._recent_images: list[int] = []
         self._signals = _JobSignals(self)
         self._signals.started.connect(self._on_started)
         self._signals.loaded.connect(self._on_loaded)
         self._signals.done.connect(self._on_done)
         self._signals.failed.connect(self._on_failed)
+        self._signals.reload_failed.connect(self.reload_failed)
 
     # queue -------------------------------------------------------------------------------
     def add(self, source: str | bytes, name: str | None = None, page: int | None = None) -> Job:
@@ -221,6 +231,7 @@ class BatchQueue(QObject):
             job.cancel.set()
         self._pool.clear()
         self._pool.waitForDone(30000)
+        self._io_pool.waitForDone(30000)
 
     # worker thread -----------------------------------------------------------------------
     def _run(self, job: Job, backend: str) -> None:
@@ -230,6 +241,8 @@ class BatchQueue(QObject):
         sig.started.emit(job.id)
         try:
             image = load_source(job.source, job.page)
+            if isinstance(job.source, str) and sources.is_url(job.source):
+                job.data = image.data
             sig.loaded.emit(job.id, to_qimage(image.pixels))
             if job.cancel.is_set():
                 return
@@ -250,7 +263,34 @@ class BatchQueue(QObject):
         job = self._by_id.get(job_id)
         if job:
             job.image = image
+            self._keep_image(job_id)
             self.job_loaded.emit(job_id)
+
+    def _keep_image(self, job_id: int) -> None:
+        """Decoded pages are big (a 4000x3000 scan is 36 MB): keep the one on screen and the last
+        few loaded; the rest are decoded again from their source when the user picks them."""
+        if job_id in self._recent_images:
+            self._recent_images.remove(job_id)
+        self._recent_images.append(job_id)
+        while len(self._recent_images) > self.KEEP_IMAGES:
+            old = self._recent_images.pop(0)
+            job = self._by_id.get(old)
+            if job is not None and old != self.pinned:
+                job.image = None
+
+    def ensure_image(self, job: Job) -> bool:
+        """True if the page is decoded; otherwise start decoding it again (job_loaded follows)."""
+        if job.image is not None:
+            return True
+        self._io_pool.start(_Call(self._reload, job))
+        return False
+
+    def _reload(self, job: Job) -> None:
+        try:
+            image = load_source(job.data if job.data is not None else job.source, job.page)
+            self._signals.loaded.emit(job.id, to_qimage(image.pixels))
+        except Exception as exc:  # the file may have gone since: the list and the banner say so
+            self._signals.reload_failed.emit(job.id, error_message(exc))
 
     def _on_done(self, job_id: int, result: OcrResult) -> None:
         job = self._by_id.get(job_id)
