@@ -11,6 +11,10 @@ class MessageBar(QFrame):
         "error": "background:#fde2e1; color:#7a1010; border:1px solid #e7a3a0; border-radius:4px;",
         "info": "background:#e3effd; color:#0d3a70; border:1px solid #a6c6ee; border-radius:4px;",
     }
+    DARK_STYLES = {
+        "error": "background:#4a1c1c; color:#ffd7d5; border:1px solid #8a3a36; border-radius:4px;",
+        "info": "background:#1b3150; color:#d6e7ff; border:1px solid #3d5f8f; border-radius:4px;",
+    }
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -32,7 +36,8 @@ class MessageBar(QFrame):
     def show_message(self, text: str, kind: str = "error") -> None:
         """Errors stay until closed; notices fade after a few seconds."""
         self.kind = kind
-        self.setStyleSheet(f"MessageBar {{{self.STYLES.get(kind, self.STYLES['info'])}}}"
+        styles = self.DARK_STYLES if self.palette().window().color().lightness() < 128 else self.STYLES
+        self.setStyleSheet(f"MessageBar {{{styles.get(kind, styles['info'])}}}"
                            "QLabel { background: transparent; border: none; }")
         self.label.setText(text)
         self.show()

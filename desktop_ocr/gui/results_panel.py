@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, \
     QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from ..core.model import OcrResult
@@ -52,7 +53,9 @@ class LinesModel(QAbstractTableModel):
                     return -1.0 if line.score is None else line.score
                 return "—" if line.score is None else f"{line.score:.3f}"
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_SCORE:
-            return confidence_colour(line.score).darker(115)
+            colour = confidence_colour(line.score)
+            dark = QGuiApplication.palette().base().color().lightness() < 128  # follow a dark palette
+            return colour.lighter(125) if dark else colour.darker(115)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_TEXT:
             return line.text
         if role == Qt.ItemDataRole.TextAlignmentRole and col != COL_TEXT:
