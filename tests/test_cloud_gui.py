@@ -162,3 +162,14 @@ def test_compare_with_a_failing_cloud_side_keeps_the_local_side(qtbot, cloud_win
     assert cmp.local.result is not None and len(cmp.local.result.lines) > 0
     assert "failed" in cmp.cloud.state.text() and "SecretId" in cmp.cloud.state.text()
     cmp.close()
+
+
+def test_choosing_an_unconfigured_backend_says_what_is_missing(qtbot, cloud_window, tmp_path):
+    win = cloud_window
+    with qtbot.waitSignal(win.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        win.backend_combo.setCurrentIndex(win.backend_combo.findData("aws"))
+    message = blocker.args[0]
+    assert "endpoint URL" in message and "ValueError" not in message
+    win.backend_combo.setCurrentIndex(win.backend_combo.findData("local"))  # and local still works
+    job_id = wait_result(qtbot, win, lambda: drop_files(win, [drawn_page(tmp_path)]))
+    assert win.queue.job(job_id).result.engine == "local"

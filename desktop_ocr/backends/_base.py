@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 CLOUD_EXTRA_HINT = "install the cloud extra: pip install 'desktop-ocr[cloud]'"
 
 
+class SettingsError(EngineUnavailable, ValueError):
+    """A cloud backend cannot be built: a setting or key is missing or malformed. A ValueError for the
+    command line (a usage error), an OcrError with a plain sentence for the window."""
+
+
 def require(module: str, what: str):
     """Import an optional SDK or fail with a clear message naming the extra to install."""
     try:

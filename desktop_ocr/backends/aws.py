@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..core.errors import BackendError
 from ..core.recognizer import RecognizeOptions
 from . import _http
-from ._base import CloudRecognizer, Upload, require
+from ._base import CloudRecognizer, SettingsError, Upload, require
 from .credentials import Secret, mask, protect_logger, reveal
 
 log = protect_logger(logging.getLogger(__name__))
@@ -43,11 +43,11 @@ class AwsBackend(CloudRecognizer):
                  **kw):
         super().__init__(**kw)
         if not endpoint:
-            raise ValueError("the AWS backend needs the endpoint URL of your deployed solution "
+            raise SettingsError("the AWS backend needs the endpoint URL of your deployed solution "
                              "(https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/{path})")
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"not an http(s) URL: {endpoint!r}")
+            raise SettingsError(f"not an http(s) URL: {endpoint!r}")
         self.endpoint = endpoint if parts.path else endpoint.rstrip("/") + "/"
         self.access_key_id = reveal(access_key_id)
         self.secret_access_key = secret_access_key if isinstance(secret_access_key, Secret) or \
@@ -57,15 +57,15 @@ class AwsBackend(CloudRecognizer):
         if auth is None:
             auth = "iam" if self.access_key_id and self.secret_access_key else "none"
         if auth not in ("none", "iam"):
-            raise ValueError("AWS auth is 'none' or 'iam'")
+            raise SettingsError("AWS auth is 'none' or 'iam'")
         self.auth = auth
         self.region = region or region_from_url(endpoint)
         if auth == "iam":
             if not (self.access_key_id and self.secret_access_key):
-                raise ValueError("IAM auth needs an access key id and secret access key "
+                raise SettingsError("IAM auth needs an access key id and secret access key "
                                  "(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)")
             if not self.region:
-                raise ValueError("cannot tell the region from this endpoint: give the region "
+                raise SettingsError("cannot tell the region from this endpoint: give the region "
                                  "(e.g. --region us-east-1)")
             require("botocore.auth", "AWS (IAM)")
 

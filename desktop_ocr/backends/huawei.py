@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from ..core.errors import AuthFailed, BackendError, RateLimited
 from ..core.recognizer import RecognizeOptions
 from . import _http
-from ._base import CloudRecognizer, Upload, require
+from ._base import CloudRecognizer, SettingsError, Upload, require
 from .credentials import Secret, mask, protect_logger, reveal
 
 log = protect_logger(logging.getLogger(__name__))
@@ -37,7 +37,7 @@ def endpoint_url(endpoint: str | None, region: str | None) -> str:
         endpoint = "https://" + endpoint
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) endpoint: {endpoint!r}")
+        raise SettingsError(f"not an http(s) endpoint: {endpoint!r}")
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -54,13 +54,13 @@ class HuaweiBackend(CloudRecognizer):
         super().__init__(**kw)
         self.project_id = str(project_id or "").strip()
         if not self.project_id:
-            raise ValueError("Huawei Cloud needs the project id of your region "
+            raise SettingsError("Huawei Cloud needs the project id of your region "
                              "(--project-id or HUAWEICLOUD_SDK_PROJECT_ID)")
         self.ak = reveal(ak)
         self.sk = sk if isinstance(sk, Secret) or sk is None else Secret(sk)
         self.token = token if isinstance(token, Secret) or not token else Secret(token)
         if not ((self.ak and self.sk) or self.token):
-            raise ValueError("Huawei Cloud needs an AK/SK pair (HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK) "
+            raise SettingsError("Huawei Cloud needs an AK/SK pair (HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK) "
                              "or an IAM token")
         self.mode = "aksk" if self.ak and self.sk else "token"
         self.region = region or DEFAULT_REGION

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from ..core.errors import AuthFailed, BackendError, RateLimited
 from ..core.recognizer import RecognizeOptions
 from . import _http
-from ._base import CloudRecognizer, Upload, require
+from ._base import CloudRecognizer, SettingsError, Upload, require
 from .credentials import Secret, mask, protect_logger, reveal
 
 log = protect_logger(logging.getLogger(__name__))
@@ -45,9 +45,9 @@ def parse_endpoint(endpoint: str | None) -> tuple[str, str]:
         return "https", endpoint.strip("/")
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) endpoint: {endpoint!r}")
+        raise SettingsError(f"not an http(s) endpoint: {endpoint!r}")
     if parts.path not in ("", "/"):
-        raise ValueError("API 3.0 always posts to '/': give the endpoint without a path")
+        raise SettingsError("API 3.0 always posts to '/': give the endpoint without a path")
     return parts.scheme, parts.netloc
 
 
@@ -63,13 +63,13 @@ class TencentBackend(CloudRecognizer):
                  endpoint: str | None = None, **kw):
         super().__init__(**kw)
         if action not in ACTIONS:
-            raise ValueError(f"unknown Tencent action {action!r}; choose from {', '.join(ACTIONS)}")
+            raise SettingsError(f"unknown Tencent action {action!r}; choose from {', '.join(ACTIONS)}")
         self.secret_id = reveal(secret_id)
         self.secret_key = secret_key if isinstance(secret_key, Secret) or secret_key is None \
             else Secret(secret_key)
         self.token = token if isinstance(token, Secret) or not token else Secret(token)
         if not (self.secret_id and self.secret_key):
-            raise ValueError("Tencent Cloud needs a SecretId and SecretKey "
+            raise SettingsError("Tencent Cloud needs a SecretId and SecretKey "
                              "(TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)")
         self.action = action
         self.region = region or DEFAULT_REGION

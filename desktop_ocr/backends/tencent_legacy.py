@@ -17,7 +17,7 @@ from ..core.errors import AuthFailed, BackendError, RateLimited
 from ..core.recognizer import RecognizeOptions
 from . import _http
 from . import tencent_legacy_sign as legacy_sign
-from ._base import CloudRecognizer, Upload
+from ._base import CloudRecognizer, SettingsError, Upload
 from .credentials import Secret, mask, protect_logger, reveal
 
 log = protect_logger(logging.getLogger(__name__))
@@ -39,7 +39,7 @@ def endpoint_url(endpoint: str | None) -> str:
         endpoint = "https://" + endpoint
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) endpoint: {endpoint!r}")
+        raise SettingsError(f"not an http(s) endpoint: {endpoint!r}")
     if parts.path in ("", "/"):
         return f"{parts.scheme}://{parts.netloc}{PATH}"
     return endpoint
@@ -71,12 +71,12 @@ class TencentLegacyBackend(CloudRecognizer):
         super().__init__(**kw)
         self.appid = str(appid or "").strip()
         if not self.appid:
-            raise ValueError("the legacy Tencent OCR needs your APPID (--appid)")
+            raise SettingsError("the legacy Tencent OCR needs your APPID (--appid)")
         self.secret_id = reveal(secret_id)
         self.secret_key = secret_key if isinstance(secret_key, Secret) or secret_key is None \
             else Secret(secret_key)
         if not (self.secret_id and self.secret_key):
-            raise ValueError("the legacy Tencent OCR needs a SecretId and SecretKey "
+            raise SettingsError("the legacy Tencent OCR needs a SecretId and SecretKey "
                              "(TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)")
         self.bucket = bucket or ""
         self.url = endpoint_url(endpoint)
