@@ -117,9 +117,19 @@ def drop_runs(image: Path, runs: int) -> dict:
                 "lines": len(job.result.lines), "max_gap": gaps[-1],
                 "p99_gap": gaps[int(0.99 * (len(gaps) - 1))], "ticks": len(ticks)}
 
-    out = {"cold": one("cold (models load in the background while this runs)")}
+    out = {}
+    out["cold"] = one("cold (models load in the background while this runs)")
     spin_until(lambda: win.engine_state != "loading")
     out["warm"] = [one(f"warm #{i + 1}") for i in range(runs)]
+    # baseline: the same heartbeat with nothing running, to tell the machine's own hiccups (shared
+    # CPUs) from stalls our work causes
+    ticks.clear()
+    beat.start()
+    t_idle = time.perf_counter()
+    spin_until(lambda: time.perf_counter() - t_idle > 3.0)
+    beat.stop()
+    idle_gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    out["idle_max_gap"] = max(idle_gaps) if idle_gaps else 0.0
     win.close()
     return out
 
@@ -154,7 +164,8 @@ def main() -> int:
     stall = max(r["max_gap"] for r in [res["cold"], *warm])
     print(f"drop -> boxes drawn (warm engine): median {d2b * 1000:.0f} ms, of which recognition {rec * 1000:.0f} ms "
           f"(GUI overhead {(d2b - rec) * 1000:.0f} ms, ratio {d2b / rec:.2f}x)")
-    print(f"longest GUI-thread stall during recognition: {stall * 1000:.0f} ms (cold and warm runs)")
+    print(f"longest GUI-thread stall during recognition: {stall * 1000:.0f} ms (cold and warm runs); "
+          f"idle baseline on this machine right now: {res['idle_max_gap'] * 1000:.0f} ms")
     return 0
 
 
