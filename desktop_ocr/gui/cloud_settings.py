@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, \
     QTabWidget, QVBoxLayout, QWidget
@@ -211,6 +211,19 @@ class CloudSettingsDialog(QDialog):
         super().accept()
 
 
+class _OnLanguageChange(QObject):
+    """Calls ``fn`` when the watched widget is told the language changed (our actions' texts)."""
+
+    def __init__(self, fn, parent):
+        super().__init__(parent)
+        self._fn = fn
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._fn()
+        return False
+
+
 def install(window) -> CloudSettings:
     """Wire cloud backends into a MainWindow: settings for its recogniser host, two toolbar actions."""
     cloud = CloudSettings(window.settings.q)
@@ -238,6 +251,12 @@ def install(window) -> CloudSettings:
     from .compare import install_compare
 
     install_compare(window)
+    def retranslate() -> None:
+        window.act_cloud_settings.setText(window.tr("Cloud Settings…"))
+        window.act_compare.setText(window.tr("Compare with Cloud…"))
+
+    window._cloud_language_filter = _OnLanguageChange(retranslate, window)
+    window.installEventFilter(window._cloud_language_filter)
     bar = getattr(window, "main_bar", None)
     if bar is not None:
         bar.addAction(window.act_cloud_settings)
