@@ -11,7 +11,8 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QLineEdit
 
 from tests.drawing import render_lines
-from tests.gui_support import PAGE_LINES, drawn_page, drop_files, drop_mime, line_items, wait_result, window  # noqa: F401
+from tests.gui_support import drawn_page, drop_files, drop_mime, line_items, wait_result, window  # noqa: F401
+
 
 def _norm(s: str) -> str:
     return s.replace(" ", "")

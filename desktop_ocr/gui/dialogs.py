@@ -14,7 +14,8 @@ class OpenUrlDialog(QDialog):
         self.edit = QLineEdit(initial, self)
         self.edit.setPlaceholderText("https://example.com/receipt.jpg")
         self.edit.setMinimumWidth(460)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -63,7 +64,8 @@ class PdfPagePicker(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("%1 has %2 page(s). Recognise:").replace("%1", name).replace("%2", str(pages)), self))
+        prompt = self.tr("%1 has %2 page(s). Recognise:").replace("%1", name).replace("%2", str(pages))
+        layout.addWidget(QLabel(prompt, self))
         layout.addWidget(self.list)
         layout.addWidget(buttons)
 

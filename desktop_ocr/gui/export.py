@@ -70,8 +70,9 @@ def ask_overwrite(parent: QWidget, existing: list[Path]) -> bool:
     names = "\n".join(p.name for p in existing[:8]) + ("\n…" if len(existing) > 8 else "")
     answer = QMessageBox.question(
         parent, QCoreApplication.translate("Export", "Replace files?"),
-        QCoreApplication.translate("Export", "%1 file(s) already exist in the folder:").replace("%1", str(len(existing))) + "\n\n" + names
-        + "\n\n" + QCoreApplication.translate("Export", "Replace them? (No keeps them and writes only the new files.)"),
+        QCoreApplication.translate("Export", "%1 file(s) already exist in the folder:").replace(
+            "%1", str(len(existing))) + "\n\n" + names + "\n\n"
+        + QCoreApplication.translate("Export", "Replace them? (No keeps them and writes only the new files.)"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
 
@@ -80,8 +81,9 @@ def ask_save_path(parent: QWidget, job: Job, fmt: str, folder: str) -> Path | No
     """Save dialog; Qt's dialog itself asks before replacing an existing file."""
     ext = formats.file_extension(fmt)
     suggested = str(Path(folder or Path.home()) / export_name(job, fmt))
-    path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("Export", "Export as %1").replace("%1", format_label(fmt)), suggested,
-                                          f"{format_label(fmt)} (*{ext});;" + QCoreApplication.translate("Export", "All files (*)"))
+    title = QCoreApplication.translate("Export", "Export as %1").replace("%1", format_label(fmt))
+    filters = f"{format_label(fmt)} (*{ext});;" + QCoreApplication.translate("Export", "All files (*)")
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     if not path:
         return None
     p = Path(path)
@@ -89,5 +91,6 @@ def ask_save_path(parent: QWidget, job: Job, fmt: str, folder: str) -> Path | No
 
 
 def ask_folder(parent: QWidget, folder: str) -> Path | None:
-    path = QFileDialog.getExistingDirectory(parent, QCoreApplication.translate("Export", "Export the batch into folder"), folder or str(Path.home()))
+    title = QCoreApplication.translate("Export", "Export the batch into folder")
+    path = QFileDialog.getExistingDirectory(parent, title, folder or str(Path.home()))
     return Path(path) if path else None
