@@ -146,18 +146,25 @@ class LocalEngine(Recognizer):
             pad_top = max(0, (new_h - h) // 2)
             img = cv2.copyMakeBorder(bgr, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=(0, 0, 0))
         ih, iw = img.shape[:2]
-        if limit > 0:
-            scale = limit / max(ih, iw)
-        else:
-            scale = min(1.0, DET_MAX_SIDE / max(ih, iw))
-            if min(ih, iw) * scale < DET_MIN_SIDE:
-                scale = DET_MIN_SIDE / min(ih, iw)
-            scale = min(scale, DET_HARD_MAX / max(ih, iw))
-        rw = max(32, int(round(iw * scale / 32)) * 32)
-        rh = max(32, int(round(ih * scale / 32)) * 32)
-        resized = cv2.resize(img, (rw, rh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
         det = self._det
-        det.limit_type, det.limit_side_len = "max", max(rw, rh)  # already sized: no resize inside
+        shrink = min(1.0, DET_MAX_SIDE / max(ih, iw))
+        grow = max(1.0, DET_MIN_SIDE / (min(ih, iw) * shrink))
+        if limit <= 0 and max(ih, iw) * shrink * grow <= DET_HARD_MAX:
+            # exactly rapidocr's own sizing (shrink to 2000 in steps of 32, the detector grows
+            # the short side to 736), so boxes and crops match plain RapidOCR pixel for pixel
+            if shrink < 1.0:
+                rw = max(32, int(round(int(iw * shrink) / 32)) * 32)
+                rh = max(32, int(round(int(ih * shrink) / 32)) * 32)
+                resized = cv2.resize(img, (rw, rh))
+            else:
+                rw, rh, resized = iw, ih, img
+            det.limit_type, det.limit_side_len = "min", DET_MIN_SIDE
+        else:
+            scale = limit / max(ih, iw) if limit > 0 else min(DET_HARD_MAX / max(ih, iw), shrink * grow)
+            rw = max(32, int(round(iw * scale / 32)) * 32)
+            rh = max(32, int(round(ih * scale / 32)) * 32)
+            resized = cv2.resize(img, (rw, rh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+            det.limit_type, det.limit_side_len = "max", max(rw, rh)  # already sized: no resize inside
         out = det(resized)
         if out.boxes is None or len(out.boxes) == 0:
             return [], []
