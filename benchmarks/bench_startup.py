@@ -78,7 +78,9 @@ def main() -> int:
     exe = args.bundle / "desktop-ocr"
     if not exe.is_file():
         raise SystemExit(f"{exe} not found: build it with `bash packaging/build.sh`")
-    print(f"bundle {args.bundle}  platform {args.platform}  cpus {os.cpu_count()}")
+    # The machine may be shared: the load average says how much the figures are worth.
+    print(f"bundle {args.bundle}  platform {args.platform}  cpus {os.cpu_count()}  "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     rows: dict[str, list[tuple[float, float, int]]] = {"cold": [], "warm": []}
     for i in range(args.cold):
         n = evict(args.bundle)
