@@ -228,6 +228,18 @@ def test_recognize_prints_the_right_text_offline(unpacked, home, drawn):
     assert got == [norm(line) for line in LINES], got
 
 
+def test_recognize_a_pdf_page_offline(unpacked, home, drawn, tmp_path):
+    """pypdfium2 loads its PDFium library with ctypes: PyInstaller's analysis cannot see that, the hook must."""
+    from PIL import Image
+
+    pdf = tmp_path / "scan.pdf"
+    Image.open(drawn).convert("RGB").save(pdf, resolution=72)
+    proc = run_app(unpacked, ["recognize", str(pdf), "--format", "text"], home)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    got = [norm(line) for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
+    assert got == [norm(line) for line in LINES], got
+
+
 def test_recognize_vendor_json(unpacked, home, drawn):
     proc = run_app(unpacked, ["recognize", str(drawn), "--format", "aws"], home)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
