@@ -222,3 +222,26 @@ def test_big_batches_keep_only_a_few_decoded_pages(qtbot, window, tmp_path):
     assert window.canvas.pixmap_item.pixmap().width() == second.result.width
     assert len(window.canvas.items_by_index) == len(second.result.lines)
     assert "1002" in window.results.model.result.text
+
+
+def test_pasted_or_dropped_web_links_are_fetched(qtbot, window, tmp_path):
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QGuiApplication
+
+    from tests.gui_support import drop_mime
+
+    dead = f"http://127.0.0.1:{closed_port()}/scan.jpg"
+    QGuiApplication.clipboard().setText(f"  {dead}\n")  # a link copied from a browser's address bar
+    with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        window.act_paste.trigger()
+    assert dead in blocker.args[0] and window.queue.jobs[-1].name == dead
+    mime = QMimeData()
+    mime.setUrls([QUrl(dead.replace("scan", "other"))])  # a link dragged from a web page
+    with qtbot.waitSignal(window.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
+        drop_mime(window, mime)
+    assert "other.jpg" in blocker.args[0]
+    assert [j.state for j in window.queue.jobs] == ["failed", "failed"]
+    QGuiApplication.clipboard().setText("just some words, no image")
+    with qtbot.waitSignal(window.error_shown, timeout=5000) as blocker:
+        window.act_paste.trigger()
+    assert "Nothing to open" in blocker.args[0] and len(window.queue.jobs) == 2
