@@ -3,7 +3,7 @@
 #   dist/desktop-ocr/                                  onedir bundle (run dist/desktop-ocr/desktop-ocr)
 #   dist/desktop-ocr-<version>-linux-x86_64.tar.gz     that bundle + .desktop file + icon + install.sh
 # Needs the environment of scripts/setup.sh (.venv with the `build` extra, binutils).
-# Environment: PYTHON (default .venv/bin/python), DESKTOP_OCR_ENTRY (another entry script, for trials).
+# Environment: PYTHON (default .venv/bin/python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -32,8 +32,14 @@ cp packaging/linux/install.sh "$BUNDLE/"
 ICON=resources/icon.png; [ -f "$ICON" ] || ICON=packaging/icons/desktop-ocr.png
 cp "$ICON" "$BUNDLE/desktop-ocr.png"
 chmod +x "$BUNDLE/install.sh"
-# Build provenance: which commit this bundle was built from (the smoke test reuses a matching build).
-git -C "$REPO" rev-parse HEAD 2>/dev/null > "$BUNDLE/BUILD_COMMIT" || echo unknown > "$BUNDLE/BUILD_COMMIT"
+# Build provenance: the commit, "-dirty" if the bundle's inputs had changes not committed (the smoke
+# test reuses a build only when this matches a clean work tree).
+if STATE=$(git -C "$REPO" rev-parse HEAD 2>/dev/null); then
+  [ -z "$(git -C "$REPO" status --porcelain -- desktop_ocr packaging resources pyproject.toml)" ] || STATE=$STATE-dirty
+else
+  STATE=unknown
+fi
+echo "$STATE" > "$BUNDLE/BUILD_COMMIT"
 
 rm -f "$ARCHIVE"
 # Reproducible-ish archive: fixed owner, sorted names. gzip -9 would save about 1% for twice the time.

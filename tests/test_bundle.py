@@ -42,11 +42,12 @@ BUILD_INPUTS = ["desktop_ocr", "packaging", "resources", "pyproject.toml"]
 
 
 def source_state() -> str:
-    """The commit, with '-dirty' when tracked inputs of the bundle have uncommitted changes."""
+    """The commit, with '-dirty' when inputs of the bundle have uncommitted changes or new files
+    (the same rule as packaging/build.sh's BUILD_COMMIT)."""
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
                               check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", *BUILD_INPUTS],
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *BUILD_INPUTS],
                                cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
