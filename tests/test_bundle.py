@@ -265,6 +265,20 @@ def test_self_test_opens_the_window_offscreen_and_quits_cleanly(unpacked, home):
     assert "self-test: ok" in out
 
 
+@pytest.mark.skipif(not shutil.which("xvfb-run"), reason="xvfb-run not installed (scripts/setup.sh installs it)")
+def test_self_test_on_a_real_x_server(unpacked, home):
+    """The xcb platform plugin and the X11/xcb libraries it pulls from the bundle and the system load
+    and show the window (offscreen exercises none of them)."""
+    inner = ('exec env -i PATH=/usr/bin:/bin HOME="$BUNDLE_HOME" DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" '
+             'QT_QPA_PLATFORM=xcb "$BUNDLE_EXE" --self-test')
+    proc = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "sh", "-c", inner],
+                          env={"PATH": "/usr/bin:/bin", "BUNDLE_HOME": str(home), "BUNDLE_EXE": str(unpacked / APP)},
+                          capture_output=True, timeout=300)
+    out = proc.stdout.decode("utf-8", "replace")
+    assert proc.returncode == 0, out + proc.stderr.decode("utf-8", "replace")
+    assert "self-test: ok" in out and "platform xcb" in out
+
+
 @pytest.mark.parametrize("vendor", ["aws", "tencent", "tencent-legacy", "huawei"])
 def test_cloud_backends_work_frozen(vendor, unpacked, home, drawn, engine):
     """The bundled SDKs (botocore SigV4, tencentcloud, huaweicloudsdk) sign requests that the fake
