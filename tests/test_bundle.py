@@ -128,7 +128,7 @@ def test_archive_is_one_folder_with_app_desktop_entry_and_icon(archive):
         desktop = tf.extractfile(members[f"{APP}/{APP}.desktop"]).read().decode("utf-8")
         icon = tf.extractfile(members[f"{APP}/{APP}.png"]).read()
         assert members[f"{APP}/install.sh"].mode & stat.S_IXUSR
-    entries = dict(line.split("=", 1) for line in desktop.splitlines() if "=" in line)
+    entries = dict(line.split("=", 1) for line in desktop.splitlines() if "=" in line and not line.startswith("#"))
     assert entries["Type"] == "Application" and entries["Exec"] == f"{APP} %F" and entries["Icon"] == APP
     assert "image/png" in entries["MimeType"] and entries["Terminal"] == "false"
     assert icon[:8] == b"\x89PNG\r\n\x1a\n"
