@@ -227,6 +227,7 @@ def test_recognize_prints_the_right_text_offline(unpacked, home, drawn):
     assert proc.returncode == 0, err
     got = [norm(line) for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
     assert got == [norm(line) for line in LINES], got
+    assert err == ""  # no loader, Qt or ONNX Runtime chatter around a result meant for pipes
 
 
 def test_recognize_a_pdf_page_offline(unpacked, home, drawn, tmp_path):
