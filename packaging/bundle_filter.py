@@ -19,7 +19,8 @@ EXCLUDED_MODULES = [
     # test and build tooling
     "pytest", "_pytest", "pytestqt", "pip", "PyInstaller", "setuptools._distutils.tests",
     "lib2to3", "pydoc_data", "idlelib", "turtledemo", "readline",
-    # Qt modules the app does not use: QML/Quick, Designer, help, SQL, test, UI loader, XML, OpenGL
+    # Qt modules the app does not use: QML/Quick, Designer, Help, SQL, Test, UI loader, XML, OpenGL,
+    # Network, PrintSupport, and the DBus binding (libQt6DBus itself stays: QtGui links it)
     "PySide6.QtQml", "PySide6.QtQmlFeatures", "PySide6.QtQuick", "PySide6.QtQuickControls2",
     "PySide6.QtQuickWidgets", "PySide6.QtQuickTest", "PySide6.QtDesigner", "PySide6.QtHelp",
     "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtConcurrent",
@@ -73,7 +74,8 @@ DROP_GLOBS = [
     "PySide6/Qt/plugins/wayland-shell-integration/libwl-shell-plugin.so",
     "PySide6/Qt/lib/libQt6WlShellIntegration.so*",
     "PySide6/Qt/qml/*",
-    # ONNX Runtime's C-API library: the Python module links the runtime statically (29 MB)
+    # ONNX Runtime's C-API library (29 MB): the Python module links the runtime statically. Today's
+    # hook does not collect it; this keeps a future hook from adding it.
     "onnxruntime/capi/libonnxruntime.so*",
     "onnxruntime/capi/onnxruntime.dll",
     # Pillow: the Tk bridge (no tkinter) and FreeType text rendering (we never draw text with PIL;
@@ -104,6 +106,9 @@ def _keep_translation(dest: str) -> bool:
 
 def keep(dest: str) -> bool:
     dest = dest.replace("\\", "/")
+    # PySide6 on Windows keeps plugins/ and translations/ beside the bindings, not under Qt/.
+    if dest.startswith(("PySide6/plugins/", "PySide6/translations/")):
+        dest = "PySide6/Qt/" + dest[len("PySide6/"):]
     parts = PurePosixPath(dest).parts
     if is_junk(parts[-1]) or any(p in _JUNK_DIRS for p in parts[:-1]):
         return False
