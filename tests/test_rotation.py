@@ -137,3 +137,10 @@ def test_line_direction_from_boxes():
     # two plates in perspective do not make a page skew
     assert rotation.line_direction([box(100, 100, 200, 40, 3.0), box(100, 300, 200, 40, 4.0)])[0] == 0.0
     assert rotation.line_direction([box(0, 0, 20, 20, 0.0)]) == (0.0, 0.0)
+
+
+def test_single_character_is_not_turned(engine):
+    # one square box says nothing about direction: upright is the prior
+    res = engine.recognize(LoadedImage(np.asarray(render_lines(["好"], font_size=60).convert("RGB")).copy()))
+    assert res.angle == 0.0
+    assert [ln.text for ln in res.lines] == ["好"]

@@ -111,3 +111,11 @@ def test_real_page_turned_and_skewed_reads_like_upright(engine, eval_dir, scorer
         assert abs(normalize_angle(res.angle - angle)) <= 2.0, (angle, res.angle)
         cer = _cer(scorer, norm, res, gt_page)
         assert cer <= cer_up + 0.02, (angle, cer, cer_up)
+
+
+@pytest.mark.parametrize("stem", ["icdar2015__img_2", "icdar2015__img_3", "icdar2015__img_5"])
+def test_street_photos_with_few_words_are_not_flipped(engine, eval_dir, stem):
+    # a few blurry words can read "better" upside down by chance; upright must win unless clearly beaten
+    path = next((eval_dir / "images").glob(stem + ".*"))
+    res = engine.recognize(LoadedImage(_load(path)))
+    assert abs(res.angle) < 45.0, res.angle

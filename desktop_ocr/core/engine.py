@@ -238,23 +238,32 @@ class LocalEngine(Recognizer):
             frames.append(frame)
         if not crops:
             return []
+        # the 0/180 line classifier proposes flips; recognition confirms them: both readings of a
+        # flagged line are recognised and the more confident one is kept. (The classifier squeezes
+        # a line into 192 px, so on very long lines it is sometimes confidently wrong.)
         cls_out = self._cls(crops)
-        flipped = []
-        for k, (label, score) in enumerate(cls_out.cls_res):
-            flip = "180" in label and score > self._cls.cls_thresh
-            flipped.append(flip)
-            if flip:
+        flagged = [k for k, (label, score) in enumerate(cls_out.cls_res)
+                   if "180" in label and score > self._cls.cls_thresh]
+        batch = list(crops) + [np.ascontiguousarray(np.rot90(crops[k], 2)) for k in flagged]
+        rec = self._rec(TextRecInput(img=batch, return_word_box=chars))
+        txts, scores = list(rec.txts[:len(crops)]), list(rec.scores[:len(crops)])
+        words = list(rec.word_results[:len(crops)]) if chars else [None] * len(crops)
+        for j, k in enumerate(flagged):
+            alt = len(crops) + j
+            if rec.scores[alt] > scores[k]:
+                txts[k], scores[k] = rec.txts[alt], rec.scores[alt]
+                if chars:
+                    words[k] = rec.word_results[alt]
                 f = frames[k]
                 frames[k] = [f[2], f[3], f[0], f[1]]
-        rec = self._rec(TextRecInput(img=cls_out.img_list, return_word_box=chars))
         lines = []
-        for k, (txt, score) in enumerate(zip(rec.txts, rec.scores)):
+        for k, (txt, score) in enumerate(zip(txts, scores)):
             if not txt.strip():
                 continue
             score = min(1.0, max(0.0, float(score)))
             char_boxes = None
             if chars:
-                char_boxes = _char_boxes(txt, rec.word_results[k], frames[k], score)
+                char_boxes = _char_boxes(txt, words[k], frames[k], score)
             lines.append(TextLine(text=txt, polygon=[tuple(p) for p in frames[k]], score=score,
                                   chars=char_boxes))
         return lines
