@@ -85,3 +85,21 @@ def test_tall_strip_is_read_completely(engine):
         bx0, by0, bx1, by1 = ln.bbox()
         assert abs(bx0 - x0) < 8 and abs(bx1 - x1) < 8
         assert abs((by0 + by1) / 2 - (y0 + y1) / 2) < 6
+
+
+def test_headline_taller_than_the_tile_overlap_is_read_whole(engine):
+    # 2944 px tall: tiles [0, 1600] and [1344, 2944] overlap by exactly TILE_OVERLAP; the 300 px
+    # headline straddles both borders, so no tile holds it whole: the whole-image pass must
+    img = Image.new("RGB", (2600, 2944), "white")
+    d = ImageDraw.Draw(img)
+    big = ImageFont.truetype(cjk_font_path(), 320)
+    small = ImageFont.truetype(cjk_font_path(), 22)
+    d.text((100, 1300), "大标题 SALE", fill="black", font=big)
+    for i in range(5):
+        d.text((100, 300 + i * 40), f"small line {i} 小字", fill="black", font=small)
+        d.text((100, 2300 + i * 40), f"bottom line {i} 底部", fill="black", font=small)
+    res = engine.recognize(LoadedImage(np.asarray(img).copy()))
+    texts = [ln.text.replace(" ", "") for ln in res.lines]
+    assert texts[:5] == [f"smallline{i}小字" for i in range(5)]
+    assert texts[-5:] == [f"bottomline{i}底部" for i in range(5)]
+    assert "".join(texts[5:-5]) == "大标题SALE"  # no duplicated fragments from the tiles

@@ -196,6 +196,15 @@ class LocalEngine(Recognizer):
             quads, scores = self._detect_single(img[t.y0:t.y1, t.x0:t.x1], 0)
             for q, s in zip(quads, scores):
                 pieces.append((q + np.array([t.x0, t.y0], dtype=np.float32), s, t))
+        # multi-scale: one whole-image pass at the usual size finds text too big for a tile
+        # (a headline taller than the overlap is cut in every tile)
+        whole = tiling.Tile(0, 0, sw, sh)
+        tile_quads = [p[0] for p in pieces]
+        cut_flags = tiling.cut_flags(pieces, sw, sh)
+        big_q, big_s = self._detect_single(img, 0)
+        for q, s in zip(big_q, big_s):
+            if tiling.is_big_text(q, tile_quads, cut_flags):
+                pieces.append((q, s, whole))
         quads, scores = tiling.merge_tile_boxes(pieces, sw, sh)
         if scale != 1.0:
             quads = [q / np.float32(scale) for q in quads]

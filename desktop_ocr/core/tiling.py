@@ -6,7 +6,9 @@ receipt strip that turns 20 px text into 4 px smudges. Instead, images larger th
 full resolution (or at the scale that keeps the tile count bounded). Only *detection* is tiled:
 boxes are mapped back to the full image, duplicates and pieces cut at tile borders are merged
 geometrically, and every line is then recognised once from the full-resolution image, so a line
-split by a tile border still reads as one line.
+split by a tile border still reads as one line. One more whole-image pass at the usual 2000 px
+catches text too big for the tiles (a headline taller than the overlap); its boxes are kept only
+when they are tall and do not swallow several small lines the tiles saw separately.
 """
 
 from __future__ import annotations
@@ -62,6 +64,40 @@ def tiling_scale(w: int, h: int, size: int = TILE_SIZE, overlap: int = TILE_OVER
     return scale
 
 
+#: text at least this tall (tile pixels) is taken from the whole-image pass
+BIG_TEXT = TILE_OVERLAP // 2
+
+
+def _is_cut(r, t: Tile, w: int, h: int, edge: float = 3.0) -> bool:
+    return ((t.x0 > 0 and r[0] <= t.x0 + edge) or (t.y0 > 0 and r[1] <= t.y0 + edge)
+            or (t.x1 < w and r[2] >= t.x1 - edge) or (t.y1 < h and r[3] >= t.y1 - edge))
+
+
+def cut_flags(pieces, w: int, h: int) -> list[bool]:
+    """Whether each tile box touches an inner tile border (may be a cut piece)."""
+    return [_is_cut(_rect(q), t, w, h) for q, _, t in pieces]
+
+
+def is_big_text(quad: np.ndarray, tile_quads: list[np.ndarray], cut: list[bool]) -> bool:
+    """A whole-image box worth keeping: text taller than BIG_TEXT, and not a blob of several
+    small lines the tiles resolved (the shrunken whole image can melt dense small text together)."""
+    edges = [float(np.hypot(*(quad[(i + 1) % 4] - quad[i]))) for i in range(4)]
+    if min(edges) < BIG_TEXT:
+        return False
+    height = min(edges)
+    big = quad.astype(np.float64)
+    covered = 0.0
+    for q, c in zip(tile_quads, cut):
+        if c:
+            continue
+        q64 = q.astype(np.float64)
+        q_edges = [float(np.hypot(*(q64[(i + 1) % 4] - q64[i]))) for i in range(4)]
+        if min(q_edges) < 0.5 * height:
+            covered += _quad_inter(big, q64)
+    # small whole lines filling much of the box: a blob, the tiles read them better
+    return covered < 0.3 * _quad_area(big)
+
+
 def _rect(quad: np.ndarray) -> tuple[float, float, float, float]:
     return float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max())
 
@@ -87,8 +123,7 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
     items = []
     for quad, score, t in pieces:
         r = _rect(quad)
-        cut = ((t.x0 > 0 and r[0] <= t.x0 + edge) or (t.y0 > 0 and r[1] <= t.y0 + edge)
-               or (t.x1 < w and r[2] >= t.x1 - edge) or (t.y1 < h and r[3] >= t.y1 - edge))
+        cut = _is_cut(r, t, w, h, edge)
         items.append({"quad": quad.astype(np.float64), "score": float(score), "rect": r, "cut": cut,
                       "alive": True})
     # largest first so contained duplicates and pieces meet their full version
