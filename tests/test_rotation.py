@@ -12,6 +12,7 @@ from PIL import Image
 from desktop_ocr.core import rotation
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.model import normalize_angle
+from desktop_ocr.core.recognizer import RecognizeOptions
 
 from .drawing import render_lines
 
@@ -38,7 +39,7 @@ def _turn(page: Image.Image, angle: float) -> Image.Image:
 
 def _upright_to_turned(pt, w, h, angle):
     """Where a point of the upright page lands after PIL's rotate(-angle, expand=True)."""
-    m, nw, nh = rotation.rotation_matrix(w, h, -angle)  # turning content clockwise by angle
+    m, _, _ = rotation.rotation_matrix(w, h, -angle)  # turning content clockwise by angle
     return rotation.apply_matrix(np.array(pt, dtype=float), m)
 
 
@@ -76,14 +77,11 @@ def test_upright_page_reports_zero(upright):
 
 def test_rotation_can_be_switched_off(engine, page):
     arr = np.asarray(_turn(page, 180).convert("RGB")).copy()
-    res = engine.recognize(LoadedImage(arr), options=__import__(
-        "desktop_ocr.core.recognizer", fromlist=["RecognizeOptions"]).RecognizeOptions(detect_rotation=False))
+    res = engine.recognize(LoadedImage(arr), RecognizeOptions(detect_rotation=False))
     assert not res.angle_detected and res.angle == 0.0
 
 
 def test_char_boxes_follow_the_turn(engine, page):
-    from desktop_ocr.core.recognizer import RecognizeOptions
-
     turned = _turn(page, 90)
     res = engine.recognize(LoadedImage(np.asarray(turned.convert("RGB")).copy()), RecognizeOptions(chars=True))
     first = res.lines[0]
