@@ -8,7 +8,8 @@ naive order. Our pipeline per image:
 1. detect text boxes (one pass, or overlapping full-resolution tiles for large images: tiling.py);
 2. estimate the page angle from those boxes (rotation.py) and, if the page is turned or skewed,
    turn it upright exactly (quarter turns are lossless array rotations) and detect again;
-3. crop every line from the full-resolution upright image, classify 0/180, recognise in batches;
+3. crop every line from the full-resolution upright image, recognise in batches; a line the
+   0/180 classifier calls upside down is recognised both ways and the more confident reading wins;
 4. order lines and number paragraphs on the upright page (layout.py);
 5. map every polygon back through the exact inverse transform into ORIGINAL image pixels.
 
