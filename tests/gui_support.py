@@ -43,7 +43,7 @@ def window(qtbot, tmp_path, engine):
 def drop_mime(win, mime: QMimeData) -> None:
     """Deliver a real drag-enter + drop of ``mime`` at the window's centre."""
     centre = win.rect().center()
-    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(win, enter)
     assert enter.isAccepted(), "the window refused the drag"

@@ -15,6 +15,10 @@ def _make_none_immortal() -> None:
     """
     if sys.version_info >= (3, 12):
         return
+    import PySide6  # the pin in pyproject.toml excludes 6.12.0; this covers installs that ignore it
+
+    if not PySide6.__version__.startswith("6.12.0"):
+        return
     cell = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt: the first field of a (non-trace) build
     if cell.value != sys.getrefcount(None) - 1:  # unexpected object layout: leave it alone
         return
