@@ -83,3 +83,20 @@ def message(err: OcrError) -> str:
     if isinstance(err, BackendError):
         return err.message
     return str(err)
+
+
+def error_code_for(err: OcrError, table: dict, fallback, own_code=None):
+    """The vendor code to answer ``err`` with.
+
+    ``own_code(vendor_code)`` returns the code as this vendor writes it when the error already came
+    from this vendor (so it is kept verbatim), else None; otherwise the nearest class in ``table``
+    (walking the error's class hierarchy) decides, then ``fallback``.
+    """
+    if isinstance(err, BackendError) and own_code is not None and err.vendor_code is not None:
+        kept = own_code(err.vendor_code)
+        if kept is not None:
+            return kept
+    for cls in type(err).__mro__:
+        if cls in table:
+            return table[cls]
+    return fallback

@@ -40,7 +40,7 @@ from typing import Any
 
 from ..core import errors as E
 from ..core.model import OcrResult, TextLine
-from ._common import clamp01, extent, int_points, message, quad
+from ._common import clamp01, error_code_for, extent, int_points, message, quad
 
 NO_TEXT_IS_ERROR = False
 
@@ -123,13 +123,8 @@ def load(obj: Any, *, width: int | None = None, height: int | None = None) -> Oc
 
 
 def error_code(err: E.OcrError) -> str:
-    code = getattr(err, "vendor_code", None)
-    if isinstance(err, E.BackendError) and _is_huawei_code(code):
-        return code
-    for cls in type(err).__mro__:
-        if cls in _ERROR_CODES:
-            return _ERROR_CODES[cls]
-    return _FALLBACK_CODE
+    """The documented code for our error (a Huawei vendor_code is kept as it is)."""
+    return error_code_for(err, _ERROR_CODES, _FALLBACK_CODE, lambda c: c if _is_huawei_code(c) else None)
 
 
 def dump_error(err: E.OcrError) -> dict[str, Any]:

@@ -46,7 +46,7 @@ from typing import Any
 
 from ..core import errors as E
 from ..core.model import CharBox, OcrResult, TextLine
-from ._common import UNKNOWN_SCORE, char_score, clamp01, extent, int_points, line_score, message, quad
+from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, int_points, line_score, message, quad
 
 # Tencent answers an image without text with this error instead of an empty list.
 NO_TEXT_CODE = "FailedOperation.ImageNoText"
@@ -209,13 +209,7 @@ def load(obj: Any, *, width: int | None = None, height: int | None = None) -> Oc
 
 def error_code(err: E.OcrError) -> str:
     """The documented code for our error (a Tencent vendor_code is kept as it is)."""
-    code = getattr(err, "vendor_code", None)
-    if isinstance(err, E.BackendError) and _is_tencent_code(code):
-        return code
-    for cls in type(err).__mro__:
-        if cls in _ERROR_CODES:
-            return _ERROR_CODES[cls]
-    return _FALLBACK_CODE
+    return error_code_for(err, _ERROR_CODES, _FALLBACK_CODE, lambda c: c if _is_tencent_code(c) else None)
 
 
 def dump_error(err: E.OcrError) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from typing import Any
 
 from ..core import errors as E
 from ..core.model import CharBox, OcrResult, TextLine
-from ._common import UNKNOWN_SCORE, char_score, clamp01, extent, line_score, message
+from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, line_score, message
 
 NO_TEXT_IS_ERROR = False
 
@@ -122,18 +122,16 @@ def load(obj: Any, *, width: int | None = None, height: int | None = None) -> Oc
     return OcrResult(width=width or ew, height=height or eh, lines=lines, engine="tencent-legacy", meta=meta)
 
 
+def _own_code(code) -> int | None:
+    try:
+        return int(code) if int(code) in CODES else None
+    except (TypeError, ValueError):
+        return None
+
+
 def error_code(err: E.OcrError) -> int:
-    code = getattr(err, "vendor_code", None)
-    if isinstance(err, E.BackendError) and code is not None:
-        try:
-            if int(code) in CODES:
-                return int(code)
-        except (TypeError, ValueError):
-            pass
-    for cls in type(err).__mro__:
-        if cls in _ERROR_CODES:
-            return _ERROR_CODES[cls]
-    return _FALLBACK_CODE
+    """The documented code for our error (a legacy vendor_code is kept as it is)."""
+    return error_code_for(err, _ERROR_CODES, _FALLBACK_CODE, _own_code)
 
 
 def dump_error(err: E.OcrError) -> dict[str, Any]:
