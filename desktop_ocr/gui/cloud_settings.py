@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, \
     QTabWidget, QVBoxLayout, QWidget
@@ -245,15 +245,15 @@ def install(window) -> CloudSettings:
             dlg.open()
         return dlg
 
-    window.act_cloud_settings = QAction(window.tr("Cloud Settings…"), window)
+    window.act_cloud_settings = QAction(QCoreApplication.translate("MainWindow", "Cloud Settings…"), window)
     window.act_cloud_settings.triggered.connect(open_dialog)
     window.open_cloud_settings = open_dialog
     from .compare import install_compare
 
     install_compare(window)
     def retranslate() -> None:
-        window.act_cloud_settings.setText(window.tr("Cloud Settings…"))
-        window.act_compare.setText(window.tr("Compare with Cloud…"))
+        window.act_cloud_settings.setText(QCoreApplication.translate("MainWindow", "Cloud Settings…"))
+        window.act_compare.setText(QCoreApplication.translate("MainWindow", "Compare with Cloud…"))
 
     window._cloud_language_filter = _OnLanguageChange(retranslate, window)
     window.installEventFilter(window._cloud_language_filter)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from PySide6.QtCore import QObject, QPointF, QRunnable, QThreadPool, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRunnable, QThreadPool, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QComboBox, QDialog, QGraphicsPolygonItem, QHBoxLayout, QLabel, QListWidget, \
     QPushButton, QSplitter, QVBoxLayout, QWidget
@@ -281,7 +281,7 @@ def install_compare(window) -> None:
     def open_compare(cloud: str | None = None) -> CompareDialog | None:
         job = window.queue.job(window.current_id) if window.current_id is not None else None
         if job is None:
-            window.show_error(window.tr("Open an image first, then compare it with a cloud service."))
+            window.show_error(QCoreApplication.translate("MainWindow", "Open an image first, then compare it with a cloud service."))
             return None
         from .workers import load_source
 
@@ -299,6 +299,6 @@ def install_compare(window) -> None:
         dlg.run()
         return dlg
 
-    window.act_compare = QAction(window.tr("Compare with Cloud…"), window)
+    window.act_compare = QAction(QCoreApplication.translate("MainWindow", "Compare with Cloud…"), window)
     window.act_compare.triggered.connect(lambda: open_compare())
     window.open_compare = open_compare
