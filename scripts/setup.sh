@@ -12,6 +12,7 @@ SYSTEM_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
   xvfb xauth                    # a virtual screen for screenshots and headless runs
   binutils                      # objdump, which PyInstaller needs for the bundle
+  g++ cmake nasm                # packaging/build.sh compiles the slim OpenCV wheel once per machine
 )
 
 missing=()

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds a slim opencv-python-headless wheel (core, imgproc, imgcodecs + geometry, flann: all that
 # rapidocr and desktop_ocr call) from the PyPI sdist, without FFmpeg/AV1/VPx, OpenBLAS, OpenSSL,
-# IPP or OpenCL. NOT yet used by packaging/build.sh: see README.md here for the measurements and
-# what is left before the bundle can use it.
+# IPP or OpenCL. packaging/build.sh runs this when the wheel is not cached yet and installs the wheel
+# into its bundle venv (build/bundle-venv); see README.md here for the measurements.
 #   usage: bash packaging/opencv-slim/build-wheel.sh [WORKDIR]   (wheel lands in WORKDIR/wheelhouse)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
