@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -38,6 +38,8 @@ from desktop_ocr.core.image import LoadedImage  # noqa: E402
 from desktop_ocr.core.model import normalize_angle  # noqa: E402
 from desktop_ocr.core.recognizer import RecognizeOptions  # noqa: E402
 from desktop_ocr.core.sources import load_image  # noqa: E402
+from tests.drawing import tall_strip  # noqa: E402
+from tests.evalpage import gt_page  # noqa: E402
 
 EVAL = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eval" / "public"))
 SCORER = EVAL.parent / "tools" / "ocr_score.py"
@@ -73,19 +75,6 @@ def run_scorer(pred_dir: Path, json_out: Path) -> dict:
     text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     print(text)
     return json.loads(json_out.read_text(encoding="utf-8"))
-
-
-def gt_page(scorer, gt: dict, matrix=None):
-    hint = gt.get("text_compare") or {}
-    norm = scorer.make_normalizer(bool(hint.get("casefold")), hint.get("strip_chars") or "")
-    care = [ln for ln in gt["lines"] if not ln.get("ignore") and ln.get("text") != "###"]
-    polys = []
-    for ln in care:
-        pts = np.array(ln["polygon"], dtype=float)
-        if matrix is not None:
-            pts = rotation.apply_matrix(pts, matrix)
-        polys.append(scorer.to_polygon(pts.tolist()))
-    return "".join(norm(care[i]["text"]) for i in scorer.reading_order(polys)), norm
 
 
 def cer_in_own_order(scorer, norm, texts: list[str], ref: str) -> float:
@@ -198,17 +187,8 @@ def bench_turned_pages(engine, scorer, paths, stems, angles) -> list[dict]:
 
 
 def bench_strip(engine, plain) -> dict:
-    from tests.drawing import cjk_font_path
-
-    w, h = 800, 12000
-    img = Image.new("RGB", (w, h), "white")
-    d = ImageDraw.Draw(img)
-    font = ImageFont.truetype(cjk_font_path(), 20)
-    expected = []
-    for i in range(24):
-        s = f"第{i + 1}行 Item {i + 1:02d} 数量 {3 * i + 1} 单价 {i * 7 + 0.5:.2f}"
-        d.text((30, 120 + i * 495), s, fill="black", font=font)
-        expected.append(s.replace(" ", ""))
+    img, drawn = tall_strip()
+    expected = [text.replace(" ", "") for text, _ in drawn]
     arr = np.asarray(img).copy()
     t0 = time.perf_counter()
     res = engine.recognize(LoadedImage(arr))

@@ -48,3 +48,19 @@ def to_png_bytes(img: Image.Image) -> bytes:
 
 def rgb_array(img: Image.Image) -> np.ndarray:
     return np.asarray(img.convert("RGB"))
+
+
+def tall_strip(width: int = 800, height: int = 12000, lines: int = 24, font_size: int = 20,
+               spacing: int = 495):
+    """A long receipt-like strip of small lines spread over its height (several fall into tile
+    overlaps). Returns the image and, per line, its text and drawn bbox (x0, y0, x1, y1)."""
+    img = Image.new("RGB", (width, height), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(cjk_font_path(), font_size)
+    drawn = []
+    for i in range(lines):
+        y = 120 + i * spacing
+        s = f"第{i + 1}行 Item {i + 1:02d} 数量 {3 * i + 1} 单价 {i * 7 + 0.5:.2f}"
+        d.text((30, y), s, fill="black", font=font)
+        drawn.append((s, d.textbbox((30, y), s, font=font)))
+    return img, drawn

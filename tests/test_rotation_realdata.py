@@ -17,6 +17,8 @@ from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.model import normalize_angle
 from desktop_ocr.core.recognizer import RecognizeOptions
 
+from .evalpage import gt_page
+
 pytestmark = pytest.mark.realdata
 
 
@@ -32,21 +34,6 @@ def scorer(eval_dir):
 
 def _gt(eval_dir, stem):
     return json.loads((eval_dir / "gt" / f"{stem}.json").read_text(encoding="utf-8"))
-
-
-def _gt_page(scorer, gt, matrix=None) -> tuple[str, object]:
-    """GT text in the scorer's reading order of the UPRIGHT page (polygons turned by ``matrix``)."""
-    hint = gt.get("text_compare") or {}
-    norm = scorer.make_normalizer(bool(hint.get("casefold")), hint.get("strip_chars") or "")
-    care = [ln for ln in gt["lines"] if not ln.get("ignore") and ln.get("text") != "###"]
-    polys = []
-    for ln in care:
-        pts = np.array(ln["polygon"], dtype=float)
-        if matrix is not None:
-            pts = rotation.apply_matrix(pts, matrix)
-        polys.append(scorer.to_polygon(pts.tolist()))
-    order = scorer.reading_order(polys)
-    return "".join(norm(care[i]["text"]) for i in order), norm
 
 
 def _cer(scorer, norm, result, gt_page: str) -> float:
@@ -77,8 +64,8 @@ def test_rotated_subset_comes_out_upright(engine, eval_dir, scorer, stem):
     m, nw, nh = rotation.rotation_matrix(pixels.shape[1], pixels.shape[0], truth)
     up_pixels = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh)))
     up = engine.recognize(LoadedImage(up_pixels), RecognizeOptions(detect_rotation=False))
-    gt_page, norm = _gt_page(scorer, gt, m)
-    cer_rot, cer_up = _cer(scorer, norm, res, gt_page), _cer(scorer, norm, up, gt_page)
+    ref, norm = gt_page(scorer, gt, m)
+    cer_rot, cer_up = _cer(scorer, norm, res, ref), _cer(scorer, norm, up, ref)
     assert cer_rot <= cer_up + 0.02, (cer_rot, cer_up)
     # coordinates are in the rotated image as given: they land on GT boxes of that image
     gt_polys = [scorer.to_polygon(ln["polygon"]) for ln in gt["lines"] if not ln.get("ignore")]
@@ -100,16 +87,16 @@ def test_real_page_turned_and_skewed_reads_like_upright(engine, eval_dir, scorer
     gt = _gt(eval_dir, stem)
     path = next((eval_dir / "images").glob(stem + ".*"))
     page = Image.open(path).convert("RGB")
-    gt_page, norm = _gt_page(scorer, gt)
+    ref, norm = gt_page(scorer, gt)
     upright = engine.recognize(LoadedImage(np.asarray(page).copy()))
     assert abs(upright.angle) <= 2.0
-    cer_up = _cer(scorer, norm, upright, gt_page)
+    cer_up = _cer(scorer, norm, upright, ref)
     assert cer_up < 0.25
     for angle in angles:
         turned = page.rotate(-angle, expand=True, fillcolor="white", resample=Image.BICUBIC)
         res = engine.recognize(LoadedImage(np.asarray(turned).copy()))
         assert abs(normalize_angle(res.angle - angle)) <= 2.0, (angle, res.angle)
-        cer = _cer(scorer, norm, res, gt_page)
+        cer = _cer(scorer, norm, res, ref)
         assert cer <= cer_up + 0.02, (angle, cer, cer_up)
 
 

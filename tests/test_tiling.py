@@ -10,7 +10,7 @@ from desktop_ocr.core import tiling
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.recognizer import RecognizeOptions
 
-from .drawing import cjk_font_path
+from .drawing import cjk_font_path, tall_strip
 
 
 def _quad(x0, y0, x1, y1):
@@ -67,17 +67,9 @@ def test_merge_joins_a_line_cut_by_a_vertical_border():
 
 
 def test_tall_strip_is_read_completely(engine):
-    w, h = 800, 12000
-    img = Image.new("RGB", (w, h), "white")
-    d = ImageDraw.Draw(img)
-    font = ImageFont.truetype(cjk_font_path(), 20)
-    expected = []
-    for i in range(24):
-        y = 120 + i * 495  # spread over the strip, several lines fall into tile overlaps
-        s = f"第{i + 1}行 Item {i + 1:02d} 数量 {3 * i + 1} 单价 {i * 7 + 0.5:.2f}"
-        d.text((30, y), s, fill="black", font=font)
-        x0, y0, x1, y1 = d.textbbox((30, y), s, font=font)
-        expected.append((s.replace(" ", ""), (x0, y0, x1, y1)))
+    img, drawn = tall_strip()
+    w, h = img.size
+    expected = [(text.replace(" ", ""), box) for text, box in drawn]
     res = engine.recognize(LoadedImage(np.asarray(img).copy()), RecognizeOptions())
     assert (res.width, res.height) == (w, h)
     assert [ln.text.replace(" ", "") for ln in res.lines] == [s for s, _ in expected]
