@@ -209,6 +209,24 @@ def test_bundle_has_the_slim_opencv(unpacked):
     assert not codecs, codecs
 
 
+def test_bundle_icu_data_is_slim_and_answers_for_chinese_and_english(unpacked):
+    """packaging/icu_slim.py replaced Qt's 32 MB ICU data: what the bundle loads still converts GBK,
+    sorts Chinese by pinyin and names time zones (tests/test_icu_slim.py compares it with the stock)."""
+    qt_lib = unpacked / "_internal" / "PySide6" / "Qt" / "lib"
+    data = next(qt_lib.glob("libicudata.so.[0-9]*"))
+    assert data.stat().st_size < 10 * MB, data.stat().st_size
+    env = {**os.environ, "LD_LIBRARY_PATH": str(qt_lib)}
+    proc = subprocess.run([sys.executable, str(REPO / "tests" / "icu_probe.py"), str(qt_lib)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    answers = json.loads(proc.stdout)
+    assert answers["libicudata"] == [str(data.resolve())]
+    assert answers["codepages"]["GBK"] == {"bytes": "c4e3bac3a3accac0bde7", "back": "你好，世界"}
+    assert answers["collation"]["zh"].startswith("啊吧擦")
+    assert answers["zone_names"]["zh_CN"] == "中国标准时间"
+    assert answers["codepages"]["IBM-930"] is None
+
+
 def test_sizes_within_budget(archive, unpacked):
     packed = archive.stat().st_size
     size = sum(p.lstat().st_size for p in unpacked.rglob("*") if p.is_file() and not p.is_symlink())
