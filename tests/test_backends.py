@@ -12,6 +12,7 @@ import logging
 import pytest
 
 from desktop_ocr import backends, formats
+from desktop_ocr.core import sources
 from desktop_ocr.core.errors import AuthFailed, BackendError, RateLimited
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.recognizer import RecognizeOptions
@@ -339,3 +340,17 @@ def test_wide_image_is_shrunk_to_the_vendor_limit_and_mapped_back(kit, fake):
     left, top, right, bottom = line.bbox()
     assert abs(left - (4000 + 40)) < 20 and abs(top - (60 + 40)) < 20  # original pixel coordinates
     assert right <= 5200 and (result.width, result.height) == (5200, 300)
+
+
+@pytest.mark.skipif(not sources.HAVE_AVIF, reason="this Pillow has no libavif")
+def test_avif_source_is_sent_in_a_format_the_vendor_takes(kit, fake):
+    """No vendor takes AVIF: an .avif the user opened goes up as PNG and reads the same."""
+    import io
+
+    buf = io.BytesIO()
+    render_lines(LINES, font_size=40).save(buf, format="AVIF", quality=90)
+    avif = sources.decode_bytes(buf.getvalue(), "网页图片.avif")
+    assert avif.format == "avif"
+    result = make(kit, fake).recognize(avif)
+    assert fake.seen_formats == ["png"]
+    assert "Cloud OCR 2024" in result.text and "128.50" in result.text

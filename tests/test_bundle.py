@@ -274,6 +274,18 @@ def test_recognize_a_pdf_page_offline(unpacked, home, drawn, tmp_path):
     assert got == [norm(line) for line in LINES], got
 
 
+def test_recognize_an_avif_offline(unpacked, home, drawn, tmp_path):
+    """Pillow's AVIF plugin loads libavif from pillow.libs: the frozen app must carry both."""
+    from PIL import Image
+
+    avif = tmp_path / "网页图片.avif"
+    Image.open(drawn).convert("RGB").save(avif, format="AVIF", quality=90)
+    proc = run_app(unpacked, ["recognize", str(avif), "--format", "text"], home)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    got = [norm(line) for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
+    assert got == [norm(line) for line in LINES], got
+
+
 def test_recognize_vendor_json(unpacked, home, drawn):
     proc = run_app(unpacked, ["recognize", str(drawn), "--format", "aws"], home)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")

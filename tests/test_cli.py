@@ -77,6 +77,17 @@ def test_every_format_to_stdout(capsys, real_engine, invoice_png, fmt):
         assert doc["result"]["words_block_list"][1]["words"] == "Total Amount 88.50"
 
 
+def test_avif_photo_from_a_browser(capsys, real_engine, tmp_path):
+    from desktop_ocr.core.sources import HAVE_AVIF
+    if not HAVE_AVIF:
+        pytest.skip("this Pillow has no libavif")
+    f = tmp_path / "收据.avif"
+    render_lines(["发票号码 20240517", "Total Amount 88.50"], font_size=36).save(f, format="AVIF", quality=85)
+    code, out, err = run(capsys, ["recognize", str(f), "--format", "text"])
+    assert (code, err) == (0, "")
+    assert out.splitlines() == ["发票号码 20240517", "Total Amount 88.50"]
+
+
 def test_blank_page_gives_an_empty_answer_and_a_note(capsys, real_engine, tmp_path):
     blank = tmp_path / "blank.png"
     Image.new("RGB", (300, 200), "white").save(blank)

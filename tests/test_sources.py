@@ -16,7 +16,7 @@ from PIL import Image
 from desktop_ocr.core import pdf as pdfmod
 from desktop_ocr.core.errors import (EmptyInput, ImageTooLarge, ImageTooSmall, OcrError, UndecodableImage,
                                      UnsupportedSource)
-from desktop_ocr.core.sources import MAX_PIXELS, decode_bytes, expand_sources, load_image, sniff
+from desktop_ocr.core.sources import HAVE_AVIF, MAX_PIXELS, decode_bytes, expand_sources, load_image, sniff
 from tests.drawing import render_lines, to_png_bytes
 
 
@@ -89,12 +89,29 @@ def test_pil_image_and_numpy_array(page):
 @pytest.mark.parametrize("fmt,name,kw", [
     ("JPEG", "jpeg", {"quality": 95}), ("PNG", "png", {}), ("BMP", "bmp", {}),
     ("TIFF", "tiff", {"compression": "tiff_lzw"}), ("WEBP", "webp", {"lossless": True}), ("GIF", "gif", {}),
+    pytest.param("AVIF", "avif", {"quality": 95},
+                 marks=pytest.mark.skipif(not HAVE_AVIF, reason="this Pillow has no libavif")),
 ])
 def test_formats(page, fmt, name, kw):
     img = decode_bytes(encoded(page, fmt, **kw), "x")
     assert img.format == name and img.pixels.shape == (page.height, page.width, 3)
     diff = np.abs(img.pixels.astype(int) - np.asarray(page).astype(int))
     assert diff.mean() < 3  # lossless formats are exact; JPEG/GIF close
+
+
+def test_avif_is_an_image_when_pillow_decodes_it(tmp_path, page):
+    """Pillow's wheels carry libavif (and the bundle ships it): an .avif saved from a browser opens,
+    is found in folders, and a broken one is reported as a damaged AVIF, not as "not an image"."""
+    if not HAVE_AVIF:
+        with pytest.raises(UndecodableImage, match="AVIF image \\(not supported"):
+            decode_bytes(b"\x00\x00\x00\x1cftypavif" + b"\x00" * 64, "x.avif")
+        return
+    (tmp_path / "网页图片.avif").write_bytes(encoded(page, "AVIF", quality=80))
+    assert [Path(p).name for p in expand_sources([tmp_path])] == ["网页图片.avif"]
+    img = load_image(tmp_path / "网页图片.avif")
+    assert img.format == "avif" and img.pixels.shape == (page.height, page.width, 3)
+    with pytest.raises(UndecodableImage, match="AVIF"):
+        decode_bytes(encoded(page, "AVIF")[:200], "cut.avif")
 
 
 def test_gif_first_frame_only():

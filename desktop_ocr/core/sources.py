@@ -2,7 +2,7 @@
 
 Sources: a path (str or Path, any script), bytes, a base64 string, a ``data:`` URI, an http(s) URL,
 a PDF (one page, 1-based, rendered by core.pdf), a PIL image or a numpy array (clipboard).
-Formats: JPEG, PNG, BMP, TIFF, WebP, GIF (first frame), PDF.
+Formats: JPEG, PNG, BMP, TIFF, WebP, GIF (first frame), AVIF (when Pillow has libavif), PDF.
 
 Every failure is a typed OcrError whose message is a sentence and whose ``source`` names the input:
 EmptyInput, UnsupportedSource, UndecodableImage, ImageTooSmall, ImageTooLarge, DownloadFailed.
@@ -25,7 +25,7 @@ from typing import Union
 from urllib.parse import unquote_to_bytes
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from . import pdf as pdfmod
 from .download import DEFAULT_TIMEOUT, MAX_DOWNLOAD_BYTES, fetch, is_url
@@ -41,11 +41,13 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 # Decoders we accept; everything else PIL could open (PSD, ICO, EPS...) is refused up front.
 # (PIL's JPEG opener also returns "MPO", the JPEG-plus-preview many phone cameras write.)
-_PIL_FORMATS = ("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF")
+# AVIF (what browsers now save from many sites) when this Pillow carries its libavif (Pillow >= 11.3).
+HAVE_AVIF = bool(features.check("avif"))
+_PIL_FORMATS = ("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF") + (("AVIF",) if HAVE_AVIF else ())
 _FORMAT_NAMES = {"mpo": "jpeg"}
-SUPPORTED_TEXT = "JPEG, PNG, BMP, TIFF, WebP, GIF or PDF"
+SUPPORTED_TEXT = f"JPEG, PNG, BMP, TIFF, WebP, GIF{', AVIF' if HAVE_AVIF else ''} or PDF"
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".dib", ".tif", ".tiff",
-                              ".webp", ".gif"})
+                              ".webp", ".gif"} | ({".avif"} if HAVE_AVIF else set()))
 PDF_EXTENSIONS = frozenset({".pdf"})
 SOURCE_EXTENSIONS = IMAGE_EXTENSIONS | PDF_EXTENSIONS
 
@@ -98,8 +100,9 @@ _NOT_IMAGE = {
     "xml": "an XML document",
     "json": "JSON text",
     "heic": "a HEIC/HEIF photo (not supported; export it as JPEG)",
-    "avif": "an AVIF image (not supported; export it as JPEG or PNG)",
 }
+if not HAVE_AVIF:
+    _NOT_IMAGE["avif"] = "an AVIF image (not supported; export it as JPEG or PNG)"
 
 
 def _subject(origin: str) -> tuple[str, str]:
@@ -167,7 +170,7 @@ def decode_bytes(data: bytes, source: str = "", *, pdf_page: int = 1, origin: st
 
 
 def _unknown_message(who: str, verb: str, kind: str | None, content_type: str) -> str:
-    if kind in ("jpeg", "png", "gif", "bmp", "tiff", "webp"):
+    if kind in ("jpeg", "png", "gif", "bmp", "tiff", "webp", "avif"):
         return f"{who} looks like a {kind.upper()} image but its data is damaged and cannot be decoded"
     if content_type and not content_type.startswith("image/") and content_type != "application/octet-stream":
         return f"{who} {verb} {content_type} content, not an image"

@@ -62,6 +62,7 @@ class FakeService:
         self.clock_offset = clock_offset  # seconds the server's clock runs ahead of ours
         self.requests: list[Request] = []
         self.seen_sizes: list[tuple[int, int]] = []  # (w, h) of each image the fake decoded
+        self.seen_formats: list[str] = []  # and its encoding as PIL names it ("png", "jpeg"...)
         # Optional change to what the engine read, to play a vendor that reads some lines differently.
         self.edit_result = None
         self._faults: list[tuple[str, float]] = []
@@ -199,6 +200,7 @@ class FakeService:
         if self.max_side and max(img.size) > self.max_side:
             raise TooLarge(f"{img.size[0]}x{img.size[1]} exceeds {self.max_side}px")
         self.seen_sizes.append(img.size)
+        self.seen_formats.append((img.format or "").lower())
         pixels = np.asarray(img.convert("RGB"))
         loaded = LoadedImage(pixels=pixels, source="upload", data=data, format=(img.format or "").lower())
         result = self.engine.recognize(loaded, RecognizeOptions(chars=chars, detect_rotation=detect_rotation))
