@@ -2,14 +2,16 @@
 # Builds the frozen application and its Linux archive:
 #   dist/desktop-ocr/                                  onedir bundle (run dist/desktop-ocr/desktop-ocr)
 #   dist/desktop-ocr-<version>-linux-x86_64.tar.gz     that bundle + .desktop file + icon + install.sh
-# Needs the environment of scripts/setup.sh (.venv with the `build` extra, binutils; cmake and nasm
-# for the first build of the slim OpenCV wheel).
+# Needs the environment of scripts/setup.sh (.venv with the `build` extra, binutils; g++, cmake and
+# nasm for the first build of the slim OpenCV and numpy wheels).
 # PyInstaller runs from a separate venv, build/bundle-venv: the same packages as the developer venv
-# (its `pip freeze` is the constraint set) except OpenCV, which is the slim wheel of
-# packaging/opencv-slim (no FFmpeg/OpenBLAS/OpenSSL: 150 MB less unpacked). The developer .venv keeps
-# the stock wheel. The slim wheel is built once per machine (9-16 min on 2 cores) and cached.
+# (its `pip freeze` is the constraint set) except OpenCV and numpy, which are the slim wheels of
+# packaging/opencv-slim (no FFmpeg/OpenBLAS/OpenSSL: 150 MB less unpacked) and packaging/numpy-slim
+# (no OpenBLAS/libgfortran: 27 MB less unpacked). The developer .venv keeps the stock wheels. The slim
+# wheels are built once per machine and cached (on 2 cores: OpenCV 9-16 min, numpy 3.5 min).
 # Environment: PYTHON (default .venv/bin/python), OPENCV_SLIM_DIR (default
-# ~/.cache/desktop-ocr/opencv-slim, build-wheel.sh's work folder; the wheel is in its wheelhouse/).
+# ~/.cache/desktop-ocr/opencv-slim), NUMPY_SLIM_DIR (default ~/.cache/desktop-ocr/numpy-slim): the
+# build-wheel.sh work folders; the wheels are in their wheelhouse/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -29,21 +31,38 @@ if [ -z "$WHEEL" ]; then
 fi
 echo "slim OpenCV wheel: $WHEEL"
 
+# 1b. The numpy wheel without BLAS (built once per Python version, then cached). It must be the
+# version the developer venv runs, which the tests pass with.
+BASE_PY=$("$PY" -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))')
+NP_DIR=${NUMPY_SLIM_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/desktop-ocr/numpy-slim}
+NP_VERSION=$(sed -n 's/^VERSION=\([0-9.]*\).*/\1/p' packaging/numpy-slim/build-wheel.sh)
+DEV_NP_VERSION=$("$PY" -c 'import importlib.metadata as m; print(m.version("numpy"))')
+[ "$DEV_NP_VERSION" = "$NP_VERSION" ] || { echo "build failed: .venv has numpy $DEV_NP_VERSION, packaging/numpy-slim/build-wheel.sh builds $NP_VERSION (set its VERSION)" >&2; exit 1; }
+CP=$("$PY" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
+find_np_wheel() { ls "$NP_DIR"/wheelhouse/numpy-"$NP_VERSION"-"$CP"-"$CP"-linux_*.whl 2>/dev/null | head -n1; }
+NP_WHEEL=$(find_np_wheel || true)
+if [ -z "$NP_WHEEL" ]; then
+  echo "numpy $NP_VERSION without BLAS not in $NP_DIR/wheelhouse: building it (3.5 minutes on 2 cores)"
+  PYTHON=$BASE_PY bash packaging/numpy-slim/build-wheel.sh "$NP_DIR"
+  NP_WHEEL=$(find_np_wheel || true)
+  [ -n "$NP_WHEEL" ] || { echo "build failed: no numpy wheel in $NP_DIR/wheelhouse" >&2; exit 1; }
+fi
+echo "numpy wheel without BLAS: $NP_WHEEL"
+
 # 2. The bundle venv, refreshed only when pyproject.toml, the developer venv's packages or the
-# wheel changed (stamp = hash of the three).
+# wheels changed (stamp = hash of the four).
 VENV=build/bundle-venv
 mkdir -p build
 CONSTRAINTS=build/bundle-constraints.txt
 # Pin everything to what the developer venv (and so the test suite) runs; not the project itself.
 "$PY" -m pip freeze --exclude-editable 2>/dev/null | grep -v -i -e '^desktop[-_]ocr' -e ' @ ' > "$CONSTRAINTS" || true
-STAMP=$(cat pyproject.toml "$CONSTRAINTS" "$WHEEL" | sha256sum | cut -d' ' -f1)
+STAMP=$(cat pyproject.toml "$CONSTRAINTS" "$WHEEL" "$NP_WHEEL" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ] || [ ! -x "$VENV/bin/python" ]; then
   echo "bundle venv: (re)creating $VENV"
   rm -rf "$VENV"
-  BASE_PY=$("$PY" -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))')
   "$BASE_PY" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q -c "$CONSTRAINTS" -e ".[cloud,build]"
-  "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$WHEEL"
+  "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$WHEEL" "$NP_WHEEL"
   echo "$STAMP" > "$VENV/.stamp"
 else
   echo "bundle venv: $VENV is up to date"
@@ -57,6 +76,19 @@ if libs:
     sys.exit(f"stock OpenCV wheel present: {libs}")
 import cv2
 print(f"bundle venv: cv2 {cv2.__version__} from {pathlib.Path(cv2.__file__).parent} (slim)")
+PYEOF
+# Likewise for numpy: the stock wheel would bring numpy.libs (OpenBLAS, libgfortran) back.
+"$VENV/bin/python" - <<'PYEOF' || { echo "build failed: $VENV does not have the numpy wheel without BLAS (delete $VENV and rebuild)" >&2; exit 1; }
+import pathlib, sysconfig, sys
+site = pathlib.Path(sysconfig.get_paths()["purelib"])
+libs = sorted(p.name for p in site.glob("numpy*.libs"))
+if libs:
+    sys.exit(f"stock numpy wheel present: {libs}")
+import numpy
+deps = numpy.show_config(mode="dicts")["Build Dependencies"]
+if deps["blas"]["name"] != "none" or deps["lapack"]["name"] != "none":
+    sys.exit(f"numpy built with BLAS {deps['blas']['name']}, LAPACK {deps['lapack']['name']}")
+print(f"bundle venv: numpy {numpy.__version__} from {pathlib.Path(numpy.__file__).parent} (no BLAS)")
 PYEOF
 echo "bundle venv ready: $(( $(date +%s) - t0 )) s"
 PY=$REPO/$VENV/bin/python
