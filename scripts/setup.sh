@@ -12,7 +12,9 @@ SYSTEM_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
   xvfb xauth                    # a virtual screen for screenshots and headless runs
   binutils                      # objdump, which PyInstaller needs for the bundle
-  g++ cmake nasm                # packaging/build.sh compiles the slim OpenCV wheel once per machine
+  g++ cmake nasm python3-dev     # packaging/build.sh compiles the slim OpenCV and numpy wheels once
+                                # per machine (headers for a .venv on the system Python); gcc also
+                                # links the slim ICU data library (packaging/icu_slim.py)
 )
 
 missing=()
