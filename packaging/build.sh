@@ -67,28 +67,19 @@ if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ] || [ ! -x "$VENV/bin/pyth
 else
   echo "bundle venv: $VENV is up to date"
 fi
-# The stock wheel has the same name and version: a later reinstall would bring it back silently.
-"$VENV/bin/python" - <<'PYEOF' || { echo "build failed: $VENV does not have a working slim OpenCV (delete $VENV and rebuild)" >&2; exit 1; }
+# The stock wheels have the same names and versions: a later reinstall would bring them (and their
+# vendored .libs: FFmpeg, OpenBLAS, libgfortran ...) back silently.
+"$VENV/bin/python" - <<'PYEOF' || { echo "build failed: $VENV does not have the slim OpenCV and numpy wheels (delete $VENV and rebuild)" >&2; exit 1; }
 import pathlib, sysconfig, sys
 site = pathlib.Path(sysconfig.get_paths()["purelib"])
-libs = sorted(p.name for p in site.glob("opencv_python*.libs"))
+libs = sorted(p.name for p in site.glob("*.libs") if p.name.startswith(("opencv_python", "numpy")))
 if libs:
-    sys.exit(f"stock OpenCV wheel present: {libs}")
-import cv2
-print(f"bundle venv: cv2 {cv2.__version__} from {pathlib.Path(cv2.__file__).parent} (slim)")
-PYEOF
-# Likewise for numpy: the stock wheel would bring numpy.libs (OpenBLAS, libgfortran) back.
-"$VENV/bin/python" - <<'PYEOF' || { echo "build failed: $VENV does not have the numpy wheel without BLAS (delete $VENV and rebuild)" >&2; exit 1; }
-import pathlib, sysconfig, sys
-site = pathlib.Path(sysconfig.get_paths()["purelib"])
-libs = sorted(p.name for p in site.glob("numpy*.libs"))
-if libs:
-    sys.exit(f"stock numpy wheel present: {libs}")
-import numpy
+    sys.exit(f"stock wheels present: {libs}")
+import cv2, numpy
 deps = numpy.show_config(mode="dicts")["Build Dependencies"]
 if deps["blas"]["name"] != "none" or deps["lapack"]["name"] != "none":
     sys.exit(f"numpy built with BLAS {deps['blas']['name']}, LAPACK {deps['lapack']['name']}")
-print(f"bundle venv: numpy {numpy.__version__} from {pathlib.Path(numpy.__file__).parent} (no BLAS)")
+print(f"bundle venv: cv2 {cv2.__version__} (slim), numpy {numpy.__version__} (no BLAS) from {site}")
 PYEOF
 echo "bundle venv ready: $(( $(date +%s) - t0 )) s"
 PY=$REPO/$VENV/bin/python
