@@ -32,7 +32,7 @@ from pathlib import Path
 LANGUAGES = ("en", "zh")
 # Locale bundles are named like de.res, zh_Hant_TW.res, de__PHONEBOOK.res, sr_Latn.res.
 _LOCALE = re.compile(r"^([a-z]{2,3})(_[A-Za-z0-9]*)*\.res$")
-_NOT_LOCALES = {"res_index.res", "pool.res", "root.res"}
+_NOT_LOCALES = {"res_index.res"}  # fits the pattern; it is each tree's list of locales
 # Code pages dropped (ICU file names, without .cnv): the IBM host (EBCDIC) double-byte sets, X11
 # COMPOUND_TEXT's internal tables (Qt's xcb clipboard speaks UTF8_STRING) and EUC-TW (Taiwan uses Big5,
 # which stays). Everything else stays: some kept tables are extensions of others (windows-936-2000

@@ -1,7 +1,7 @@
 """Asks ICU itself what its data answers, the calls Qt makes (code pages, collation, time-zone names).
 
 Run in its own process, so LD_PRELOAD / LD_LIBRARY_PATH choose which libicudata is loaded:
-    python tests/icu_probe.py QT_LIB_DIR   -> JSON on stdout
+    python tests/icu_probe.py QT_LIB_DIR   -> JSON on stdout      (tests call run_probe())
 QT_LIB_DIR holds libicuuc.so.NN and libicui18n.so.NN (PySide6/Qt/lib in a venv or in the bundle).
 """
 
@@ -10,7 +10,9 @@ from __future__ import annotations
 import ctypes
 import functools
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -80,6 +82,18 @@ def probe(lib_dir: Path) -> dict:
     maps = Path("/proc/self/maps").read_text()
     out["libicudata"] = sorted({line.split()[-1] for line in maps.splitlines() if "libicudata" in line})
     return out
+
+
+def run_probe(lib_dir: Path, *, preload: Path | None = None) -> dict:
+    """probe() in a fresh process: with `preload`, that libicudata; else the one next to lib_dir's."""
+    env = {**os.environ, "LD_LIBRARY_PATH": str(lib_dir)}
+    if preload:
+        env["LD_PRELOAD"] = str(preload)
+    out = subprocess.run([sys.executable, __file__, str(lib_dir)], env=env, capture_output=True, text=True,
+                         timeout=60)
+    if out.returncode:
+        raise RuntimeError(f"icu_probe failed: {out.stderr}")
+    return json.loads(out.stdout)
 
 
 if __name__ == "__main__":

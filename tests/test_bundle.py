@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.drawing import render_lines
+from tests.icu_probe import run_probe
 
 pytestmark = pytest.mark.slow
 
@@ -227,11 +228,7 @@ def test_bundle_icu_data_is_slim_and_answers_for_chinese_and_english(unpacked):
     qt_lib = unpacked / "_internal" / "PySide6" / "Qt" / "lib"
     data = next(qt_lib.glob("libicudata.so.[0-9]*"))
     assert data.stat().st_size < 10 * MB, data.stat().st_size
-    env = {**os.environ, "LD_LIBRARY_PATH": str(qt_lib)}
-    proc = subprocess.run([sys.executable, str(REPO / "tests" / "icu_probe.py"), str(qt_lib)], env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    answers = json.loads(proc.stdout)
+    answers = run_probe(qt_lib)
     assert answers["libicudata"] == [str(data.resolve())]
     assert answers["codepages"]["GBK"] == {"bytes": "c4e3bac3a3accac0bde7", "back": "你好，世界"}
     assert answers["collation"]["zh"].startswith("啊吧擦")
@@ -274,25 +271,18 @@ def test_recognize_prints_the_right_text_offline(unpacked, home, drawn):
     assert err == ""  # no loader, Qt or ONNX Runtime chatter around a result meant for pipes
 
 
-def test_recognize_a_pdf_page_offline(unpacked, home, drawn, tmp_path):
-    """pypdfium2 loads its PDFium library with ctypes: PyInstaller's analysis cannot see that, the hook must."""
+@pytest.mark.parametrize("name,save_as", [
+    # pypdfium2 loads its PDFium library with ctypes: PyInstaller's analysis cannot see that, the hook must.
+    ("scan.pdf", {"resolution": 72}),
+    # Pillow's AVIF plugin loads libavif from pillow.libs: the frozen app must carry both.
+    ("网页图片.avif", {"format": "AVIF", "quality": 90}),
+])
+def test_recognize_a_pdf_page_and_an_avif_offline(unpacked, home, drawn, tmp_path, name, save_as):
     from PIL import Image
 
-    pdf = tmp_path / "scan.pdf"
-    Image.open(drawn).convert("RGB").save(pdf, resolution=72)
-    proc = run_app(unpacked, ["recognize", str(pdf), "--format", "text"], home)
-    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
-    got = [norm(line) for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
-    assert got == [norm(line) for line in LINES], got
-
-
-def test_recognize_an_avif_offline(unpacked, home, drawn, tmp_path):
-    """Pillow's AVIF plugin loads libavif from pillow.libs: the frozen app must carry both."""
-    from PIL import Image
-
-    avif = tmp_path / "网页图片.avif"
-    Image.open(drawn).convert("RGB").save(avif, format="AVIF", quality=90)
-    proc = run_app(unpacked, ["recognize", str(avif), "--format", "text"], home)
+    page = tmp_path / name
+    Image.open(drawn).convert("RGB").save(page, **save_as)
+    proc = run_app(unpacked, ["recognize", str(page), "--format", "text"], home)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     got = [norm(line) for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
     assert got == [norm(line) for line in LINES], got

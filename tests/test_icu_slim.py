@@ -7,10 +7,7 @@ tests/icu_probe.py: code-page round trips, collation order and time-zone names, 
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,25 +17,17 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "packaging"))
 import icu_slim  # noqa: E402
 
+from tests.icu_probe import run_probe  # noqa: E402
+
 PySide6 = pytest.importorskip("PySide6")
 QT_LIB = Path(PySide6.__file__).parent / "Qt" / "lib"
 STOCK = next(p for p in QT_LIB.glob("libicudata.so.[0-9]*"))
-PROBE = REPO / "tests" / "icu_probe.py"
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="icu_slim needs gcc (scripts/setup.sh)")
-
-
-def run_probe(preload: Path | None = None) -> dict:
-    env = dict(os.environ)
-    if preload:
-        env["LD_PRELOAD"] = str(preload)
-    out = subprocess.run([sys.executable, str(PROBE), str(QT_LIB)], env=env, capture_output=True,
-                         text=True, timeout=60, check=True)
-    return json.loads(out.stdout)
 
 
 @pytest.fixture(scope="module")
 def stock():
-    return run_probe()
+    return run_probe(QT_LIB)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +35,7 @@ def slim(tmp_path_factory):
     lib = tmp_path_factory.mktemp("icu") / STOCK.name
     shutil.copy2(STOCK, lib)
     counts = icu_slim.slim(lib)
-    return lib, counts, run_probe(lib)
+    return lib, counts, run_probe(QT_LIB, preload=lib)
 
 
 def test_slim_library_is_loaded_and_much_smaller(slim):
