@@ -105,7 +105,7 @@ def test_missing_models_give_clear_error(monkeypatch, tmp_path):
 
 def test_models_load_lazily_from_the_wheel():
     eng = LocalEngine()
-    assert eng._ocr is None  # constructing costs nothing
+    assert eng._models is None  # constructing costs nothing
     paths = model_paths()
     for p in paths.values():
         assert "rapidocr" in p and p.endswith(".onnx")

@@ -26,6 +26,9 @@ Polygons are given in reading order of the text: top-left, top-right, bottom-rig
 of the line as read upright, so on a page turned by 90 degrees the first point is at the
 image's top-right.
 
+rapidocr's internals (private loaders, detector limits, recogniser dataclasses, the line crop) are
+reached only through core/rapid.py, which checks them up front (``rapid.check_api``).
+
 Thread safety: one RapidOCR instance per LocalEngine, guarded by a lock. RapidOCR keeps per-call
 options as instance state (``update_params`` and the detector's resize limits, which we set per
 call) and ONNX Runtime already spreads one inference over all cores, so running two recognitions
@@ -44,7 +47,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import layout, rotation, tiling
+from . import layout, rapid, rotation, tiling
 from .errors import EngineUnavailable
 from .image import LoadedImage
 from .model import CharBox, OcrResult, TextLine, normalize_angle
@@ -68,11 +71,7 @@ DET_HARD_MAX = 4096
 
 def model_dir() -> Path:
     """Where the rapidocr wheel keeps its models (also inside a PyInstaller bundle)."""
-    try:
-        import rapidocr
-    except ImportError as exc:  # pragma: no cover - the package depends on it
-        raise EngineUnavailable("the rapidocr package is not installed") from exc
-    return Path(rapidocr.__file__).resolve().parent / "models"
+    return rapid.package_dir() / "models"
 
 
 def model_paths() -> dict[str, str]:
@@ -99,29 +98,22 @@ class LocalEngine(Recognizer):
     name = "local"
 
     def __init__(self) -> None:
-        self._ocr = None
-        self._det = self._cls = self._rec = None
+        self._models: rapid.Models | None = None
         self._lock = threading.Lock()
 
     # ---------------------------------------------------------------------------------------
     # model loading
     # ---------------------------------------------------------------------------------------
-    def _load(self):
-        if self._ocr is None:
-            params = dict(model_paths())
-            params["Global.log_level"] = "error"
+    def _load(self) -> rapid.Models:
+        if self._models is None:
+            paths = model_paths()
             try:
-                from rapidocr import RapidOCR
-
-                ocr = RapidOCR(params=params)
-                # rapidocr's own lazy loaders wire config to sessions; we call the models directly
-                self._det = ocr._load_det_model()
-                self._cls = ocr._load_cls_model()
-                self._rec = ocr._load_rec_model()
+                self._models = rapid.load_models(paths)
+            except EngineUnavailable:  # rapidocr changed its internals: the message says which
+                raise
             except Exception as exc:
                 raise EngineUnavailable(f"the OCR engine failed to load: {exc}") from exc
-            self._ocr = ocr
-        return self._ocr
+        return self._models
 
     def warm_up(self) -> None:
         """Load the models and run one tiny recognition so the first real one is not slow."""
@@ -147,7 +139,6 @@ class LocalEngine(Recognizer):
             pad_top = max(0, (new_h - h) // 2)
             img = cv2.copyMakeBorder(bgr, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=(0, 0, 0))
         ih, iw = img.shape[:2]
-        det = self._det
         shrink = min(1.0, DET_MAX_SIDE / max(ih, iw))
         grow = max(1.0, DET_MIN_SIDE / (min(ih, iw) * shrink))
         if limit <= 0 and max(ih, iw) * shrink * grow <= DET_HARD_MAX:
@@ -159,24 +150,24 @@ class LocalEngine(Recognizer):
                 resized = cv2.resize(img, (rw, rh))
             else:
                 rw, rh, resized = iw, ih, img
-            det.limit_type, det.limit_side_len = "min", DET_MIN_SIDE
+            limit_type, limit_side = "min", DET_MIN_SIDE
         else:
             scale = limit / max(ih, iw) if limit > 0 else min(DET_HARD_MAX / max(ih, iw), shrink * grow)
             rw = max(32, int(round(iw * scale / 32)) * 32)
             rh = max(32, int(round(ih * scale / 32)) * 32)
             resized = cv2.resize(img, (rw, rh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
-            det.limit_type, det.limit_side_len = "max", max(rw, rh)  # already sized: no resize inside
-        out = det(resized)
-        if out.boxes is None or len(out.boxes) == 0:
+            limit_type, limit_side = "max", max(rw, rh)  # already sized: no resize inside
+        found, found_scores = self._models.detect(resized, limit_type, limit_side)
+        if found is None or len(found) == 0:
             return [], []
-        boxes = np.asarray(out.boxes, dtype=np.float64).copy()
+        boxes = np.asarray(found, dtype=np.float64).copy()
         boxes[:, :, 0] *= iw / rw
         boxes[:, :, 1] *= ih / rh
         boxes[:, :, 1] -= pad_top
         boxes[:, :, 0] = np.clip(boxes[:, :, 0], 0, w)
         boxes[:, :, 1] = np.clip(boxes[:, :, 1], 0, h)
         quads, scores = [], []
-        for b, s in zip(boxes, out.scores):
+        for b, s in zip(boxes, found_scores):
             if np.ptp(b[:, 0]) < 2 or np.ptp(b[:, 1]) < 2:  # collapsed into the padding
                 continue
             quads.append(b.astype(np.float32))
@@ -215,26 +206,20 @@ class LocalEngine(Recognizer):
     # recognition
     # ---------------------------------------------------------------------------------------
     def _score_crops(self, crops: list[np.ndarray]) -> list[float]:
-        from rapidocr.ch_ppocr_rec import TextRecInput
-
-        out = self._rec(TextRecInput(img=crops, return_word_box=False))
+        out = self._models.recognize(crops, word_boxes=False)
         return [float(s) if t.strip() else 0.0 for t, s in zip(out.txts, out.scores)]
 
     def _classify_crops(self, crops: list[np.ndarray]) -> list[tuple[bool, float]]:
-        out = self._cls(crops)
-        return [("180" in label, float(score)) for label, score in out.cls_res]
+        return [(flipped, float(score)) for flipped, score in self._models.classify(crops)]
 
     def _read(self, bgr: np.ndarray, quads: list[np.ndarray], chars: bool) -> list[TextLine]:
         """Crop, classify 0/180 and recognise each box; polygons in ``bgr``'s coordinates."""
-        from rapidocr.ch_ppocr_rec import TextRecInput
-        from rapidocr.utils.process_img import get_rotate_crop_image
-
         if not quads:
             return []
         crops, frames = [], []
         for q in quads:
             pts = np.asarray(q, dtype=np.float32)
-            crop = get_rotate_crop_image(bgr, pts.copy())
+            crop = rapid.crop_line(bgr, pts.copy())
             if crop.size == 0 or min(crop.shape[:2]) < 2:
                 continue
             p0, p1, p2, p3 = pts.astype(np.float64)
@@ -243,7 +228,7 @@ class LocalEngine(Recognizer):
             cw = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
             ch = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
             if cw > 0 and ch / cw >= 1.5:
-                frame = [p1, p2, p3, p0]  # get_rotate_crop_image turned a tall crop by np.rot90
+                frame = [p1, p2, p3, p0]  # rapid.crop_line turned a tall crop by np.rot90
             crops.append(crop)
             frames.append(frame)
         if not crops:
@@ -251,19 +236,19 @@ class LocalEngine(Recognizer):
         # the 0/180 line classifier proposes flips; recognition confirms them: both readings of a
         # flagged line are recognised and the more confident one is kept. (The classifier squeezes
         # a line into 192 px, so on very long lines it is sometimes confidently wrong.)
-        cls_out = self._cls(crops)
-        flagged = [k for k, (label, score) in enumerate(cls_out.cls_res)
-                   if "180" in label and score > self._cls.cls_thresh]
+        models = self._models
+        flagged = [k for k, (flipped, score) in enumerate(models.classify(crops))
+                   if flipped and score > models.cls_thresh]
         batch = list(crops) + [np.ascontiguousarray(np.rot90(crops[k], 2)) for k in flagged]
-        rec = self._rec(TextRecInput(img=batch, return_word_box=chars))
+        rec = models.recognize(batch, word_boxes=chars)
         txts, scores = list(rec.txts[:len(crops)]), list(rec.scores[:len(crops)])
-        words = list(rec.word_results[:len(crops)]) if chars else [None] * len(crops)
+        words = list(rec.words[:len(crops)]) if chars else [None] * len(crops)
         for j, k in enumerate(flagged):
             alt = len(crops) + j
             if rec.scores[alt] > scores[k]:
                 txts[k], scores[k] = rec.txts[alt], rec.scores[alt]
                 if chars:
-                    words[k] = rec.word_results[alt]
+                    words[k] = rec.words[alt]
                 f = frames[k]
                 frames[k] = [f[2], f[3], f[0], f[1]]
         lines = []
@@ -277,14 +262,6 @@ class LocalEngine(Recognizer):
             lines.append(TextLine(text=txt, polygon=[tuple(p) for p in frames[k]], score=score,
                                   chars=char_boxes))
         return lines
-
-    def run_raw(self, bgr: np.ndarray, options: RecognizeOptions) -> list[TextLine]:
-        """Detection + recognition of a BGR array as it is (no rotation, no reordering)."""
-        with self._lock:
-            self._load()
-            quads, _ = self._detect(bgr, options.det_limit)
-            lines = self._read(bgr, quads, options.chars)
-        return [ln for ln in lines if ln.score >= options.min_score]
 
     # ---------------------------------------------------------------------------------------
     # the whole pipeline

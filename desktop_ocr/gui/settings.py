@@ -30,13 +30,6 @@ class Settings:
     def set_geometry(self, data: QByteArray) -> None:
         self.q.setValue("window/geometry", data)
 
-    def window_state(self) -> QByteArray | None:
-        v = self.q.value("window/state")
-        return v if isinstance(v, QByteArray) else None
-
-    def set_window_state(self, data: QByteArray) -> None:
-        self.q.setValue("window/state", data)
-
     # files
     def last_folder(self) -> str:
         return self._get("files/last_folder", "", str)

@@ -1,17 +1,21 @@
-"""Save a screenshot of the window after it recognised an image (for the README).
+"""Developer tool: save a screenshot of the window after it recognised an image (docs/screenshot.png,
+shown in the README). Not part of the app.
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m desktop_ocr.gui.screenshot docs/screenshot.png
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshot.py docs/screenshot.png [IMAGE]
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo, when not installed
 
 from PySide6.QtCore import QSettings, QTimer
 
-from .app import make_app
-from .resources import sample_image
+from desktop_ocr.gui.app import make_app
+from desktop_ocr.gui.resources import sample_image
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,17 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     out = argv[0] if argv else "screenshot.png"
     image = argv[1] if len(argv) > 1 else str(sample_image())
     app = make_app()
-    from .main_window import MainWindow
-    from .settings import Settings
+    from desktop_ocr.gui.main_window import MainWindow
+    from desktop_ocr.gui.settings import Settings
 
     tmp = tempfile.TemporaryDirectory()
     window = MainWindow(Settings(QSettings(f"{tmp.name}/s.ini", QSettings.Format.IniFormat)))
-    try:  # the cloud settings/compare actions, as the real app shows them
-        from .cloud_settings import install as install_cloud
-
-        install_cloud(window)
-    except ImportError:
-        pass
     window.resize(1500, 900)
     window.show()
     window.host.ready.connect(lambda _name: window.open_paths([image]))  # time shown = recognition only

@@ -1,0 +1,206 @@
+"""rapidocr's internals behind desktop_ocr.core.rapid: present in the installed version, shaped as
+we read them, and a clear EngineUnavailable when an upgrade removes one.
+
+If a rapidocr upgrade breaks this file, do not patch the test: adapt core/rapid.py (the only
+module that touches rapidocr internals) and re-run the accuracy benchmark.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+import types
+from importlib.metadata import version as dist_version
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from desktop_ocr.core import rapid
+from desktop_ocr.core.engine import LocalEngine, model_paths
+from desktop_ocr.core.errors import EngineUnavailable
+from tests.drawing import render_lines, rgb_array
+
+
+@pytest.fixture(scope="module")
+def models() -> rapid.Models:
+    return rapid.load_models(model_paths())
+
+
+def _line_bgr(text: str = "Hello 2024 你好世界") -> np.ndarray:
+    return np.ascontiguousarray(rgb_array(render_lines([text]))[:, :, ::-1])
+
+
+def _line_crop(models: rapid.Models, text: str = "Hello 2024 你好世界") -> np.ndarray:
+    bgr = _line_bgr(text)
+    boxes, _ = models.detect(bgr, "min", 736)
+    assert boxes is not None and len(boxes) == 1
+    return rapid.crop_line(bgr, np.asarray(boxes[0], dtype=np.float32).copy())
+
+
+def test_check_api_passes_on_the_installed_version():
+    installed = rapid.check_api()
+    assert installed == dist_version("rapidocr")
+    # desktop_ocr is tested against 3.x: a new major version must be looked at (then update SUPPORTED)
+    assert installed.split(".")[0] == rapid.SUPPORTED.split(".")[0]
+
+
+def test_engine_touches_rapidocr_only_through_core_rapid():
+    src = (Path(rapid.__file__).parent / "engine.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(from|import)\s+rapidocr", src, re.MULTILINE)
+    assert "_load_" not in src and "rapidocr." not in src
+
+
+def test_detector_returns_boxes_and_scores(models):
+    bgr = _line_bgr()
+    boxes, scores = models.detect(bgr, "min", 736)
+    assert isinstance(boxes, np.ndarray) and boxes.shape == (1, 4, 2)
+    assert len(scores) == 1 and 0.5 < float(scores[0]) <= 1.0
+    h, w = bgr.shape[:2]  # in the input's own pixels
+    assert 0 <= boxes[..., 0].min() and boxes[..., 0].max() <= w and boxes[..., 1].max() <= h
+    empty_boxes, _ = models.detect(np.full((96, 320, 3), 255, np.uint8), "min", 736)
+    assert empty_boxes is None or len(empty_boxes) == 0
+
+
+def test_detector_honours_the_limits_we_set(models, monkeypatch):
+    """engine._detect_single sizes the image itself and relies on these resize semantics."""
+    seen = []
+    session = models.det.session  # test-only peek at the network input
+
+    def spy(x):
+        seen.append(x.shape[2:])
+        return session(x)
+
+    monkeypatch.setattr(models.det, "session", spy)
+    img = np.full((160, 640, 3), 255, np.uint8)
+    cv2.putText(img, "LIMITS 42", (20, 100), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (0, 0, 0), 4)
+    models.detect(img, "max", 640)  # already that size: no resize
+    models.detect(img, "min", 736)  # short side grown to 736
+    models.detect(img, "max", 480)  # long side shrunk to 480 (then both to multiples of 32)
+    assert seen == [(160, 640), (736, 2944), (128, 480)]
+
+
+def test_classifier_flags_upside_down_lines(models):
+    crop = _line_crop(models)
+    res = models.classify([crop, np.ascontiguousarray(np.rot90(crop, 2))])
+    assert [flip for flip, _ in res] == [False, True]
+    assert all(float(score) > models.cls_thresh for _, score in res)
+    assert 0.0 < float(models.cls_thresh) < 1.0
+
+
+def test_recognizer_returns_texts_scores_and_word_info(models):
+    crop = _line_crop(models)
+    plain = models.recognize([crop], word_boxes=False)
+    assert plain.txts[0].replace(" ", "") == "Hello2024你好世界"
+    assert len(plain.scores) == 1 and 0.8 < float(plain.scores[0]) <= 1.0
+    wb = models.recognize([crop, crop], word_boxes=True)
+    assert wb.txts == [plain.txts[0]] * 2 and len(wb.scores) == len(wb.words) == 2
+    info = wb.words[0]  # what engine._char_boxes reads
+    assert info.line_txt_len > 0 and len(info.confs) == len(wb.txts[0])
+    assert "".join("".join(w) for w in info.words) == wb.txts[0].replace(" ", "")
+    assert [len(c) for c in info.word_cols] == [len(w) for w in info.words]
+    assert len(info.word_types) == len(info.words)
+    kinds = {"".join(w): t.value for w, t in zip(info.words, info.word_types)}
+    assert kinds["Hello"] == kinds["2024"] != "cn"
+    assert {t for w, t in kinds.items() if w[0] in "你好世界"} == {"cn"}
+
+
+def test_crop_turns_tall_boxes_by_rot90(models):
+    """engine._read's crop frames assume this orientation."""
+    img = np.random.default_rng(0).integers(0, 255, (200, 200, 3), dtype=np.uint8)
+    wide = np.array([[10, 20], [110, 20], [110, 60], [10, 60]], np.float32)
+    tall = np.array([[10, 20], [50, 20], [50, 120], [10, 120]], np.float32)
+    assert rapid.crop_line(img, wide.copy()).shape == (40, 100, 3)
+    np.testing.assert_array_equal(rapid.crop_line(img, wide.copy()), img[20:60, 10:110])
+    got = rapid.crop_line(img, tall.copy())
+    assert got.shape == (40, 100, 3)
+    np.testing.assert_array_equal(got, np.rot90(img[20:120, 10:50]))
+
+
+# --- a simulated upgrade: copies of rapidocr's modules with one internal gone -----------------
+
+def _without(module_name: str, attr: str, replacement=None) -> types.ModuleType:
+    real = sys.modules[module_name] if module_name in sys.modules else __import__(module_name, fromlist=["_"])
+    fake = types.ModuleType(module_name)
+    fake.__dict__.update({k: v for k, v in vars(real).items() if k != attr})
+    if replacement is not None:
+        setattr(fake, attr, replacement)
+    return fake
+
+
+def _ocr_without(method: str) -> type:
+    from rapidocr.main import RapidOCR
+
+    body = {k: v for k, v in vars(RapidOCR).items() if k not in (method, "__dict__", "__weakref__")}
+    return type("RapidOCR", (), body)
+
+
+def _dataclass_without(cls: type, field: str) -> type:
+    return dataclasses.make_dataclass(cls.__name__, [(f.name, f.type, dataclasses.field(default=None))
+                                                     for f in dataclasses.fields(cls) if f.name != field])
+
+
+def _upgrades():
+    from rapidocr.ch_ppocr_det import TextDetOutput
+    from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
+    from rapidocr.ch_ppocr_rec.typings import WordInfo
+
+    return {
+        "_load_cls_model": ("rapidocr.main", "RapidOCR", _ocr_without("_load_cls_model")),
+        "_load_det_model": ("rapidocr.main", "RapidOCR", _ocr_without("_load_det_model")),
+        "TextRecInput lacks return_word_box": (
+            "rapidocr.ch_ppocr_rec", "TextRecInput", _dataclass_without(TextRecInput, "return_word_box")),
+        "TextRecOutput lacks word_results": (
+            "rapidocr.ch_ppocr_rec", "TextRecOutput", _dataclass_without(TextRecOutput, "word_results")),
+        "TextDetOutput lacks boxes": (
+            "rapidocr.ch_ppocr_det", "TextDetOutput", _dataclass_without(TextDetOutput, "boxes")),
+        "WordInfo lacks confs": (
+            "rapidocr.ch_ppocr_rec.typings", "WordInfo", _dataclass_without(WordInfo, "confs")),
+        "get_rotate_crop_image": ("rapidocr.utils.process_img", "get_rotate_crop_image", None),
+        "TextClsOutput": ("rapidocr.ch_ppocr_cls", "TextClsOutput", None),
+    }
+
+
+@pytest.mark.parametrize("missing", list(_upgrades()))
+def test_an_upgrade_that_drops_an_internal_is_named(monkeypatch, missing):
+    module, attr, replacement = _upgrades()[missing]
+    monkeypatch.setitem(sys.modules, module, _without(module, attr, replacement))
+    with pytest.raises(EngineUnavailable) as err:
+        rapid.check_api()
+    msg = str(err.value)
+    assert missing in msg
+    assert f"rapidocr {dist_version('rapidocr')} changed its internals" in msg
+    assert "desktop_ocr supports 3.x as tested" in msg
+
+
+def test_a_renamed_config_key_is_named(monkeypatch, tmp_path):
+    from rapidocr.main import DEFAULT_CFG_PATH
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(Path(DEFAULT_CFG_PATH).read_text(encoding="utf-8").replace("model_path:", "model_file:"),
+                   encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "rapidocr.main", _without("rapidocr.main", "DEFAULT_CFG_PATH", cfg))
+    with pytest.raises(EngineUnavailable, match="the config key Det.model_path is gone"):
+        rapid.check_api()
+
+
+def test_the_engine_reports_the_changed_internal(monkeypatch):
+    monkeypatch.setitem(sys.modules, "rapidocr.main",
+                        _without("rapidocr.main", "RapidOCR", _ocr_without("_load_cls_model")))
+    with pytest.raises(EngineUnavailable, match="RapidOCR._load_cls_model is missing"):
+        LocalEngine().warm_up()
+
+
+def test_a_renamed_model_attribute_is_named(monkeypatch):
+    import rapidocr.main
+
+    class TextDetector(rapidocr.main.TextDetector):  # an upgrade that renamed limit_type
+        def __init__(self, cfg):
+            super().__init__(cfg)
+            self.limit_kind = self.__dict__.pop("limit_type")
+
+    monkeypatch.setattr(rapidocr.main, "TextDetector", TextDetector)
+    with pytest.raises(EngineUnavailable, match="TextDetector.limit_type is missing"):
+        rapid.load_models(model_paths())
