@@ -1,5 +1,5 @@
-"""The legacy Tencent signature against its documented form, and the credential plumbing:
-masking, redaction, keyring storage and the session-only fallback, environment variables."""
+"""The legacy Tencent signer against its documented form (its verifier: test_signatures), and the
+credential plumbing: masking, redaction, keyring storage and the session-only fallback, environment variables."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import logging
 import pytest
 
 from desktop_ocr.backends import credentials as C
-from desktop_ocr.backends import tencent_legacy_sign as S
+from desktop_ocr.signatures import tencent_legacy as S
 
 APPID, BUCKET, SID, SKEY = "1250000000", "tencentyun", "AKIDexampleSecretId12345", "exampleSecretKey-abcdef123456"
 
@@ -37,17 +37,6 @@ def test_the_documented_example_header_has_the_same_layout():
     # plain text "...&k=AKID..." after binary bytes: the digest-then-plaintext layout we build.
     frag = base64.b64decode("CHXdPTEwMDAwMzc5Jms9QUtJRGVRZDBrRU1yM2J4ZjhRckJi")
     assert b"=10000379&k=AKIDeQd0kEMr3bxf8QrBb" in frag
-
-
-def test_parse_and_verify_round_trip():
-    sig = S.sign(APPID, BUCKET, SID, SKEY, ttl=60, now=1700000000, rand=7)
-    p = S.parse(sig)
-    assert p.fields == {"a": APPID, "b": BUCKET, "k": SID, "e": "1700000060", "t": "1700000000", "r": "7",
-                        "u": "0", "f": ""}
-    assert S.verify(sig, SKEY)
-    assert not S.verify(sig, SKEY + "x")
-    with pytest.raises(ValueError):
-        S.parse(base64.b64encode(b"x" * 25).decode())
 
 
 def test_random_and_time_vary_between_signatures():
@@ -142,29 +131,3 @@ def test_backend_repr_never_shows_keys():
                         endpoint="http://127.0.0.1:9")
     assert "reprSecret" not in repr(b) and "reprSecret" not in str(vars(b))
     assert "AKIDrepr000000001" not in repr(b)  # the id is shortened too
-
-
-# --- the fakes' verifiers against the vendors' published examples ---------------------------------
-
-
-def test_tc3_verifier_reproduces_tencents_documented_example():
-    """Tencent's "签名方法 v3" page: DescribeInstances for "未命名" at 1551113065 signs to 72e494ea..."""
-    from tests.fakes.tencent import tc3_signature
-
-    body = b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
-    sig = tc3_signature("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", method="POST", path="/", query="",
-                        headers={"Content-Type": "application/json; charset=utf-8", "Host": "cvm.tencentcloudapi.com"},
-                        signed=["content-type", "host"], body=body, timestamp="1551113065", date="2019-02-25",
-                        service="cvm")
-    assert sig == "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
-
-
-def test_sigv4_verifier_reproduces_the_aws_test_suite_get_vanilla():
-    """AWS's Signature V4 test suite, "get-vanilla"."""
-    from tests.fakes.aws import sigv4_signature
-
-    sig = sigv4_signature("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", method="GET", path="/", query="",
-                          headers={"Host": "example.amazonaws.com", "X-Amz-Date": "20150830T123600Z"},
-                          signed=["host", "x-amz-date"], body=b"", amz_date="20150830T123600Z",
-                          region="us-east-1", service="service")
-    assert sig == "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"

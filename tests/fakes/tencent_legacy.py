@@ -1,35 +1,17 @@
 """Fake Tencent Cloud legacy image OCR, POST /ocr/general on recognition.image.myqcloud.com.
 
-The signature is checked from the documented form (written here independently of
-desktop_ocr.backends.tencent_legacy_sign): base64(HMAC-SHA1(SecretKey, text) + text) with
-text = a=APPID&b=BUCKET&k=SECRETID&e=EXPIRE&t=NOW&r=RAND&u=0&f=. Errors use the documented codes:
-4 empty signature, 5 bad signature string, 6 appid/bucket mismatch, 9 expired, 10 unknown appid,
-11 unknown SecretId, 14 signature check failed, 15 rate limited, -1102 image decode failed.
+The signature (base64(HMAC-SHA1(SecretKey, text) + text), text = a=APPID&b=BUCKET&k=SECRETID&e=EXPIRE&
+t=NOW&r=RAND&u=0&f=) is checked by desktop_ocr.signatures.tencent_legacy, with the documented codes
+(4 empty signature, 5 bad signature string, 6 appid/bucket mismatch, 9 expired, 10 unknown appid,
+11 unknown SecretId, 14 signature check failed); besides, 15 rate limited, -1102 image decode failed.
 Note the signature does not cover the body: only the appid/bucket in it can be cross-checked.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
-from email.parser import BytesParser
-from email.policy import HTTP
+from desktop_ocr.signatures import SignedRequest, tencent_legacy
 
 from .base import FakeService, Request, Response
-
-
-def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes]:
-    msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
-    if not msg.is_multipart():
-        raise ValueError("not multipart")
-    out = {}
-    for part in msg.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if name:
-            out[name] = part.get_payload(decode=True) or b""
-    return out
 
 
 class FakeTencentLegacy(FakeService):
@@ -53,36 +35,12 @@ class FakeTencentLegacy(FakeService):
         if req.path.partition("?")[0] != "/ocr/general":
             return self.error(21, "无效参数", status=404)
         try:
-            req.form = parse_multipart(req.header("Content-Type") or "", req.body)
+            req.form = tencent_legacy.parse_multipart(req.header("Content-Type") or "", req.body)
         except ValueError:
             req.form = {}
-        auth = req.header("Authorization")
-        if not auth:
-            return self.error(4, "签名为空")
-        try:
-            raw = base64.b64decode(auth, validate=True)
-            digest, text = raw[:20], raw[20:].decode("utf-8")
-            fields = dict(p.split("=", 1) for p in text.split("&"))
-            expire, now = int(fields["e"]), int(fields["t"])
-            secret_id, appid, bucket = fields["k"], fields["a"], fields["b"]
-            _ = fields["r"], fields["u"], fields["f"]
-        except (ValueError, KeyError, binascii.Error, UnicodeDecodeError):
-            return self.error(5, "签名串错误")
-        if appid != self.appid:
-            return self.error(10, "appid 不存在")
-        secret_key = self.keys.get(secret_id)
-        if secret_key is None:
-            return self.error(11, "secretid 不存在")
-        form_appid = req.form.get("appid", b"").decode("utf-8", "replace")
-        form_bucket = req.form.get("bucket", b"").decode("utf-8", "replace")
-        if form_appid != appid or form_bucket != bucket:
-            return self.error(6, "签名中的 appid/bucket 与操作目标不匹配")
-        if expire < self.now() or now > self.now() + 300:
-            return self.error(9, "签名过期")
-        expected = hmac.new(secret_key.encode("utf-8"), text.encode("utf-8"), hashlib.sha1).digest()
-        if not hmac.compare_digest(expected, digest):
-            return self.error(14, "签名校验失败")
-        return None
+        failure = tencent_legacy.verify(SignedRequest.from_target(req.method, req.path, req.headers, req.body),
+                                        self.keys, now=self.now(), appid=self.appid, form=req.form)
+        return None if failure is None else self.error(int(failure.vendor_code), failure.message, failure.status)
 
     def handle(self, req: Request) -> Response:
         data = req.form.get("image")
