@@ -13,16 +13,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from . import __version__
-from .core.errors import ImageTooLarge, OcrError
+from .core.errors import ImageTooLarge, OcrError, user_message
 from .core.recognizer import RecognizeOptions, Recognizer
 
 PROG = "desktop-ocr"
@@ -92,7 +90,7 @@ def build_recognizer(args: argparse.Namespace) -> Recognizer:
 
 
 def build_recognize_parser() -> argparse.ArgumentParser:
-    from .formats import FORMAT_NAMES
+    from . import formats
 
     p = argparse.ArgumentParser(
         prog=f"{PROG} recognize",
@@ -102,7 +100,7 @@ def build_recognize_parser() -> argparse.ArgumentParser:
                "2 usage error")
     p.add_argument("sources", nargs="+", metavar="SOURCE",
                    help="image or PDF file, folder (searched recursively), http(s) URL, or '-' for stdin")
-    p.add_argument("-f", "--format", choices=FORMAT_NAMES, default="json",
+    p.add_argument("-f", "--format", choices=formats.names(), default="json",
                    help="output: our own json (default), a cloud vendor's exact JSON, or plain text")
     p.add_argument("-o", "--out", metavar="DIR", type=Path,
                    help="write one file per image into DIR (created if needed)")
@@ -159,7 +157,9 @@ def _err(message: str) -> None:
 # -- recognize ----------------------------------------------------------------------------------
 
 @dataclass
-class Job:
+class OutputTarget:
+    """One source of a batch and the file its result goes to (None: the source already failed)."""
+
     source: str
     out: Path | None = None
 
@@ -217,12 +217,6 @@ def _recognize_one(source: str, recognizer: Recognizer, args: argparse.Namespace
     return result, formats.export_text(result, args.format)
 
 
-def _describe_failure(exc: BaseException) -> str:
-    if isinstance(exc, OcrError):
-        return str(exc)
-    return f"unexpected error ({exc.__class__.__name__}: {exc}); please report it"
-
-
 def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: argparse.Namespace) -> int:
     if isinstance(entry, OcrError):
         _err(str(entry))
@@ -230,10 +224,10 @@ def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: ar
     try:
         result, text = _recognize_one(entry, recognizer, args)
     except OcrError as exc:
-        _err(_describe_failure(exc) if exc.source else f"{_label(entry)}: {exc}")
+        _err(user_message(exc, with_source=True) if exc.source else f"{_label(entry)}: {exc}")
         return EXIT_FAILED
     except Exception as exc:  # a bug below us: name it, show where, fail this run
-        _err(f"{_label(entry)}: {_describe_failure(exc)}")
+        _err(f"{_label(entry)}: {user_message(exc, with_source=True)}")
         traceback.print_exc(file=sys.stderr)
         return EXIT_FAILED
     if not result.lines:  # still a valid (empty) answer on stdout; say why it is empty
@@ -273,8 +267,8 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
     from .formats import file_extension
 
     out_dir: Path = args.out
-    jobs = plan_outputs(entries, out_dir, file_extension(args.format))
-    total = len(jobs)
+    targets = plan_outputs(entries, out_dir, file_extension(args.format))
+    total = len(targets)
     failures: list[tuple[str, str, Path | None]] = []
     ok = 0
     t_start = time.perf_counter()
@@ -290,7 +284,7 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
         if progress:
             _err(f"engine ready in {time.perf_counter() - t0:.1f} s; {total} source{'s' if total != 1 else ''}")
         t_loop = time.perf_counter()
-        for i, job in enumerate(jobs, 1):
+        for i, job in enumerate(targets, 1):
             head = f"[{i}/{total}] {_label(job.source)}"
             if job.out is None:  # expansion already failed (missing path, empty folder)
                 entry = entries[i - 1]
@@ -303,7 +297,7 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
                 result, text = _recognize_one(job.source, recognizer, args)
                 write_atomic(job.out, text)
             except Exception as exc:
-                message = _describe_failure(exc)
+                message = user_message(exc, with_source=True)
                 if isinstance(exc, OcrError) and not exc.source:
                     message = f"{_label(job.source)}: {message}"
                 failures.append((job.source, message, job.out))
@@ -334,51 +328,11 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
 
 # -- output names ---------------------------------------------------------------------------------
 
-_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+def plan_outputs(entries: list[str | OcrError], out_dir: Path, ext: str) -> list[OutputTarget]:
+    """One output path per loadable entry (core.naming: safe, unique, never onto a source)."""
+    from .core.naming import output_stem, source_keys, unique_paths
 
-
-def output_stem(source: str) -> str:
-    """A file-name stem for a source: the file's stem, the URL's last path segment, 'stdin'..."""
-    if source == "-":
-        stem = "stdin"
-    elif source[:5].lower() == "data:":
-        stem = "data"
-    elif "://" in source:
-        parts = urlsplit(source)
-        last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
-        stem = Path(last).stem if last else (parts.hostname or "download")
-    elif len(source) > 255 and not os.path.exists(source):  # base64 text
-        stem = "base64"
-    else:
-        stem = Path(source).stem
-    stem = _UNSAFE.sub("_", stem).strip(" .")[:150] or "image"
-    return f"{stem}_" if stem.lower() in _RESERVED else stem
-
-
-def plan_outputs(entries: list[str | OcrError], out_dir: Path, ext: str) -> list[Job]:
-    """One output path per loadable entry. Same stems (a/x.png, b/x.png, x.jpg) get -2, -3... in
-    source order; names are compared case-insensitively (Windows and macOS folders are), and an
-    output never lands on one of the sources themselves."""
-    taken: set[str] = set()
-    for e in entries:
-        if isinstance(e, str) and e != "-" and "://" not in e:
-            with contextlib.suppress(OSError, ValueError):
-                taken.add(str(Path(e).resolve()).casefold())
-    jobs: list[Job] = []
-    for e in entries:
-        if isinstance(e, OcrError):
-            jobs.append(Job(source=e.source or str(e)))
-            continue
-        stem = output_stem(e)
-        n = 1
-        while True:
-            name = f"{stem}{ext}" if n == 1 else f"{stem}-{n}{ext}"
-            path = out_dir / name
-            key = str(path.resolve()).casefold()
-            if key not in taken:
-                taken.add(key)
-                break
-            n += 1
-        jobs.append(Job(source=e, out=path))
-    return jobs
+    ok = [e for e in entries if isinstance(e, str)]
+    paths = iter(unique_paths([output_stem(e) for e in ok], out_dir, ext, avoid=source_keys(ok)))
+    return [OutputTarget(source=e.source or str(e)) if isinstance(e, OcrError) else
+            OutputTarget(source=e, out=next(paths)) for e in entries]

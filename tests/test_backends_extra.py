@@ -60,3 +60,17 @@ def test_cli_names_the_extra_when_it_is_missing(tmp_path):
                f"sys.exit(main(['recognize', {str(img)!r}, '--backend', 'tencent']))")
     assert proc.returncode == 2
     assert "pip install 'desktop-ocr[cloud]'" in proc.stderr
+
+
+def test_redaction_hides_whole_signed_authorization_headers():
+    """A TC3 / SigV4 / SDK-HMAC Authorization header carries a replayable Signature after commas:
+    the whole value is masked, in header dumps and in dict reprs alike."""
+    from desktop_ocr.backends.credentials import redact
+
+    dump = ("Authorization: TC3-HMAC-SHA256 Credential=AKIDx/2026-11-30/ocr/tc3_request, "
+            "SignedHeaders=content-type;host, Signature=9f86d081884c7d65\nHost: ocr.tencentcloudapi.com")
+    assert redact(dump) == "Authorization: ***\nHost: ocr.tencentcloudapi.com"
+    headers = repr({"Authorization": "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=host, Signature=ab12",
+                    "X-Auth-Token": "MIIFAKEtoken", "Host": "h"})
+    assert "Signature" not in redact(headers) and "MIIFAKEtoken" not in redact(headers)
+    assert "'Host': 'h'" in redact(headers)

@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from desktop_ocr import __version__, cli
-from desktop_ocr.cli import main, output_stem, plan_outputs
+from desktop_ocr.cli import main, plan_outputs
+from desktop_ocr.core.naming import output_stem
 from tests.drawing import render_lines, to_png_bytes
 
 REPO = Path(__file__).resolve().parent.parent

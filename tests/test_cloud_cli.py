@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from desktop_ocr import formats
+from desktop_ocr import vendors
 from tests.drawing import render_lines
 from tests.fakes.kits import ALL_SECRETS, KITS
 
 REPO = Path(__file__).resolve().parent.parent
 EXE = REPO / ".venv" / "bin" / "desktop-ocr"
-CRED_VARS = {v for k in KITS.values() for v in k.env} | {"AWS_SESSION_TOKEN", "HUAWEICLOUD_SDK_TOKEN",
-                                                         "TENCENTCLOUD_SESSION_TOKEN"}
+CRED_VARS = {f.env for spec in vendors.specs() for f in spec.fields if f.env}
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +40,18 @@ def test_cli_recognizes_through_the_fake_in_every_format(vendor, engine, picture
     kit = KITS[vendor]
     with kit.make_fake(engine) as fake:
         texts = {}
-        for name in formats.FORMAT_NAMES:
+        for name in formats.names():
             proc = run_cli([str(picture), "--backend", vendor, *kit.cli(fake), "--format", name, "-q"], kit.env)
             out, err = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace")
             assert proc.returncode == 0, err
             for secret in ALL_SECRETS:
                 assert secret not in out and secret not in err
             texts[name] = out
-        assert len(fake.requests) == len(formats.FORMAT_NAMES)  # each run really called the service
+        assert len(fake.requests) == len(formats.names())  # each run really called the service
     ours = json.loads(texts["json"])
     assert ours["engine"] == vendor
     assert "Backend test" in formats.get("text").dump(formats.get("json").load(ours))
-    for name in formats.FORMAT_NAMES:
+    for name in formats.names():
         if name == "text":
             assert "Backend test" in texts[name] and "42.00" in texts[name]
         else:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QWidget
 
-from desktop_ocr import formats
+from desktop_ocr import formats, vendors
 from desktop_ocr.backends.credentials import default_store
 from desktop_ocr.core.model import OcrResult, TextLine
 from tests.fakes.kits import ALL_SECRETS, KITS
-from tests.gui_support import RESULT_TIMEOUT_MS, drawn_page, drop_files, line_items, wait_result, window  # noqa: F401
+from tests.gui_support import RESULT_TIMEOUT_MS, drawn_page, drop_files, line_items, wait_result
 
 PLAIN = {  # what the form's non-secret fields get, per vendor (the fake's address among them)
     "aws": lambda f: {"endpoint": f.endpoint, "auth": "iam", "region": "us-east-1"},
@@ -23,9 +23,8 @@ PLAIN = {  # what the form's non-secret fields get, per vendor (the fake's addre
 
 def secrets_of(kit, fake) -> dict:
     s = kit.settings(fake)
-    from desktop_ocr.backends.credentials import SECRET_FIELDS
-
-    return {k: (v.reveal() if hasattr(v, "reveal") else v) for k, v in s.items() if k in SECRET_FIELDS[kit.name]}
+    secret = vendors.get(kit.name).secret_fields
+    return {k: (v.reveal() if hasattr(v, "reveal") else v) for k, v in s.items() if k in secret}
 
 
 def fill_dialog(qtbot, dlg, name: str, plain: dict, secrets: dict) -> None:
@@ -41,11 +40,7 @@ def fill_dialog(qtbot, dlg, name: str, plain: dict, secrets: dict) -> None:
 
 @pytest.fixture
 def cloud_window(window):
-    from desktop_ocr.gui.cloud_settings import install
-
-    for name in KITS:
-        default_store().clear(name)
-    install(window)
+    """The window (it owns its cloud features); its keys go to the test's in-memory keyring (conftest.py)."""
     return window
 
 
@@ -68,7 +63,7 @@ def test_window_recognizes_through_each_cloud_backend(qtbot, cloud_window, engin
         assert len(line_items(win)) == len(job.result.lines) > 0
         assert vendor in win.status_engine.text()
         assert len(fake.requests) == 1
-        for name in formats.FORMAT_NAMES:
+        for name in formats.names():
             text = formats.export_text(job.result, name)
             assert "INV-2024-0815" in text
             for secret in ALL_SECRETS:
@@ -88,7 +83,7 @@ def test_wrong_key_shows_the_vendor_error_and_the_window_keeps_working(qtbot, cl
         message = blocker.args[0]
         assert "[AuthFailure.SignatureFailure]" in message and "credentials could not be validated" in message
         assert "wrongTencentKey" not in message
-        assert win.queue.job(first).result is not None  # the earlier result is still there
+        assert "INV-2024-0815" in win.queue.job(first).result.text  # the earlier result is still there
         # The window keeps working: fix the key, the same backend recognises.
         dlg = win.open_cloud_settings()
         fill_dialog(qtbot, dlg, "tencent", {}, {"secret_key": secrets_of(kit, fake)["secret_key"]})
@@ -96,11 +91,23 @@ def test_wrong_key_shows_the_vendor_error_and_the_window_keeps_working(qtbot, cl
         assert win.queue.job(job_id).result.engine == "tencent"
 
 
-def test_settings_dialog_says_where_keys_live_and_never_shows_them(qtbot, cloud_window):
-    win = cloud_window
+@pytest.mark.parametrize("usable", [True, False], ids=["keyring", "no-keyring"])
+def test_settings_dialog_says_where_keys_live_and_never_shows_them(qtbot, window, memory_keyring, usable):
+    import keyring
+    from keyring.backends import fail
+
+    if not usable:  # a headless machine without a Secret Service (conftest restores the keyring after)
+        keyring.set_keyring(fail.Keyring())
+    win = window  # its CloudSettings builds the process-wide store on first use, on the keyring in effect
     default_store().save("huawei", {"ak": "HWSTOREDAK0001", "sk": "storedHuaweiSk-0123456789"})
+    in_keyring = memory_keyring.get_password("desktop-ocr", "huawei:sk")
+    assert in_keyring == ("storedHuaweiSk-0123456789" if usable else None)
     dlg = win.open_cloud_settings()
-    assert "keyring" in dlg.status.text().lower()
+    status = dlg.status.text()
+    if usable:
+        assert "kept in the system keyring" in status and "session only" not in status
+    else:
+        assert "No system keyring" in status and "in memory for this session only" in status
     sk = dlg.inputs["huawei"]["sk"]
     assert sk.echoMode() == QLineEdit.EchoMode.Password and sk.text() == ""
     assert "stored" in sk.placeholderText()

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QLineEdit
 
 from tests.drawing import render_lines
-from tests.gui_support import drawn_page, drop_files, drop_mime, line_items, wait_result, window  # noqa: F401
+from tests.gui_support import drawn_page, drop_files, drop_mime, line_items, wait_result
 
 
 def _norm(s: str) -> str:
@@ -138,7 +138,7 @@ def test_each_export_format_writes_valid_vendor_files(qtbot, window, tmp_path):
         window.open_paths([str(p) for p in pages])
     done = [j for j in window.queue.jobs if j.state == "done"]
     assert len(done) == 2
-    for fmt in formats.FORMAT_NAMES:
+    for fmt in formats.names():
         folder = tmp_path / f"out-{fmt}"
         written = window.export_batch(fmt, folder, confirm=lambda existing: False)
         ext = formats.file_extension(fmt)

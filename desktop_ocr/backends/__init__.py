@@ -1,31 +1,36 @@
-"""Recognisers by name: the local engine and the cloud backends, all behind core.recognizer.Recognizer."""
+"""Recognisers by name: the local engine and the cloud backends, all behind core.recognizer.Recognizer.
+
+Which class serves a cloud vendor is that vendor's registry entry (desktop_ocr.vendors); the class
+is imported on first use, so the local app runs without the [cloud] extra's SDKs.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from .. import vendors
 from ..core.recognizer import Recognizer
 
-BACKEND_NAMES = ("local", "aws", "tencent", "tencent-legacy", "huawei")
+LOCAL = "local"
 
 
-def create(name: str, **settings) -> Recognizer:
-    """A ready recogniser. Cloud backends take endpoint/region/credentials in ``settings``."""
-    if name == "local":
+def names() -> tuple[str, ...]:
+    """Every backend: the local engine first, then the registered cloud vendors."""
+    return (LOCAL, *vendors.names())
+
+
+def cloud_names() -> tuple[str, ...]:
+    return vendors.names()
+
+
+def create(name: str, **settings: Any) -> Recognizer:
+    """A ready recogniser. Cloud backends take their registry entry's fields as keywords
+    (endpoint/region/credentials...); None values are left out (the class's defaults apply)."""
+    if name == LOCAL:
         from ..core.engine import LocalEngine
 
         return LocalEngine()
-    if name not in BACKEND_NAMES:
-        raise ValueError(f"unknown backend {name!r}; choose from {', '.join(BACKEND_NAMES)}")
-    # Cloud backends import their SDKs lazily: the local app runs without the [cloud] extra.
-    if name == "aws":
-        from .aws import AwsBackend as cls
-    elif name == "tencent":
-        from .tencent import TencentBackend as cls
-    elif name == "tencent-legacy":
-        from .tencent_legacy import TencentLegacyBackend as cls
-    else:
-        from .huawei import HuaweiBackend as cls
-    settings = {k: v for k, v in settings.items() if v is not None}
-    return cls(**settings)
-
-
-CLOUD_BACKENDS = BACKEND_NAMES[1:]
+    if name not in vendors.names():
+        raise ValueError(f"unknown backend {name!r}; choose from {', '.join(names())}")
+    cls = vendors.get(name).recognizer_class()
+    return cls(**{k: v for k, v in settings.items() if v is not None})

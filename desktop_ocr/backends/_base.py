@@ -14,6 +14,7 @@ from ..core.errors import BackendError, EngineUnavailable, ImageTooLarge, OcrErr
 from ..core.image import LoadedImage
 from ..core.model import OcrResult
 from ..core.recognizer import RecognizeOptions, Recognizer
+from .. import vendors
 from . import _http
 from .credentials import install_log_redaction
 
@@ -24,7 +25,13 @@ CLOUD_EXTRA_HINT = "install the cloud extra: pip install 'desktop-ocr[cloud]'"
 
 class SettingsError(EngineUnavailable, ValueError):
     """A cloud backend cannot be built: a setting or key is missing or malformed. A ValueError for the
-    command line (a usage error), an OcrError with a plain sentence for the window."""
+    command line (a usage error), an OcrError with a plain sentence for the window. ``fields`` names
+    the registry fields concerned, so each front end can say where to give them (a flag, a
+    variable, a settings tab)."""
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.fields = fields
 
 
 def require(module: str, what: str):
@@ -52,9 +59,7 @@ class Upload:
 class CloudRecognizer(Recognizer):
     """A Recognizer that sends the image to a vendor and maps the answer with formats.<vendor>.load."""
 
-    name = "cloud"
-    vendor = "cloud"  # human name in messages
-    format_name = ""  # formats module that reads this vendor's answers
+    name = "cloud"  # the vendor's registry name (desktop_ocr.vendors): title, format, error codes
     accepted_formats = ("jpeg", "png", "bmp")  # encoded formats we upload as they are
     max_side: int | None = None  # the vendor's longest-side limit in pixels
     max_bytes: int | None = None  # the vendor's limit on the encoded image (before base64)
@@ -104,10 +109,17 @@ class CloudRecognizer(Recognizer):
                      self.vendor, self.max_side)
         return Upload(data, fmt, scale)
 
-    def fmt(self):
-        from .. import formats
+    @property
+    def spec(self) -> vendors.VendorSpec:
+        return vendors.get(self.name)
 
-        return formats.get(self.format_name)
+    @property
+    def vendor(self) -> str:
+        """The service's name in messages."""
+        return self.spec.title
+
+    def fmt(self):
+        return self.spec.format_module()
 
     def to_result(self, obj: Any, image: LoadedImage, options: RecognizeOptions, t0: float,
                   scale: float = 1.0) -> OcrResult:
@@ -140,16 +152,16 @@ class CloudRecognizer(Recognizer):
         return err
 
     def _load_error(self, obj: Any, status: int) -> BackendError:
-        err = None
-        load_error = getattr(self.fmt(), "load_error", None)
-        if load_error is not None:
-            try:
-                err = load_error(obj, status)
-            except Exception:  # not the vendor's error shape: fall through to the generic message
-                err = None
-        if err is None:
+        """formats.<vendor>.load_error (which classes auth and rate codes by the registry entry),
+        then the entry's transient codes and 5xx answers become worth one retry."""
+        try:
+            err = self.fmt().load_error(obj, status)
+        except Exception:  # not the vendor's error shape: fall through to the generic message
+            err = None
+        if not isinstance(err, BackendError):
             return _http.classify(status, f"{self.vendor} answered HTTP {status}")
-        if status is not None and status >= 500 and type(err) is BackendError:
+        transient = self.spec.classify(err.vendor_code) == "transient"
+        if (transient or (status is not None and status >= 500)) and type(err) is BackendError:
             # keep the vendor's code and text, but let the retry policy see it as transient
             return _http.TransientError(err.message, vendor_code=err.vendor_code, status=status,
                                         request_id=err.request_id)

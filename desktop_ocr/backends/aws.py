@@ -32,8 +32,6 @@ def region_from_url(url: str) -> str | None:
 
 class AwsBackend(CloudRecognizer):
     name = "aws"
-    vendor = "AWS General OCR"
-    format_name = "aws"
     accepted_formats = ("jpeg", "png", "bmp")
     max_side = 4096  # "the longest side not exceeding 4096px"
     max_bytes = 4_400_000  # Lambda takes 6 MB per request: 4.4 MB of image once base64-encoded
@@ -44,7 +42,8 @@ class AwsBackend(CloudRecognizer):
         super().__init__(**kw)
         if not endpoint:
             raise SettingsError("the AWS backend needs the endpoint URL of your deployed solution "
-                             "(https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/{path})")
+                                "(https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/{path})",
+                                fields=("endpoint",))
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SettingsError(f"not an http(s) URL: {endpoint!r}")
@@ -62,11 +61,11 @@ class AwsBackend(CloudRecognizer):
         self.region = region or region_from_url(endpoint)
         if auth == "iam":
             if not (self.access_key_id and self.secret_access_key):
-                raise SettingsError("IAM auth needs an access key id and secret access key "
-                                 "(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)")
+                raise SettingsError("IAM auth needs an access key id and secret access key",
+                                    fields=("access_key_id", "secret_access_key"))
             if not self.region:
                 raise SettingsError("cannot tell the region from this endpoint: give the region "
-                                 "(e.g. --region us-east-1)")
+                                    "(e.g. us-east-1)", fields=("region",))
             require("botocore.auth", "AWS (IAM)")
 
     def describe(self) -> str:

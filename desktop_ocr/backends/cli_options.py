@@ -1,16 +1,23 @@
-"""Command-line options that pick and configure a recogniser (``desktop-ocr recognize --backend ...``).
+"""Command-line options that pick and configure a recogniser (``desktop-ocr recognize --backend ...``),
+generated from the vendor registry (desktop_ocr.vendors): ``--backend`` lists every registered
+vendor and each vendor field with a ``flag`` becomes an option (one option serves every vendor
+that shares the flag, e.g. ``--endpoint``).
 
 Secrets never come from flags (they would land in shell history and ``ps``): the command line reads
-the vendors' usual environment variables, then the keyring the window saved them in.
+the vendors' usual environment variables, then the keyring the window saved them in
+(backends.credentials.resolve, the precedence documented in desktop_ocr.vendors).
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
+from .. import vendors
 from ..core.errors import EngineUnavailable
-from . import BACKEND_NAMES
-from .credentials import ENV_VARS, default_store, from_env
+from . import create, names
+from ._base import SettingsError
+from .credentials import resolve
 
 
 def _seconds(text: str) -> float:
@@ -23,73 +30,77 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _dest(flag: str) -> str:
+    return flag.lstrip("-").replace("-", "_")
+
+
+def _flags() -> dict[str, list[tuple[vendors.VendorSpec, vendors.Field]]]:
+    """flag -> the (vendor, field) pairs it serves, in registry order."""
+    out: dict[str, list[tuple[vendors.VendorSpec, vendors.Field]]] = {}
+    for spec in vendors.specs():
+        for f in spec.fields:
+            if f.flag and not f.secret:
+                out.setdefault(f.flag, []).append((spec, f))
+    return out
+
+
+def _env_help() -> str:
+    parts = []
+    for spec in vendors.specs():
+        env = [f.env for f in spec.fields if f.env]
+        if env:
+            parts.append(f"{spec.name}: {'/'.join(env)}")
+    return "; ".join(parts)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group(
         "recognizer",
-        "local: the offline engine (default). Cloud backends read keys from the environment "
-        "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN], TENCENTCLOUD_SECRET_ID/"
-        "TENCENTCLOUD_SECRET_KEY, HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK[/HUAWEICLOUD_SDK_PROJECT_ID] "
-        "or HUAWEICLOUD_SDK_TOKEN), else from the keyring the window saved them in")
-    g.add_argument("--backend", choices=BACKEND_NAMES, default="local",
+        "local: the offline engine (default). Cloud backends read keys from the vendor's environment "
+        f"variables ({_env_help()}), else from the keyring the window saved them in")
+    g.add_argument("--backend", choices=names(), default="local",
                    help="who recognises: the local engine or a cloud API (default local)")
-    g.add_argument("--endpoint", metavar="URL",
-                   help="service address: the full invoke URL for aws; another host for the others, "
-                        "e.g. http://127.0.0.1:8080")
-    g.add_argument("--region", metavar="R", help="cloud region (aws: parsed from the URL when possible; "
-                   "tencent: default ap-guangzhou; huawei: default cn-north-4)")
-    g.add_argument("--aws-auth", choices=("none", "iam"),
-                   help="aws: IAM (SigV4) or none (default: iam when AWS keys are set)")
-    g.add_argument("--tencent-action", choices=("GeneralAccurateOCR", "GeneralBasicOCR"),
-                   default="GeneralAccurateOCR", help="tencent: which API 3.0 action (default GeneralAccurateOCR)")
-    g.add_argument("--project-id", metavar="ID", help="huawei: project id of the region "
-                   "(default $HUAWEICLOUD_SDK_PROJECT_ID)")
-    g.add_argument("--appid", metavar="APPID", help="tencent-legacy: your APPID")
-    g.add_argument("--bucket", metavar="NAME", default="", help="tencent-legacy: bucket (default empty)")
+    for flag, users in _flags().items():
+        first = users[0][1]
+        choices = sorted({c for _, f in users for c in f.choices}) or None
+        help_text = "; ".join(f"{spec.name}: {f.help}" + (f" (default ${f.env})" if f.env else "")
+                              for spec, f in users)
+        g.add_argument(flag, dest=_dest(flag), metavar=None if choices else first.key.upper(),
+                       choices=choices, default=None, help=help_text)
     g.add_argument("--cloud-timeout", type=_seconds, default=30.0, metavar="SECONDS",
                    help="cloud backends: limit for each request (default 30)")
 
 
-def secrets_for(name: str, environ=None) -> dict:
-    """Environment first (the usual CLI way), then whatever the window stored in the keyring."""
-    found = from_env(name, environ)
-    secret_fields = [f for f in ENV_VARS.get(name, {}) if f != "project_id"]
-    if not any(f in found for f in secret_fields):
-        found.update(default_store().load(name))
-    return found
-
-
-def settings_from_args(args: argparse.Namespace, environ=None) -> dict:
+def settings_from_args(args: argparse.Namespace, environ=None) -> dict[str, Any]:
+    """Keyword arguments for ``create(args.backend, ...)``: the flags given for this vendor, then
+    the environment, then the keyring (credentials.resolve)."""
     name = getattr(args, "backend", "local") or "local"
     if name == "local":
         return {}
-    creds = secrets_for(name, environ)
-    s: dict = {"timeout": getattr(args, "cloud_timeout", 30.0)}
-    if name == "aws":
-        if not args.endpoint:
-            raise ValueError("--backend aws needs --endpoint: the invoke URL of your deployed General OCR "
-                             "(https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/{path})")
-        s.update(endpoint=args.endpoint, region=args.region, auth=args.aws_auth,
-                 access_key_id=creds.get("access_key_id"), secret_access_key=creds.get("secret_access_key"),
-                 session_token=creds.get("session_token"))
-    elif name == "tencent":
-        s.update(endpoint=args.endpoint, region=args.region, action=args.tencent_action,
-                 secret_id=creds.get("secret_id"), secret_key=creds.get("secret_key"), token=creds.get("token"))
-    elif name == "tencent-legacy":
-        s.update(endpoint=args.endpoint, appid=args.appid, bucket=args.bucket,
-                 secret_id=creds.get("secret_id"), secret_key=creds.get("secret_key"))
-    elif name == "huawei":
-        s.update(endpoint=args.endpoint, region=args.region,
-                 project_id=args.project_id or creds.get("project_id"),
-                 ak=creds.get("ak"), sk=creds.get("sk"), token=creds.get("token"))
-    return s
+    spec = vendors.get(name)
+    given = {f.key: getattr(args, _dest(f.flag), None) for f in spec.fields if f.flag and not f.secret}
+    settings = resolve(name, given, environ)
+    settings["timeout"] = getattr(args, "cloud_timeout", 30.0)
+    return settings
+
+
+def where_to_give(name: str, fields: tuple[str, ...]) -> str:
+    """How the command line takes ``fields`` of vendor ``name``: its flags and environment variables."""
+    spec = vendors.get(name)
+    ways = []
+    for key in fields:
+        f = spec.field(key)
+        ways += [w for w in (f.flag if not f.secret else None, f.env) if w]
+    return " / ".join(dict.fromkeys(ways))
 
 
 def recognizer_from_args(args: argparse.Namespace):
     """The recogniser the options describe; ValueError (a usage error) when something is missing."""
-    from . import create
-
     name = getattr(args, "backend", "local") or "local"
     try:
         return create(name, **settings_from_args(args))
+    except SettingsError as exc:
+        ways = where_to_give(name, exc.fields)
+        raise ValueError(f"{exc} ({ways})" if ways else str(exc)) from None
     except EngineUnavailable as exc:  # the [cloud] extra is not installed
         raise ValueError(str(exc)) from None

@@ -1,8 +1,10 @@
 """Cloud credentials: kept in the OS keyring, read from the vendors' usual environment variables,
 masked in every repr, and scrubbed from log records (ours and the vendor SDKs').
 
-Only secrets live here. Non-secret settings (endpoint, region, project id, appid) belong in the
-caller's ordinary settings; a secret never goes to QSettings, a log, an export or a crash dialog.
+Only secrets are stored here. Non-secret settings (endpoint, region, project id, appid) belong in
+the caller's ordinary settings; a secret never goes to QSettings, a log, an export or a crash dialog.
+Which fields are secret and which environment variables carry them is each vendor's registry entry
+(desktop_ocr.vendors); ``resolve`` applies the one precedence documented there.
 Where no keyring backend is usable (headless Linux without a Secret Service, for example) the
 store says so and keeps secrets in memory for this session only.
 """
@@ -13,31 +15,15 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Mapping
+from typing import Any
+
+from .. import vendors
 
 log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "desktop-ocr"
 
-# The secret fields of each backend (what the settings dialog asks for and the keyring stores).
-SECRET_FIELDS: dict[str, tuple[str, ...]] = {
-    "aws": ("access_key_id", "secret_access_key", "session_token"),
-    "tencent": ("secret_id", "secret_key", "token"),
-    "tencent-legacy": ("secret_id", "secret_key"),
-    "huawei": ("ak", "sk", "token"),
-}
-
-# The vendors' usual environment variables -> our field names (the command line reads these).
-ENV_VARS: dict[str, dict[str, str]] = {
-    "aws": {"access_key_id": "AWS_ACCESS_KEY_ID", "secret_access_key": "AWS_SECRET_ACCESS_KEY",
-            "session_token": "AWS_SESSION_TOKEN"},
-    "tencent": {"secret_id": "TENCENTCLOUD_SECRET_ID", "secret_key": "TENCENTCLOUD_SECRET_KEY",
-                "token": "TENCENTCLOUD_SESSION_TOKEN"},
-    "tencent-legacy": {"secret_id": "TENCENTCLOUD_SECRET_ID", "secret_key": "TENCENTCLOUD_SECRET_KEY"},
-    "huawei": {"ak": "HUAWEICLOUD_SDK_AK", "sk": "HUAWEICLOUD_SDK_SK", "token": "HUAWEICLOUD_SDK_TOKEN",
-               "project_id": "HUAWEICLOUD_SDK_PROJECT_ID"},
-}
-# Env values that are identifiers, not secrets (still passed on, never masked).
-NOT_SECRET = {"project_id"}
 
 
 # --------------------------------------------------------------------------- masking
@@ -95,7 +81,8 @@ _SECRETS: set[str] = set()
 _SECRETS_LOCK = threading.Lock()
 # Header values that carry credentials in every vendor's request dumps.
 _AUTH_HEADER = re.compile(r"(?i)((?:authorization|x-auth-token|x-tc-token|x-amz-security-token|"
-                          r"x-security-token)\s*[:=]\s*['\"]?)([^'\"\r\n,}]+)")
+                          r"x-security-token)['\"]?\s*[:=]\s*['\"]?)([^'\"\r\n}]+)")
+# (the whole value: a TC3/SigV4/SDK-HMAC header carries its replayable Signature after commas)
 
 
 def register_secret(value: str | None) -> None:
@@ -172,14 +159,14 @@ def protect_logger(logger: logging.Logger) -> logging.Logger:
 # --------------------------------------------------------------------------- environment
 
 
-def from_env(backend: str, environ=None) -> dict:
-    """Credentials for ``backend`` from the vendor's usual environment variables (secrets masked)."""
+def from_env(backend: str, environ: Mapping[str, str] | None = None) -> dict:
+    """Settings for ``backend`` from the vendor's usual environment variables (secrets as Secret)."""
     environ = os.environ if environ is None else environ
     out: dict = {}
-    for field, var in ENV_VARS.get(backend, {}).items():
-        value = environ.get(var)
+    for f in vendors.get(backend).fields:
+        value = environ.get(f.env) if f.env else None
         if value:
-            out[field] = value if field in NOT_SECRET else Secret(value)
+            out[f.key] = Secret(value) if f.secret else value
     return out
 
 
@@ -238,7 +225,7 @@ class CredentialStore:
 
     def save(self, backend: str, values: dict) -> None:
         """Store the secret fields of ``values`` (empty ones are deleted)."""
-        for field in SECRET_FIELDS.get(backend, ()):
+        for field in vendors.get(backend).secret_fields:
             if field not in values:
                 continue
             value = reveal(values[field]) or ""
@@ -273,7 +260,7 @@ class CredentialStore:
     def load(self, backend: str) -> dict:
         """The stored secrets of ``backend`` as Secret values (missing fields left out)."""
         out: dict = {}
-        for field in SECRET_FIELDS.get(backend, ()):
+        for field in vendors.get(backend).secret_fields:
             value = None
             if self._kr is not None:
                 try:
@@ -288,7 +275,7 @@ class CredentialStore:
         return out
 
     def clear(self, backend: str) -> None:
-        self.save(backend, {f: "" for f in SECRET_FIELDS.get(backend, ())})
+        self.save(backend, {f: "" for f in vendors.get(backend).secret_fields})
 
 
 _default_store: CredentialStore | None = None
@@ -300,3 +287,41 @@ def default_store() -> CredentialStore:
     if _default_store is None:
         _default_store = CredentialStore()
     return _default_store
+
+
+# --------------------------------------------------------------------------- precedence
+
+
+def secrets_source(backend: str, environ: Mapping[str, str] | None = None,
+                   store: CredentialStore | None = None) -> str | None:
+    """Where ``resolve`` takes ``backend``'s secrets from: "environment", "keyring" or None."""
+    spec = vendors.get(backend)
+    env = from_env(backend, environ)
+    if any(k in env for k in spec.secret_fields):
+        return "environment"
+    if (store or default_store()).load(backend):
+        return "keyring"
+    return None
+
+
+def resolve(backend: str, given: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
+            store: CredentialStore | None = None) -> dict:
+    """Keyword arguments for ``backends.create(backend, ...)``, by the one precedence (vendors.py):
+    explicit values, then the vendor's environment variables, then the keyring; secrets as one set
+    (the environment's when any of them is set there, else the keyring's). Empty values count as
+    not given; a field's registry default fills what is still missing."""
+    spec = vendors.get(backend)
+    given = {k: v for k, v in (given or {}).items() if v is not None and v != ""}
+    env = from_env(backend, environ)
+    out: dict = {}
+    for f in spec.plain_fields:
+        value = given.get(f.key, env.get(f.key, f.default))
+        if value is not None:
+            out[f.key] = value
+    secrets = {k: given[k] for k in spec.secret_fields if k in given}
+    if not secrets:
+        secrets = {k: env[k] for k in spec.secret_fields if k in env}
+    if not secrets:
+        secrets = (store or default_store()).load(backend)
+    out.update({k: v if isinstance(v, Secret) else Secret(v) for k, v in secrets.items()})
+    return out

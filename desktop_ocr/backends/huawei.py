@@ -14,7 +14,7 @@ import json
 import logging
 from urllib.parse import urlsplit
 
-from ..core.errors import AuthFailed, BackendError, RateLimited
+from ..core.errors import BackendError
 from ..core.recognizer import RecognizeOptions
 from . import _http
 from ._base import CloudRecognizer, SettingsError, Upload, require
@@ -24,9 +24,6 @@ log = protect_logger(logging.getLogger(__name__))
 
 DEFAULT_REGION = "cn-north-4"
 PATH = "/v2/{project_id}/ocr/general-text"
-AUTH_CODES = ("APIG.0301", "APIG.0302", "APIG.0303", "APIG.0305", "APIG.0306", "APIG.0307",
-              "ModelArts.4204", "ModelArts.0203")
-RATE_CODES = ("APIG.0308", "ModelArts.4203")
 
 
 def endpoint_url(endpoint: str | None, region: str | None) -> str:
@@ -43,8 +40,6 @@ def endpoint_url(endpoint: str | None, region: str | None) -> str:
 
 class HuaweiBackend(CloudRecognizer):
     name = "huawei"
-    vendor = "Huawei Cloud OCR"
-    format_name = "huawei"
     accepted_formats = ("jpeg", "png", "bmp", "tiff", "webp")
     max_side = 4096  # "最长边不超过4096px"
     max_bytes = 7_500_000  # 10 MB once base64-encoded
@@ -54,14 +49,12 @@ class HuaweiBackend(CloudRecognizer):
         super().__init__(**kw)
         self.project_id = str(project_id or "").strip()
         if not self.project_id:
-            raise SettingsError("Huawei Cloud needs the project id of your region "
-                             "(--project-id or HUAWEICLOUD_SDK_PROJECT_ID)")
+            raise SettingsError("Huawei Cloud needs the project id of your region", fields=("project_id",))
         self.ak = reveal(ak)
         self.sk = sk if isinstance(sk, Secret) or sk is None else Secret(sk)
         self.token = token if isinstance(token, Secret) or not token else Secret(token)
         if not ((self.ak and self.sk) or self.token):
-            raise SettingsError("Huawei Cloud needs an AK/SK pair (HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK) "
-                             "or an IAM token")
+            raise SettingsError("Huawei Cloud needs an AK/SK pair or an IAM token", fields=("ak", "sk", "token"))
         self.mode = "aksk" if self.ak and self.sk else "token"
         self.region = region or DEFAULT_REGION
         self.base_url = endpoint_url(endpoint, self.region)
@@ -101,7 +94,7 @@ class HuaweiBackend(CloudRecognizer):
             err = self.vendor_error(obj, exc.status_code)
             err.request_id = err.request_id or exc.request_id
             raise err from None
-        except hx.RequestTimeoutException as exc:
+        except hx.RequestTimeoutException:
             raise BackendError(f"{self.vendor} did not answer within {self.timeout:g} s") from None
         except hx.ConnectionException as exc:
             raise _http.TransientError(f"cannot reach {self.vendor} at {self.base_url}: "
@@ -149,20 +142,6 @@ class HuaweiBackend(CloudRecognizer):
                 raise self.vendor_error(obj, 200)
             raise BackendError(f"{self.vendor} answered without a result object")
         return obj
-
-    def _load_error(self, obj, status):
-        err = super()._load_error(obj, status)
-        code = err.vendor_code
-        if code is None and isinstance(obj, dict) and obj.get("error_code"):
-            code = str(obj["error_code"])
-            err = BackendError(str(obj.get("error_msg") or code), vendor_code=code, status=status)
-        code = code or ""
-        kw = dict(vendor_code=code or None, status=status, request_id=err.request_id)
-        if code.startswith(AUTH_CODES) and not isinstance(err, AuthFailed):
-            return AuthFailed(err.message, **kw)
-        if code.startswith(RATE_CODES) and not isinstance(err, RateLimited):
-            return RateLimited(err.message, **kw)
-        return err
 
 
 def _parse(raw, vendor: str, status: int):

@@ -18,7 +18,7 @@ import json
 import logging
 from urllib.parse import urlsplit
 
-from ..core.errors import AuthFailed, BackendError, RateLimited
+from ..core.errors import BackendError
 from ..core.recognizer import RecognizeOptions
 from . import _http
 from ._base import CloudRecognizer, SettingsError, Upload, require
@@ -31,10 +31,6 @@ VERSION = "2018-11-19"
 DEFAULT_ENDPOINT = "ocr.tencentcloudapi.com"
 INTL_ENDPOINT = "ocr.intl.tencentcloudapi.com"
 DEFAULT_REGION = "ap-guangzhou"
-
-# Codes that mean "slow down" / "try again" in API 3.0's common error list.
-RATE_CODES = ("RequestLimitExceeded",)
-TRANSIENT_CODES = ("InternalError", "FailedOperation.EngineRecognizeTimeout", "ServerNetworkError")
 
 
 def parse_endpoint(endpoint: str | None) -> tuple[str, str]:
@@ -53,8 +49,6 @@ def parse_endpoint(endpoint: str | None) -> tuple[str, str]:
 
 class TencentBackend(CloudRecognizer):
     name = "tencent"
-    vendor = "Tencent Cloud OCR"
-    format_name = "tencent"
     accepted_formats = ("jpeg", "png", "bmp")
     max_bytes = 7_500_000  # "no more than 10M" once base64-encoded
 
@@ -69,8 +63,7 @@ class TencentBackend(CloudRecognizer):
             else Secret(secret_key)
         self.token = token if isinstance(token, Secret) or not token else Secret(token)
         if not (self.secret_id and self.secret_key):
-            raise SettingsError("Tencent Cloud needs a SecretId and SecretKey "
-                             "(TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)")
+            raise SettingsError("Tencent Cloud needs a SecretId and SecretKey", fields=("secret_id", "secret_key"))
         self.action = action
         self.region = region or DEFAULT_REGION
         self.protocol, self.host = parse_endpoint(endpoint)
@@ -135,21 +128,3 @@ class TencentBackend(CloudRecognizer):
                                         vendor_code=code)
         obj = {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}}
         return self.vendor_error(obj, 200)
-
-    def _load_error(self, obj, status):
-        err = super()._load_error(obj, status)
-        if err.vendor_code is None:  # the format could not read it: take Code/Message ourselves
-            e = ((obj or {}).get("Response") or {}).get("Error") or {} if isinstance(obj, dict) else {}
-            if e.get("Code"):
-                err = BackendError(str(e.get("Message") or e["Code"]), vendor_code=str(e["Code"]),
-                                   status=status, request_id=obj["Response"].get("RequestId"))
-        code = err.vendor_code or ""
-        # Make sure our retry/auth policy sees the class API 3.0's codes imply.
-        if code.startswith("AuthFailure") and not isinstance(err, AuthFailed):
-            err = AuthFailed(err.message, vendor_code=code, status=status, request_id=err.request_id)
-        elif code.startswith(RATE_CODES) and not isinstance(err, RateLimited):
-            err = RateLimited(err.message, vendor_code=code, status=status, request_id=err.request_id)
-        elif code.startswith(TRANSIENT_CODES) and type(err) is BackendError:
-            err = _http.TransientError(err.message, vendor_code=code, status=status,
-                                       request_id=err.request_id)
-        return err

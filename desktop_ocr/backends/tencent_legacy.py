@@ -2,7 +2,7 @@
 
 No maintained SDK exists, so we send the documented request ourselves: multipart/form-data with
 ``appid``, ``bucket`` and the ``image`` file, and the HMAC-SHA1 multi-use signature of
-tencent_legacy_sign in the Authorization header. Answers are ``{code, message, data}``; code 0 is
+signatures.tencent_legacy in the Authorization header. Answers are ``{code, message, data}``; code 0 is
 success, anything else an error with the documented code (shown verbatim).
 """
 
@@ -13,10 +13,10 @@ import logging
 import uuid
 from urllib.parse import urlsplit
 
-from ..core.errors import AuthFailed, BackendError, RateLimited
+from ..core.errors import BackendError
 from ..core.recognizer import RecognizeOptions
+from ..signatures import tencent_legacy as legacy_sign
 from . import _http
-from . import tencent_legacy_sign as legacy_sign
 from ._base import CloudRecognizer, SettingsError, Upload
 from .credentials import Secret, mask, protect_logger, reveal
 
@@ -24,10 +24,6 @@ log = protect_logger(logging.getLogger(__name__))
 
 DEFAULT_URL = "https://recognition.image.myqcloud.com/ocr/general"
 PATH = "/ocr/general"
-# Documented codes: signature/auth problems, rate limiting, and the service's own transient failures.
-AUTH_CODES = {4, 5, 6, 9, 10, 11, 12, 13, 14, 24}
-RATE_CODES = {15}
-TRANSIENT_CODES = {107, 108, 213}
 _MIME = {"jpeg": "image/jpeg", "png": "image/png", "bmp": "image/bmp"}
 
 
@@ -61,8 +57,6 @@ def multipart(fields: dict[str, str], file_field: str, filename: str, mime: str,
 
 class TencentLegacyBackend(CloudRecognizer):
     name = "tencent-legacy"
-    vendor = "Tencent Cloud image OCR (legacy)"
-    format_name = "tencent-legacy"
     accepted_formats = ("jpeg", "png", "bmp")
     max_bytes = 5_900_000  # "每个请求的包体大小限制为 6MB"
 
@@ -71,13 +65,12 @@ class TencentLegacyBackend(CloudRecognizer):
         super().__init__(**kw)
         self.appid = str(appid or "").strip()
         if not self.appid:
-            raise SettingsError("the legacy Tencent OCR needs your APPID (--appid)")
+            raise SettingsError("the legacy Tencent OCR needs your APPID", fields=("appid",))
         self.secret_id = reveal(secret_id)
         self.secret_key = secret_key if isinstance(secret_key, Secret) or secret_key is None \
             else Secret(secret_key)
         if not (self.secret_id and self.secret_key):
-            raise SettingsError("the legacy Tencent OCR needs a SecretId and SecretKey "
-                             "(TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)")
+            raise SettingsError("the legacy Tencent OCR needs a SecretId and SecretKey", fields=("secret_id", "secret_key"))
         self.bucket = bucket or ""
         self.url = endpoint_url(endpoint)
         self.sign_ttl = int(sign_ttl)
@@ -108,21 +101,3 @@ class TencentLegacyBackend(CloudRecognizer):
         if obj.get("code") == 0 and resp.status == 200:
             return obj
         raise self.vendor_error(obj, resp.status, resp.header("retry-after"))
-
-    def _load_error(self, obj, status):
-        err = super()._load_error(obj, status)
-        try:
-            code = int(obj.get("code"))
-        except (TypeError, ValueError, AttributeError):
-            return err
-        message = str(obj.get("message") or err.message)
-        kw = dict(vendor_code=str(code), status=status, request_id=err.request_id)
-        if code in AUTH_CODES and not isinstance(err, AuthFailed):
-            return AuthFailed(message, **kw)
-        if code in RATE_CODES and not isinstance(err, RateLimited):
-            return RateLimited(message, **kw)
-        if code in TRANSIENT_CODES and type(err) is BackendError:
-            return _http.TransientError(message, **kw)
-        if err.vendor_code is None:
-            return BackendError(message, **kw)
-        return err

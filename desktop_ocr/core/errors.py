@@ -86,3 +86,27 @@ class RateLimited(BackendError):
 
 class Cancelled(OcrError):
     code = "cancelled"
+
+
+def user_message(exc: BaseException, *, with_source: bool = False) -> str:
+    """The one-line reason a user sees for any failure, in the command line and the window alike.
+
+    An OcrError words itself (a cloud error leads with the vendor's code, as sent); ``with_source``
+    prefixes the input it concerns where the error knows it. Anything else is a fault of ours:
+    it is named as such, never shown as a traceback.
+    """
+    if isinstance(exc, OcrError):
+        if with_source:
+            return str(exc)
+        if isinstance(exc, BackendError) and exc.vendor_code:
+            return f"[{exc.vendor_code}] {exc.message}"
+        return exc.message
+    if isinstance(exc, FileNotFoundError):
+        return f"file not found: {exc.filename or exc}"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if with_source and exc.filename else ""
+        return where + exc.strerror
+    if isinstance(exc, ValueError) and str(exc):  # a setting missing or wrong: the sentence says which
+        return str(exc)
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return f"unexpected error ({detail}); please report it"

@@ -22,7 +22,8 @@ import re
 import warnings
 from pathlib import Path
 from typing import Union
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError, features
@@ -381,17 +382,27 @@ def list_folder(folder: Path) -> list[Path]:
     return found
 
 
-def expand_sources(args: list[str]) -> list[str | OcrError]:
-    """Expand command-line / dropped arguments into loadable sources.
+def local_path(item: str) -> str:
+    """A ``file:`` URI (what file managers and browsers drop) as a local path; other text unchanged."""
+    if item[:5].lower() != "file:":
+        return item
+    parts = urlsplit(item)
+    if parts.netloc not in ("", "localhost"):  # a file on another host: not ours to open
+        return item
+    return url2pathname(parts.path)
 
-    A folder becomes its image/PDF files (recursively, natural order); URLs, ``data:`` URIs, base64
-    text and '-' (stdin) pass through; a file passes through whatever its extension (the loader
-    judges its content). Anything else becomes an OcrError entry in place, so callers can report it
-    beside the others instead of stopping.
+
+def expand_sources(args: list[str]) -> list[str | OcrError]:
+    """Expand command-line / dropped arguments into loadable sources (the CLI and the window alike).
+
+    A ``file:`` URI is its local path. A folder becomes its image/PDF files (recursively, natural
+    order); URLs, ``data:`` URIs, base64 text and '-' (stdin) pass through; a file passes through
+    whatever its extension (the loader judges its content). Anything else becomes an OcrError entry
+    in place, so callers can report it beside the others instead of stopping.
     """
     out: list[str | OcrError] = []
     for arg in args:
-        text = str(arg)
+        text = local_path(str(arg))
         if text == "-" or text[:5].lower() == "data:" or is_url(text.strip()):
             out.append(text)
             continue

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
-from ..core.errors import BackendError, OcrError
+from .. import vendors
+from ..core.errors import AuthFailed, BackendError, OcrError, RateLimited
 from ..core.model import Point, TextLine
 
 # A vendor field that must carry a confidence when our line has none (the vendor's answer gave
@@ -100,3 +101,15 @@ def error_code_for(err: OcrError, table: dict, fallback, own_code=None):
         if cls in table:
             return table[cls]
     return fallback
+
+
+def vendor_error(vendor: str, code: Any, msg: str, status: int | None, *, request_id: str | None = None,
+                 auth_status: Iterable[int] = (), rate_status: Iterable[int] = ()) -> BackendError:
+    """Our typed error for a vendor's error code: AuthFailed / RateLimited where the vendor's registry
+    entry says the code means that (or, for a code it does not list, where the HTTP status does)."""
+    kind = vendors.get(vendor).classify(code)
+    if kind is None and status is not None:
+        kind = "auth" if status in auth_status else "rate" if status in rate_status else None
+    cls = AuthFailed if kind == "auth" else RateLimited if kind == "rate" else BackendError
+    return cls(msg, vendor_code=None if code is None or code == "" else str(code), status=status,
+               request_id=request_id)

@@ -40,7 +40,7 @@ from typing import Any
 
 from ..core import errors as E
 from ..core.model import OcrResult, TextLine
-from ._common import clamp01, error_code_for, extent, int_points, message, quad
+from ._common import clamp01, error_code_for, extent, int_points, message, quad, vendor_error
 
 NO_TEXT_IS_ERROR = False
 
@@ -71,9 +71,6 @@ _ERROR_CODES: dict[type, str] = {
 }
 _FALLBACK_CODE = "AIS.0105"
 _CODE_FAMILIES = ("AIS", "APIG", "APIGW", "ModelArts")
-_AUTH_CODES = {"APIG.0301", "APIG.0303", "APIGW.0301", "APIGW.0303",
-               "ModelArts.0203", "ModelArts.4101", "ModelArts.4102", "ModelArts.4103"}
-_RATE_CODES = {"APIG.0308", "APIGW.0308"}
 _STATUS = {"APIG.0301": 401, "APIG.0303": 401, "APIG.0308": 429}
 
 
@@ -141,10 +138,4 @@ def error_status(err: E.OcrError) -> int:
 def load_error(obj: Any, status: int | None = 400) -> E.BackendError:
     code = str(obj.get("error_code") or "")
     msg = str(obj.get("error_msg") or MESSAGES.get(code) or code)
-    if code in _AUTH_CODES or (status == 401 and code not in _RATE_CODES):
-        cls = E.AuthFailed
-    elif code in _RATE_CODES or status == 429:
-        cls = E.RateLimited
-    else:
-        cls = E.BackendError
-    return cls(msg, vendor_code=code or None, status=status)
+    return vendor_error("huawei", code, msg, status, auth_status=(401,), rate_status=(429,))

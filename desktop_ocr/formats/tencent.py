@@ -46,7 +46,8 @@ from typing import Any
 
 from ..core import errors as E
 from ..core.model import CharBox, OcrResult, TextLine
-from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, int_points, line_score, message, quad
+from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, int_points, line_score, message, quad, \
+    vendor_error
 
 # Tencent answers an image without text with this error instead of an empty list.
 NO_TEXT_CODE = "FailedOperation.ImageNoText"
@@ -82,8 +83,6 @@ _CODE_FAMILIES = {
     "ResourceUnavailable", "ResourcesSoldOut", "ServiceUnavailable", "UnauthorizedOperation",
     "UnknownParameter", "UnsupportedOperation", "UnsupportedProtocol", "UnsupportedRegion",
 }
-_AUTH_FAMILIES = ("AuthFailure", "UnauthorizedOperation")  # signature, key, token, CAM permission
-_RATE_FAMILIES = ("RequestLimitExceeded",)  # frequency limits (not LimitExceeded.*: those are sizes)
 
 # Our typed errors -> the closest documented code (first match along the class's MRO).
 _ERROR_CODES: dict[type, str] = {
@@ -227,7 +226,4 @@ def load_error(obj: Any, status: int | None = 200) -> E.BackendError:
     error = resp["Error"]
     code = str(error.get("Code") or "")
     msg = str(error.get("Message") or code)
-    family = code.split(".", 1)[0]
-    cls = (E.AuthFailed if family in _AUTH_FAMILIES else
-           E.RateLimited if family in _RATE_FAMILIES else E.BackendError)
-    return cls(msg, vendor_code=code or None, status=status, request_id=resp.get("RequestId"))
+    return vendor_error("tencent", code, msg, status, request_id=resp.get("RequestId"))

@@ -39,7 +39,8 @@ from typing import Any
 
 from ..core import errors as E
 from ..core.model import CharBox, OcrResult, TextLine
-from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, line_score, message
+from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, line_score, message, \
+    vendor_error
 
 NO_TEXT_IS_ERROR = False
 
@@ -52,8 +53,6 @@ CODES = {
     108: "鉴权服务不可用", 213: "内部错误", -1102: "图片解码失败", -1300: "图片为空", -1301: "参数为空",
     -1304: "参数过长", -1308: "图片下载失败", -9003: "OCR 识别失败",
 }
-AUTH_CODES = {4, 5, 6, 9, 10, 11, 12, 13, 14, 24}
-RATE_CODES = {15}
 
 _ERROR_CODES: dict[type, int] = {
     E.EmptyInput: -1300,
@@ -149,10 +148,6 @@ def load_error(obj: Any, status: int | None = 200) -> E.BackendError:
     except (TypeError, ValueError):
         code = None
     msg = str(obj.get("message") or (CODES.get(code) if code is not None else None) or raw)
-    if code in AUTH_CODES or (code is None and status in (401, 403)):
-        cls = E.AuthFailed
-    elif code in RATE_CODES or (code is None and status == 429):
-        cls = E.RateLimited
-    else:
-        cls = E.BackendError
-    return cls(msg, vendor_code=str(raw) if raw is not None else None, status=status)
+    unknown = code is None  # no code to go by: the HTTP status decides
+    return vendor_error("tencent-legacy", raw, msg, status, auth_status=(401, 403) if unknown else (),
+                        rate_status=(429,) if unknown else ())

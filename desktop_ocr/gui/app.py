@@ -97,9 +97,6 @@ def run(paths: list[str], self_test: bool = False) -> int:
     settings = Settings()
     i18n.install(settings.language())
     window = MainWindow(settings)
-    from .cloud_settings import install as install_cloud  # cloud backends: settings dialog, compare mode
-
-    install_cloud(window)
     window.show()
     log.info("window visible after %.3fs", time.perf_counter() - t0)
     QTimer.singleShot(0, window.start_engine)  # models load after the window is on screen

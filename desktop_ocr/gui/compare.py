@@ -10,17 +10,19 @@ the dialog keep working.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRunnable, QThreadPool, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QPen, QPixmap, QPolygonF
+from PySide6.QtCore import QObject, QPointF, QThreadPool, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QComboBox, QDialog, QGraphicsPolygonItem, QHBoxLayout, QLabel, QListWidget, \
     QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from .. import backends
-from ..core.errors import BackendError
+from ..core.errors import user_message
 from ..core.image import LoadedImage
 from ..core.model import OcrResult, TextLine
 from .canvas import OcrCanvas
+from .workers import Task, to_qimage
 
 DIFF_COLOUR = QColor(200, 0, 200)
 MIN_IOU = 0.3
@@ -91,24 +93,6 @@ class _Signals(QObject):
     loaded = Signal(object)  # LoadedImage
 
 
-class _Run(QRunnable):
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def run(self) -> None:
-        self.fn()
-
-
-def describe_error(exc: BaseException) -> str:
-    """The vendor's code and message for backend errors; the message for the rest."""
-    if isinstance(exc, BackendError):
-        return str(exc)
-    if isinstance(exc, ValueError):  # settings missing or wrong: the sentence says what to fill in
-        return str(exc)
-    return getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-
-
 # -- dialog -----------------------------------------------------------------------------------
 
 
@@ -161,9 +145,9 @@ class CompareDialog(QDialog):
         self.resize(1400, 800)
         self.pool = QThreadPool.globalInstance()
         self.cloud_combo = QComboBox(self)
-        for name in backends.BACKEND_NAMES[1:]:
+        for name in backends.cloud_names():
             self.cloud_combo.addItem(name, name)
-        if cloud in backends.BACKEND_NAMES[1:]:
+        if cloud in backends.cloud_names():
             self.cloud_combo.setCurrentIndex(self.cloud_combo.findData(cloud))
         self.run_button = QPushButton(self.tr("Compare"), self)
         self.summary = QLabel(self)
@@ -193,8 +177,6 @@ class CompareDialog(QDialog):
             lambda: self.cloud.title.setText(self.cloud_combo.currentData()))
 
     def set_image(self, image: LoadedImage) -> None:
-        from .workers import to_qimage
-
         self.image = image
         pix = QPixmap.fromImage(to_qimage(image.pixels))
         for pane in (self.local, self.cloud):
@@ -214,14 +196,14 @@ class CompareDialog(QDialog):
             pane.canvas.set_result(None)
             pane.mark(set())
             pane.state.setText(self.tr("recognising with %1…").replace("%1", backend))
-            self.pool.start(_Run(lambda s=side, b=backend: self._work(s, b)))
+            self.pool.start(Task(self._work, side, backend))
         self.run_button.setEnabled(False)
 
     def _work(self, side: str, backend: str) -> None:  # on a pool thread
         try:
             result = self.host.get(backend).recognize(self.image)
         except Exception as exc:  # shown in the pane, never raised into Qt
-            self._sig.failed.emit(side, describe_error(exc))
+            self._sig.failed.emit(side, user_message(exc))
             return
         self._sig.done.emit(side, result)
 
@@ -266,39 +248,9 @@ class CompareDialog(QDialog):
         return self.pool.waitForDone(msecs)
 
 
-def install_compare(window) -> None:
-    """Adds ``act_compare`` to a MainWindow: compare the image on screen with a cloud backend."""
-
-    def default_cloud() -> str:
-        if window.host.name != "local":
-            return window.host.name
-        cloud_settings = getattr(window, "cloud_settings", None)
-        for name in backends.BACKEND_NAMES[1:]:
-            if cloud_settings is not None and (cloud_settings.plain(name).get("endpoint") or cloud_settings.store.load(name)):
-                return name
-        return backends.BACKEND_NAMES[1]
-
-    def open_compare(cloud: str | None = None) -> CompareDialog | None:
-        job = window.queue.job(window.current_id) if window.current_id is not None else None
-        if job is None:
-            window.show_error(QCoreApplication.translate("MainWindow", "Open an image first, then compare it with a cloud service."))
-            return None
-        from .workers import load_source
-
-        try:
-            # a downloaded URL's bytes when the queue kept them: comparing needs no new download
-            image = load_source(getattr(job, "data", None) or job.source, job.page)
-        except Exception as exc:
-            window.show_error(describe_error(exc))
-            return None
-        dlg = CompareDialog(window.host, window, cloud or default_cloud())
-        dlg.set_image(image)
-        window.compare_dialog = dlg
-        if getattr(window, "interactive", True):
-            dlg.show()
-        dlg.run()
-        return dlg
-
-    window.act_compare = QAction(QCoreApplication.translate("MainWindow", "Compare with Cloud…"), window)
-    window.act_compare.triggered.connect(lambda: open_compare())
-    window.open_compare = open_compare
+def default_cloud(current: str, configured: Callable[[str], bool]) -> str:
+    """The cloud service to compare with: the one in use, else the first configured, else the first."""
+    names = backends.cloud_names()
+    if current in names:
+        return current
+    return next((n for n in names if configured(n)), names[0])

@@ -14,19 +14,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from .. import formats
 from ..core.atomic import write_atomic
+from ..core.naming import unique_paths
 from .workers import DONE, Job
 
 
 def format_label(name: str) -> str:
-    labels = {
-        "aws": QCoreApplication.translate("Export", "AWS General OCR JSON"),
-        "tencent": QCoreApplication.translate("Export", "Tencent Cloud OCR JSON"),
-        "tencent-legacy": QCoreApplication.translate("Export", "Tencent legacy ocr/general JSON"),
-        "huawei": QCoreApplication.translate("Export", "Huawei Cloud OCR JSON"),
-        "text": QCoreApplication.translate("Export", "Plain text"),
-        "json": QCoreApplication.translate("Export", "desktop_ocr JSON"),
-    }
-    return labels.get(name, name)
+    """A format's name in menus and file dialogs (formats.label, translated)."""
+    context, text = formats.label(name)
+    return QCoreApplication.translate(context, text)
 
 
 def export_name(job: Job, fmt: str) -> str:
@@ -34,21 +29,11 @@ def export_name(job: Job, fmt: str) -> str:
 
 
 def batch_targets(jobs: Iterable[Job], folder: Path, fmt: str) -> list[tuple[Job, Path]]:
-    """Target path per finished job; same-named images get -2, -3... so none overwrites another."""
-    out: list[tuple[Job, Path]] = []
-    used: set[str] = set()
-    for job in jobs:
-        if job.state != DONE or job.result is None:
-            continue
-        name = export_name(job, fmt)
-        stem, ext = name[: -len(formats.file_extension(fmt))], formats.file_extension(fmt)
-        k = 2
-        while name.lower() in used:
-            name = f"{stem}-{k}{ext}"
-            k += 1
-        used.add(name.lower())
-        out.append((job, folder / name))
-    return out
+    """Target path per finished job (core.naming, as the command line's --out): same-named images
+    get -2, -3... so none overwrites another."""
+    done = [job for job in jobs if job.state == DONE and job.result is not None]
+    paths = unique_paths([job.stem for job in done], folder, formats.file_extension(fmt))
+    return list(zip(done, paths))
 
 
 def write_result(job: Job, path: Path, fmt: str) -> Path:

@@ -1,4 +1,6 @@
-"""The main window: inputs (drop, open, paste, URL, PDF pages), batch, canvas, line list, exports."""
+"""The main window: inputs (drop, open, paste, URL, PDF pages), batch, canvas, line list, exports,
+and the cloud features it owns: Cloud Settings (gui.cloud_settings) and Compare with Cloud
+(gui.compare)."""
 
 from __future__ import annotations
 
@@ -6,23 +8,25 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMimeData, QThreadPool, Qt, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMimeData, QThreadPool, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox, \
     QSlider, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from .. import __version__, backends, formats
 from ..core import sources
-from ..core.errors import OcrError
+from ..core.errors import OcrError, user_message
 from . import export, i18n
 from .batch_panel import BatchPanel
 from .canvas import AMBER, GREEN, RED, OcrCanvas
+from .cloud_settings import CloudSettings, CloudSettingsDialog
+from .compare import CompareDialog, default_cloud
 from .dialogs import OpenUrlDialog, PdfPagePicker, is_web_url, pdf_page_count
 from .message_bar import MessageBar
 from .resources import resource_path, sample_image
 from .results_panel import ResultsPanel
 from .settings import Settings
-from .workers import DONE, FAILED, BatchQueue, Job, RecognizerHost
+from .workers import DONE, FAILED, BatchQueue, Job, RecognizerHost, load_source
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +44,11 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(resource_path("icon.png"))))
         self.setAcceptDrops(True)
         self.pool = QThreadPool(self)
-        self.host = RecognizerHost(self.pool, self)
-        self.host.name = self.settings.backend() if self.settings.backend() in backends.BACKEND_NAMES else "local"
+        self.cloud_settings = CloudSettings(self.settings.q)
+        self.host = RecognizerHost(self.pool, self.cloud_settings.settings_for, self)
+        self.host.name = self.settings.backend() if self.settings.backend() in backends.names() else backends.LOCAL
+        self.cloud_dialog: CloudSettingsDialog | None = None
+        self.compare_dialog: CompareDialog | None = None
         self.queue = BatchQueue(self.host, self)
         self.current_id: int | None = None
         self._select_guard = False
@@ -61,7 +68,7 @@ class MainWindow(QMainWindow):
         self.threshold_value.setMinimumWidth(34)
         self.hide_low_check = QCheckBox(self)
         self.backend_combo = QComboBox(self)
-        for name in backends.BACKEND_NAMES:
+        for name in backends.names():
             self.backend_combo.addItem(name, name)
         self.backend_combo.setCurrentIndex(max(0, self.backend_combo.findData(self.host.name)))
 
@@ -167,9 +174,11 @@ class MainWindow(QMainWindow):
         self.act_upright = self._action(self._apply_upright, "Ctrl+R", checkable=True)
         self.act_upright.setChecked(True)
         self.act_about = self._action(self.about)
+        self.act_cloud_settings = self._action(lambda: self.open_cloud_settings())
+        self.act_compare = self._action(lambda: self.open_compare())
         self.export_actions: dict[str, QAction] = {}
         self.export_batch_actions: dict[str, QAction] = {}
-        for name in formats.FORMAT_NAMES:
+        for name in formats.names():
             self.export_actions[name] = self._action(lambda _=False, n=name: self.export_current(n))
             self.export_batch_actions[name] = self._action(lambda _=False, n=name: self.export_batch(n))
         self.language_group = QActionGroup(self)
@@ -197,7 +206,7 @@ class MainWindow(QMainWindow):
         self.menu_file.addAction(self.act_copy_json)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
-        for name in formats.FORMAT_NAMES:
+        for name in formats.names():
             self.menu_export.addAction(self.export_actions[name])
             self.menu_export_batch.addAction(self.export_batch_actions[name])
         self.menu_edit = mb.addMenu("")
@@ -229,6 +238,8 @@ class MainWindow(QMainWindow):
         self.engine_label = QLabel(self)
         self.main_bar.addWidget(self.engine_label)
         self.main_bar.addWidget(self.backend_combo)
+        self.main_bar.addAction(self.act_cloud_settings)
+        self.main_bar.addAction(self.act_compare)
 
         vb = self.view_bar
         for a in (self.act_fit, self.act_actual, self.act_zoom_in, self.act_zoom_out):
@@ -253,6 +264,7 @@ class MainWindow(QMainWindow):
             self.act_zoom_in: self.tr("Zoom &In"), self.act_zoom_out: self.tr("Zoom &Out"),
             self.act_fit: self.tr("&Fit"), self.act_actual: self.tr("&100%"),
             self.act_upright: self.tr("Show Page &Upright"), self.act_about: self.tr("&About"),
+            self.act_cloud_settings: self.tr("Cloud Settings…"), self.act_compare: self.tr("Compare with Cloud…"),
         }
         for act, text in texts.items():
             act.setText(text)
@@ -268,7 +280,7 @@ class MainWindow(QMainWindow):
         self.menu_recent.setTitle(self.tr("Open &Recent"))
         self.menu_export.setTitle(self.tr("&Export Image As"))
         self.menu_export_batch.setTitle(self.tr("Export &Batch As"))
-        for name in formats.FORMAT_NAMES:
+        for name in formats.names():
             self.export_actions[name].setText(export.format_label(name) + "…")
             self.export_batch_actions[name].setText(export.format_label(name) + "…")
         self.export_button_action.setText(self.tr("Export %1").replace(
@@ -318,34 +330,65 @@ class MainWindow(QMainWindow):
             self.settings.set_backend(name)
             self.start_engine()
 
+    # cloud features -----------------------------------------------------------------------
+    def open_cloud_settings(self) -> CloudSettingsDialog:
+        """The Cloud Settings dialog, on the tab of the backend in use."""
+        current = self.host.name if self.host.name in backends.cloud_names() else None
+        dlg = CloudSettingsDialog(self.cloud_settings, self, current)
+        dlg.saved.connect(self._on_cloud_settings_saved)
+        self.cloud_dialog = dlg
+        if self.interactive:
+            dlg.open()
+        return dlg
+
+    def _on_cloud_settings_saved(self, names: list[str]) -> None:
+        for name in names:
+            self.host.forget(name)  # rebuilt with the new settings on next use
+        if self.host.name in names:
+            self.start_engine()
+
+    def open_compare(self, cloud: str | None = None) -> CompareDialog | None:
+        """Compare the image on screen: the local engine and one cloud service, side by side."""
+        job = self.current_job()
+        if job is None:
+            self.show_error(self.tr("Open an image first, then compare it with a cloud service."))
+            return None
+        try:
+            # a downloaded URL's bytes when the queue kept them: comparing needs no new download
+            image = load_source(job.data or job.source, job.page)
+        except Exception as exc:  # noqa: BLE001 - every failure is a message, never a crash
+            self.show_error(user_message(exc))
+            return None
+        dlg = CompareDialog(self.host, self, cloud or default_cloud(self.host.name, self.cloud_settings.configured))
+        dlg.set_image(image)
+        self.compare_dialog = dlg
+        if self.interactive:
+            dlg.show()
+        dlg.run()
+        return dlg
+
     # inputs -------------------------------------------------------------------------------
     def open_paths(self, paths: list[str]) -> list[Job]:
-        """Queue files, folders, PDFs and URLs. The first new job becomes the one on screen."""
+        """Queue files, folders, PDFs and URLs (core.sources.expand_sources, as the command line).
+        The first new job becomes the one on screen; what cannot be opened is named in the banner."""
         jobs: list[Job] = []
         for raw in paths:
-            item = str(raw).strip()
+            item = sources.local_path(str(raw).strip())
             if not item:
                 continue
-            if sources.is_url(item) and not item.startswith("file:"):
-                jobs.append(self.queue.add(item, item))  # the loader judges the scheme and the answer
+            is_dir = not sources.is_url(item) and Path(item).is_dir()
+            for entry in sources.expand_sources([item]):
+                if isinstance(entry, OcrError):
+                    self.show_error(user_message(entry, with_source=True))
+                elif sources.is_url(entry):
+                    jobs.append(self.queue.add(entry, entry))  # the loader judges the scheme and the answer
+                else:
+                    jobs.extend(self._add_file(Path(entry), in_folder=is_dir))
+            if sources.is_url(item):
                 self.settings.add_recent(item)
-                continue
-            if item.startswith("file:"):
-                item = QUrl(item).toLocalFile()
-            path = Path(item)
-            if path.is_dir():
-                for entry in sources.expand_sources([str(path)]):
-                    if isinstance(entry, OcrError):
-                        self.show_error(str(entry))
-                    else:
-                        jobs.extend(self._add_file(Path(entry), in_folder=True))
-                self.settings.set_last_folder(str(path))
-            else:
-                jobs.extend(self._add_file(path))
-                if path.parent.is_dir():
-                    self.settings.set_last_folder(str(path.parent))
-            if path.exists():  # a missing file fails visibly in the list; it is no "recent" file
-                self.settings.add_recent(str(path))
+            elif Path(item).exists():
+                self.settings.add_recent(item)
+                self.settings.set_last_folder(item if is_dir else str(Path(item).parent))
         self._rebuild_recent()
         if jobs:
             self.show_job(jobs[0].id)
@@ -607,7 +650,7 @@ class MainWindow(QMainWindow):
         try:
             written = export.write_result(job, target, fmt)
         except Exception as exc:
-            self.show_error(self.tr("Export failed for %1: %2").replace("%1", str(target)).replace("%2", str(exc)))
+            self.show_error(self.tr("Export failed for %1: %2").replace("%1", str(target)).replace("%2", user_message(exc)))
             return None
         self.show_info(self.tr("Exported %1").replace("%1", str(written)))
         return written
@@ -622,7 +665,7 @@ class MainWindow(QMainWindow):
             written = export.export_batch(self.queue.jobs, target, fmt,
                                           confirm or (lambda existing: export.ask_overwrite(self, existing)))
         except Exception as exc:
-            self.show_error(self.tr("Export failed for %1: %2").replace("%1", str(target)).replace("%2", str(exc)))
+            self.show_error(self.tr("Export failed for %1: %2").replace("%1", str(target)).replace("%2", user_message(exc)))
             return []
         self.show_info(self.tr("Exported %n file(s) to %1", "", len(written)).replace("%1", str(target)))
         return written

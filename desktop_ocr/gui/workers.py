@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from enum import Enum
 
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -20,27 +21,38 @@ from PySide6.QtGui import QImage
 
 from .. import backends
 from ..core import sources
-from ..core.errors import BackendError, OcrError
+from ..core.errors import OcrError, user_message
 from ..core.image import LoadedImage
 from ..core.model import OcrResult
+from ..core.naming import output_stem
 from ..core.recognizer import RecognizeOptions, Recognizer
 
 log = logging.getLogger(__name__)
 
-QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+class JobState(str, Enum):
+    """Where a job is. (A str, so a state compares equal to its name.)"""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
-def error_message(exc: BaseException) -> str:
-    """A one-line reason for the user. OcrError already words itself; others get their type named."""
-    if isinstance(exc, BackendError):  # a cloud error: the vendor's code with its message, as sent
-        return f"[{exc.vendor_code}] {exc.message}" if exc.vendor_code else exc.message
-    if isinstance(exc, OcrError):
-        return exc.message
-    if isinstance(exc, FileNotFoundError):
-        return f"file not found: {exc.filename or exc}"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = (JobState.QUEUED, JobState.RUNNING, JobState.DONE,
+                                            JobState.FAILED, JobState.CANCELLED)
+FINISHED = frozenset({DONE, FAILED, CANCELLED})
+
+
+class Task(QRunnable):
+    """``fn(*args)`` on a QThreadPool thread (the one runnable wrapper of the window)."""
+
+    def __init__(self, fn: Callable[..., object], *args: object):
+        super().__init__()
+        self._fn, self._args = fn, args
+
+    def run(self) -> None:
+        self._fn(*self._args)
 
 
 def load_source(source: str | bytes, page: int | None = None) -> LoadedImage:
@@ -63,7 +75,7 @@ class Job:
     source: str | bytes
     name: str
     page: int | None = None
-    state: str = QUEUED
+    state: JobState = QUEUED
     error: str = ""
     result: OcrResult | None = None
     image: QImage | None = None  # decoded page, kept only while it may be on screen (see BatchQueue)
@@ -72,28 +84,28 @@ class Job:
 
     @property
     def stem(self) -> str:
-        base = Path(self.name).stem if not self.name.startswith(("http://", "https://")) else \
-            Path(self.name.split("?")[0].rstrip("/")).stem
-        base = base or "image"
-        return f"{base}-p{self.page}" if self.page is not None else base
+        """The export file name's stem (core.naming, as the command line names its outputs)."""
+        return output_stem(self.name, self.page)
 
 
 class RecognizerHost(QObject):
     """Builds recognisers by backend name (backends.create) and warms them up in the background.
 
-    The cloud backends plug in here: ``settings_for(name)`` supplies their endpoint and credentials.
+    ``settings_for(name)`` supplies a cloud backend's endpoint and credentials (the window passes
+    its CloudSettings.settings_for).
     """
 
     ready = Signal(str)  # backend name
     failed = Signal(str, str)  # backend name, reason
 
-    def __init__(self, pool: QThreadPool, parent: QObject | None = None):
+    def __init__(self, pool: QThreadPool, settings_for: Callable[[str], dict] | None = None,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self._pool = pool
         self._lock = threading.Lock()
         self._cache: dict[str, Recognizer] = {}
-        self.settings_for = lambda name: {}
-        self.name = "local"
+        self.settings_for: Callable[[str], dict] = settings_for or (lambda name: {})
+        self.name = backends.LOCAL
 
     def get(self, name: str | None = None) -> Recognizer:
         """The recogniser for ``name`` (built on first use; call from a worker, building can be slow)."""
@@ -117,7 +129,7 @@ class RecognizerHost(QObject):
 
     def warm_up(self, name: str | None = None) -> None:
         name = name or self.name
-        self._pool.start(_Call(self._warm, name))
+        self._pool.start(Task(self._warm, name))
 
     def _warm(self, name: str) -> None:
         try:
@@ -127,16 +139,7 @@ class RecognizerHost(QObject):
             self.ready.emit(name)
         except Exception as exc:  # shown in the window, never raised into Qt
             log.exception("backend %s failed to start", name)
-            self.failed.emit(name, error_message(exc))
-
-
-class _Call(QRunnable):
-    def __init__(self, fn, *args):
-        super().__init__()
-        self._fn, self._args = fn, args
-
-    def run(self) -> None:
-        self._fn(*self._args)
+            self.failed.emit(name, user_message(exc))
 
 
 class _JobSignals(QObject):
@@ -187,7 +190,7 @@ class BatchQueue(QObject):
         self.jobs.append(job)
         self._by_id[job.id] = job
         backend = self.host.name  # the backend chosen when the job was queued
-        self._pool.start(_Call(self._run, job, backend))
+        self._pool.start(Task(self._run, job, backend))
         self.job_changed.emit(job.id)
         self._emit_progress()
         return job
@@ -209,22 +212,12 @@ class BatchQueue(QObject):
             self.idle.emit()
         return n
 
-    def clear_finished(self) -> None:
-        keep = [j for j in self.jobs if j.state in (QUEUED, RUNNING)]
-        self.jobs = keep
-        self._by_id = {j.id: j for j in keep}
-        self._emit_progress()
-
     def busy(self) -> bool:
         return any(j.state in (QUEUED, RUNNING) for j in self.jobs)
 
     def counts(self) -> tuple[int, int]:
-        finished = sum(j.state in (DONE, FAILED, CANCELLED) for j in self.jobs)
+        finished = sum(j.state in FINISHED for j in self.jobs)
         return finished, len(self.jobs)
-
-    def wait_idle(self, msecs: int = -1) -> bool:
-        """Block until the worker is idle (shutdown only; the GUI never calls this while running)."""
-        return self._pool.waitForDone(msecs)
 
     def shutdown(self) -> None:
         for job in self.jobs:
@@ -250,7 +243,7 @@ class BatchQueue(QObject):
             sig.done.emit(job.id, result)
         except Exception as exc:  # every failure becomes a visible state, never an unhandled crash
             log.warning("job %s (%s) failed: %s", job.id, job.name, exc, exc_info=not isinstance(exc, OcrError))
-            sig.failed.emit(job.id, error_message(exc))
+            sig.failed.emit(job.id, user_message(exc))
 
     # GUI thread --------------------------------------------------------------------------
     def _on_started(self, job_id: int) -> None:
@@ -282,7 +275,7 @@ class BatchQueue(QObject):
         """True if the page is decoded; otherwise start decoding it again (job_loaded follows)."""
         if job.image is not None:
             return True
-        self._io_pool.start(_Call(self._reload, job))
+        self._io_pool.start(Task(self._reload, job))
         return False
 
     def _reload(self, job: Job) -> None:
@@ -290,7 +283,7 @@ class BatchQueue(QObject):
             image = load_source(job.data if job.data is not None else job.source, job.page)
             self._signals.loaded.emit(job.id, to_qimage(image.pixels))
         except Exception as exc:  # the file may have gone since: the list and the banner say so
-            self._signals.reload_failed.emit(job.id, error_message(exc))
+            self._signals.reload_failed.emit(job.id, user_message(exc))
 
     def _on_done(self, job_id: int, result: OcrResult) -> None:
         job = self._by_id.get(job_id)

@@ -66,23 +66,28 @@
 <context>
     <name>CloudSettingsDialog</name>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="129"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="79"/>
         <source>Cloud OCR Settings</source>
         <translation>云端 OCR 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="150"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="101"/>
         <source>stored — leave empty to keep</source>
         <translation>已保存 — 留空则保持不变</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="151"/>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="183"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="102"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="141"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="158"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="111"/>
+        <source>The environment variables %1 are set: their keys are used, not the stored ones.</source>
+        <translation>已设置环境变量 %1：将使用其中的密钥，而非已保存的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="116"/>
         <source>Forget stored keys</source>
         <translation>清除已保存的密钥</translation>
     </message>
@@ -90,52 +95,52 @@
 <context>
     <name>CompareDialog</name>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="160"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="144"/>
         <source>Compare: local engine and a cloud service</source>
         <translation>对比：本地引擎与云服务</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="168"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="152"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="170"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="154"/>
         <source>local</source>
         <translation>本地</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="178"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="162"/>
         <source>Cloud service:</source>
         <translation>云服务：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="210"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="192"/>
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="216"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="198"/>
         <source>recognising with %1…</source>
         <translation>正在用 %1 识别…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="236"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="218"/>
         <source>%1 lines</source>
         <translation>%1 行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="241"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="223"/>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="253"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="235"/>
         <source>one side failed: nothing to compare</source>
         <translation>有一方识别失败：无法对比</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="260"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="242"/>
         <source>%1 of %2 lines differ</source>
         <translation>%2 行中有 %1 行不同</translation>
     </message>
@@ -143,64 +148,47 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="22"/>
-        <source>AWS General OCR JSON</source>
-        <translation>AWS 通用文字识别 JSON</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="23"/>
-        <source>Tencent Cloud OCR JSON</source>
-        <translation>腾讯云 OCR JSON</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="24"/>
-        <source>Tencent legacy ocr/general JSON</source>
-        <translation>腾讯旧版 ocr/general JSON</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="25"/>
-        <source>Huawei Cloud OCR JSON</source>
-        <translation>华为云 OCR JSON</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="26"/>
-        <source>Plain text</source>
-        <translation>纯文本</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="27"/>
-        <source>desktop_ocr JSON</source>
-        <translation>desktop_ocr JSON</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="72"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="57"/>
         <source>Replace files?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="73"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="58"/>
         <source>%1 file(s) already exist in the folder:</source>
         <translation>文件夹中已有 %1 个同名文件：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="75"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="60"/>
         <source>Replace them? (No keeps them and writes only the new files.)</source>
         <translation>是否替换？（选“否”将保留它们，只写入新文件。）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="84"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="69"/>
         <source>Export as %1</source>
         <translation>导出为 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="85"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="70"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="94"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="79"/>
         <source>Export the batch into folder</source>
         <translation>将批量结果导出到文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>Formats</name>
+    <message>
+        <location filename="../../desktop_ocr/formats/__init__.py" line="42"/>
+        <source>desktop_ocr JSON</source>
+        <translation>desktop_ocr JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/formats/__init__.py" line="43"/>
+        <source>Plain text</source>
+        <translation>纯文本</translation>
     </message>
 </context>
 <context>
@@ -219,197 +207,197 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="113"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="120"/>
         <source>Cannot show %1 again: %2</source>
         <translation>无法再次显示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="245"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="256"/>
         <source>desktop_ocr — offline OCR</source>
         <translation>desktop_ocr — 离线文字识别</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="247"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="258"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="247"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="258"/>
         <source>Open &amp;Folder…</source>
         <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="248"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="259"/>
         <source>Open &amp;URL…</source>
         <translation>打开网址(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="248"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="259"/>
         <source>Open &amp;Sample Image</source>
         <translation>打开示例图片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="249"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="260"/>
         <source>&amp;Paste Image or URL</source>
         <translation>粘贴图片或网址(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="249"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="260"/>
         <source>&amp;Copy Selected Lines</source>
         <translation>复制所选行(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="250"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="261"/>
         <source>Copy &amp;All Text</source>
         <translation>复制全部文本(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="250"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="261"/>
         <source>Copy &amp;JSON</source>
         <translation>复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="251"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="262"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="251"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="262"/>
         <source>Export Batch…</source>
         <translation>批量导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="252"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="263"/>
         <source>Cancel &amp;Batch</source>
         <translation>取消批量任务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="252"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="263"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="253"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="264"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="253"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="264"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="254"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="265"/>
         <source>&amp;Fit</source>
         <translation>适合窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="254"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="265"/>
         <source>&amp;100%</source>
         <translation>100%(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="255"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="266"/>
         <source>Show Page &amp;Upright</source>
         <translation>摆正页面(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="255"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="266"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="259"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="271"/>
         <source>Open images or PDFs (Ctrl+O)</source>
         <translation>打开图片或 PDF (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="260"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="272"/>
         <source>Rotate the view by the detected page angle</source>
         <translation>按检测到的页面角度旋转视图</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="261"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="273"/>
         <source>A receipt drawn for trying the app</source>
         <translation>用于试用本程序的示例小票</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="262"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="274"/>
         <source>System Language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="263"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="275"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="264"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="276"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="265"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="277"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="266"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="278"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="267"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="279"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="268"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="280"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="269"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="281"/>
         <source>&amp;Export Image As</source>
         <translation>导出当前图片为(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="270"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="282"/>
         <source>Export &amp;Batch As</source>
         <translation>批量导出为(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="274"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="286"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="276"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="288"/>
         <source> Engine: </source>
         <translation> 引擎：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="277"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="289"/>
         <source>Threshold </source>
         <translation>阈值 </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="278"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="290"/>
         <source>Hide low</source>
         <translation>隐藏低分行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="279"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="291"/>
         <source>Hide lines scored below the threshold (canvas and list)</source>
         <translation>隐藏置信度低于阈值的行（画布和列表）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="284"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="296"/>
         <source>below threshold</source>
         <translation>低于阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="286"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="298"/>
         <source>Drop images, PDFs, folders or web links here
 
 Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
@@ -418,144 +406,142 @@ Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
 Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="312"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="324"/>
         <source>The %1 engine is not available: %2</source>
         <translation>%1 引擎不可用：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="394"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="437"/>
         <source>pasted image</source>
         <translation>粘贴的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="404"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="447"/>
         <source>Nothing to open: the clipboard or drop holds no image, file or URL.</source>
         <translation>没有可打开的内容：剪贴板或拖放内容中没有图片、文件或网址。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="424"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="467"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="425"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="468"/>
         <source>Images and PDFs</source>
         <translation>图片和 PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="426"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="469"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="431"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="474"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="453"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="496"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="495"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="538"/>
         <source>Could not recognise %1: %2</source>
         <translation>无法识别 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="539"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="582"/>
         <source>loading models…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="539"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="582"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="540"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="583"/>
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="541"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="584"/>
         <source>Engine: %1 (%2)</source>
         <translation>引擎：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="546"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="589"/>
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="551"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="594"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="554"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="597"/>
         <source>%n line(s)</source>
         <translation>
             <numerusform>%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="556"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="599"/>
         <source>Angle: %1</source>
         <translation>角度：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="594"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="637"/>
         <source>Copied the result as %1.</source>
         <translation>已按 %1 复制结果。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="601"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="644"/>
         <source>Nothing to export yet: no recognised image is shown.</source>
         <translation>暂无可导出的内容：当前没有已识别的图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="610"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="625"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="653"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="668"/>
         <source>Export failed for %1: %2</source>
         <translation>导出 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="612"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="655"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="627"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="670"/>
         <source>Exported %n file(s) to %1</source>
         <translation>
             <numerusform>已导出 %n 个文件到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="641"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="684"/>
         <source>About desktop_ocr</source>
         <translation>关于 desktop_ocr</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="642"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="685"/>
         <source>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;Offline OCR for Simplified Chinese and English.&lt;br&gt;Recognition: RapidOCR (PP-OCR models on ONNX Runtime), all on this computer.</source>
         <translation>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;简体中文与英文离线文字识别。&lt;br&gt;识别引擎：RapidOCR（PP-OCR 模型，ONNX Runtime），全部在本机运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="248"/>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="255"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="267"/>
         <source>Cloud Settings…</source>
         <translation>云端设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="256"/>
-        <location filename="../../desktop_ocr/gui/compare.py" line="302"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="267"/>
         <source>Compare with Cloud…</source>
         <translation>与云端对比…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="284"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="354"/>
         <source>Open an image first, then compare it with a cloud service.</source>
         <translation>请先打开一张图片，再与云服务对比。</translation>
     </message>
@@ -589,6 +575,141 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <location filename="../../desktop_ocr/gui/dialogs.py" line="67"/>
         <source>%1 has %2 page(s). Recognise:</source>
         <translation>%1 共 %2 页。识别：</translation>
+    </message>
+</context>
+<context>
+    <name>Vendors</name>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="163"/>
+        <source>AWS General OCR</source>
+        <translation>AWS 通用文字识别</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="166"/>
+        <source>AWS General OCR JSON</source>
+        <translation>AWS 通用文字识别 JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="170"/>
+        <source>Invoke URL</source>
+        <translation>调用 URL</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="173"/>
+        <source>Authentication</source>
+        <translation>认证方式</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="175"/>
+        <location filename="../../desktop_ocr/vendors.py" line="201"/>
+        <location filename="../../desktop_ocr/vendors.py" line="251"/>
+        <source>Region</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="176"/>
+        <source>from the URL (e.g. us-east-1)</source>
+        <translation>从 URL 读取（如 us-east-1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="177"/>
+        <source>Access key ID</source>
+        <translation>访问密钥 ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="179"/>
+        <source>Secret access key</source>
+        <translation>私有访问密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="181"/>
+        <location filename="../../desktop_ocr/vendors.py" line="208"/>
+        <source>Session token (optional)</source>
+        <translation>会话令牌（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="188"/>
+        <source>Tencent Cloud OCR</source>
+        <translation>腾讯云 OCR</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="191"/>
+        <source>Tencent Cloud OCR JSON</source>
+        <translation>腾讯云 OCR JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="198"/>
+        <location filename="../../desktop_ocr/vendors.py" line="225"/>
+        <location filename="../../desktop_ocr/vendors.py" line="249"/>
+        <source>Endpoint</source>
+        <translation>服务地址</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="203"/>
+        <source>API</source>
+        <translation>接口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="206"/>
+        <location filename="../../desktop_ocr/vendors.py" line="231"/>
+        <source>SecretId</source>
+        <translation>SecretId</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="207"/>
+        <location filename="../../desktop_ocr/vendors.py" line="232"/>
+        <source>SecretKey</source>
+        <translation>SecretKey</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="215"/>
+        <source>Tencent OCR (legacy)</source>
+        <translation>腾讯 OCR（旧版）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="218"/>
+        <source>Tencent legacy ocr/general JSON</source>
+        <translation>腾讯旧版 ocr/general JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="228"/>
+        <source>APPID</source>
+        <translation>APPID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="229"/>
+        <source>Bucket (optional)</source>
+        <translation>存储桶（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="238"/>
+        <source>Huawei Cloud OCR</source>
+        <translation>华为云 OCR</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="241"/>
+        <source>Huawei Cloud OCR JSON</source>
+        <translation>华为云 OCR JSON</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="253"/>
+        <source>Project ID</source>
+        <translation>项目 ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="255"/>
+        <source>Access key (AK)</source>
+        <translation>访问密钥（AK）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="256"/>
+        <source>Secret key (SK)</source>
+        <translation>私有密钥（SK）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/vendors.py" line="257"/>
+        <source>IAM token (instead of AK/SK)</source>
+        <translation>IAM 令牌（代替 AK/SK）</translation>
     </message>
 </context>
 </TS>

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from desktop_ocr import vendors
+
 from .aws import FakeAws
 from .huawei import FakeHuawei
 from .tencent import FakeTencent
@@ -35,6 +37,12 @@ class Kit:
     extra: dict = field(default_factory=dict)
 
 
+def env_of(vendor: str, **fields: str) -> dict[str, str]:
+    """The environment that carries ``fields`` for ``vendor``: the variable names are its registry entry's."""
+    spec = vendors.get(vendor)
+    return {spec.field(k).env: v for k, v in fields.items()}
+
+
 def _aws_settings(f):
     return dict(endpoint=f.endpoint, auth="iam", region="us-east-1", access_key_id=AWS_KEY_ID,
                 secret_access_key=AWS_SECRET)
@@ -46,7 +54,7 @@ KITS = {
         lambda eng: FakeAws(eng, {AWS_KEY_ID: AWS_SECRET}),
         _aws_settings,
         {"secret_access_key": "wrongSecret/0123456789abcdefghijKLMNOP"},
-        {"AWS_ACCESS_KEY_ID": AWS_KEY_ID, "AWS_SECRET_ACCESS_KEY": AWS_SECRET},
+        env_of("aws", access_key_id=AWS_KEY_ID, secret_access_key=AWS_SECRET),
         lambda f: ["--endpoint", f.endpoint, "--region", "us-east-1"],
         "The request signature we calculated does not match", "Signature expired", "expired",
         "Too Many Requests",
@@ -56,7 +64,7 @@ KITS = {
         lambda eng: FakeTencent(eng, {TC_ID: TC_KEY}),
         lambda f: dict(endpoint=f.url, secret_id=TC_ID, secret_key=TC_KEY, region="ap-guangzhou"),
         {"secret_key": "wrongTencentKey-0123456789abcdef"},
-        {"TENCENTCLOUD_SECRET_ID": TC_ID, "TENCENTCLOUD_SECRET_KEY": TC_KEY},
+        env_of("tencent", secret_id=TC_ID, secret_key=TC_KEY),
         lambda f: ["--endpoint", f.url, "--region", "ap-guangzhou"],
         "AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "expired",
         "RequestLimitExceeded",
@@ -66,7 +74,7 @@ KITS = {
         lambda eng: FakeTencentLegacy(eng, {TC_ID: TC_KEY}, appid=LEGACY_APPID),
         lambda f: dict(endpoint=f.url, appid=LEGACY_APPID, secret_id=TC_ID, secret_key=TC_KEY),
         {"secret_key": "wrongTencentKey-0123456789abcdef"},
-        {"TENCENTCLOUD_SECRET_ID": TC_ID, "TENCENTCLOUD_SECRET_KEY": TC_KEY},
+        env_of("tencent-legacy", secret_id=TC_ID, secret_key=TC_KEY),
         lambda f: ["--endpoint", f.url, "--appid", LEGACY_APPID],
         "14", "9", "签名过期",
         "15",
@@ -76,7 +84,7 @@ KITS = {
         lambda eng: FakeHuawei(eng, {HW_AK: HW_SK}, project_id=HW_PROJECT, tokens={HW_TOKEN}),
         lambda f: dict(endpoint=f.url, project_id=HW_PROJECT, ak=HW_AK, sk=HW_SK),
         {"sk": "wrongHuaweiSecret-0123456789abcdefghijk"},
-        {"HUAWEICLOUD_SDK_AK": HW_AK, "HUAWEICLOUD_SDK_SK": HW_SK, "HUAWEICLOUD_SDK_PROJECT_ID": HW_PROJECT},
+        env_of("huawei", ak=HW_AK, sk=HW_SK, project_id=HW_PROJECT),
         lambda f: ["--endpoint", f.url, "--region", "cn-north-4"],
         "APIG.0301", "APIG.0301", "expired",
         "APIG.0308",
