@@ -1,11 +1,11 @@
-"""Shared helpers for the GUI tests: a window on the real warmed engine, real drops, drawn pages."""
+"""Shared helpers for the GUI tests: real drops, drawn pages, waiting for a result (the ``window``
+fixture, on the real warmed engine, is in conftest.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -20,24 +20,6 @@ def drawn_page(tmp_path: Path, lines=PAGE_LINES, name: str = "page.png") -> Path
     path = tmp_path / name
     render_lines(list(lines), font_size=40).save(path)
     return path
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, engine):
-    """A shown MainWindow using the session's warmed LocalEngine and throwaway settings."""
-    from desktop_ocr.gui.main_window import MainWindow
-    from desktop_ocr.gui.settings import Settings
-
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    win = MainWindow(settings, interactive=False)
-    win.host.adopt("local", engine)
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    win.start_engine()
-    yield win
-    win.close()
 
 
 def drop_mime(win, mime: QMimeData) -> None:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from desktop_ocr import formats
 from desktop_ocr.core.model import CharBox, OcrResult, TextLine
 from desktop_ocr.formats import _common, aws, huawei, tencent
-from tests.test_formats_schema import check_answer
-
-VENDOR = Path(__file__).parent / "fixtures" / "vendor"
+from tests.vendor_schema import VENDOR, check_answer
 
 
 @pytest.fixture

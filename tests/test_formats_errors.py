@@ -8,7 +8,7 @@ import pytest
 
 from desktop_ocr import formats
 from desktop_ocr.core import errors as E
-from tests.test_formats_schema import validate
+from tests.vendor_schema import validate
 
 SRC = "scan.png"
 
@@ -208,7 +208,7 @@ def test_our_json_and_text_errors():
     assert formats.get("text").dump_error(OURS["download"]) == "https://example.test/a.png: HTTP 404 Not Found"
 
 
-@pytest.mark.parametrize("fmt", formats.FORMAT_NAMES)
+@pytest.mark.parametrize("fmt", formats.names())
 def test_every_format_writes_an_error_file(fmt):
     text = formats.export_error_text(OURS["undecodable"], fmt)
     assert text.endswith("\n") and "not an image" in text

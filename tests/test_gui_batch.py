@@ -1,15 +1,16 @@
-"""Batches, cancelling, bad inputs and responsiveness of the window, on the real engine."""
+"""Batches, cancelling, bad inputs and a GUI thread that keeps running, on the real engine."""
 
 from __future__ import annotations
 
 import socket
-import time
+import threading
 
 import pytest
 from PySide6.QtCore import QTimer
 
+from desktop_ocr.core.recognizer import Recognizer
 from tests.drawing import render_lines
-from tests.gui_support import RESULT_TIMEOUT_MS, drawn_page, drop_files, wait_result, window  # noqa: F401
+from tests.gui_support import RESULT_TIMEOUT_MS, drawn_page, drop_files, drop_mime, wait_result
 
 BATCH_PAGES = [
     ["第一页 Page one", "订单 Order 1001"], ["第二页 Page two", "订单 Order 1002"],
@@ -152,40 +153,67 @@ def test_pdf_pages_become_jobs(qtbot, window, tmp_path):
     assert "Alpha" in jobs[0].result.text and "Beta" in jobs[1].result.text
 
 
-def heartbeat_gaps(qtbot, window, action) -> float:
-    """Run ``action`` while a 20 ms timer ticks; returns the longest gap between ticks (seconds)."""
-    ticks: list[float] = []
+class WaitsForTheGuiThread(Recognizer):
+    """The real engine, except that each recognition first waits until the GUI thread has run a
+    timer callback. That only happens if the GUI thread keeps its event loop going while a
+    recognition is in progress: a recognition on the GUI thread would wait in vain (30 s, then the
+    test fails). How long the GUI thread stalls is a figure for benchmarks/bench_gui.py, not a test."""
+
+    def __init__(self, inner: Recognizer):
+        self.inner, self.name = inner, inner.name
+        self.recognising, self.gui_ran = threading.Event(), threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.handshakes: list[bool] = []
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+    def recognize(self, image, options=None):
+        self.threads.append(threading.current_thread())
+        self.gui_ran.clear()
+        self.recognising.set()
+        try:
+            self.handshakes.append(self.gui_ran.wait(timeout=30))
+            return self.inner.recognize(image, options)
+        finally:
+            self.recognising.clear()
+
+    def tick(self) -> None:  # on the GUI thread
+        if self.recognising.is_set():
+            self.gui_ran.set()
+
+
+def recognise_off_the_gui_thread(qtbot, window, engine, action) -> WaitsForTheGuiThread:
+    """Run ``action`` (which starts one recognition) on a window whose engine is wrapped as above."""
+    rec = WaitsForTheGuiThread(engine)
+    window.host.adopt("local", rec)
     timer = QTimer(window)
-    timer.setInterval(20)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.setInterval(10)
+    timer.timeout.connect(rec.tick)
     timer.start()
     try:
         wait_result(qtbot, window, action)
     finally:
         timer.stop()
-    assert len(ticks) > 5, "the heartbeat barely ran"
-    return max(b - a for a, b in zip(ticks, ticks[1:]))
+        window.host.adopt("local", engine)
+    assert rec.handshakes == [True], "the GUI thread ran no event while recognising"
+    assert rec.threads[0] is not threading.main_thread()
+    return rec
 
 
-# The bound is generous because several agents share this 2-core machine; the benchmark reports
-# the exact figure. A blocking recognition on the GUI thread would stall for its whole duration.
-MAX_STALL_S = 0.75
-
-
-def test_gui_thread_never_blocks_during_recognition(qtbot, window, tmp_path):
+def test_gui_thread_keeps_running_during_recognition(qtbot, window, engine, tmp_path):
     lines = [f"第{i}行 Line number {i} 金额 {i * 7}.50" for i in range(1, 25)]
     page = drawn_page(tmp_path, lines, name="long.png")
-    gap = heartbeat_gaps(qtbot, window, lambda: drop_files(window, [page]))
-    assert len(window.current_job().result.lines) >= 20
-    assert gap < MAX_STALL_S, f"GUI thread stalled {gap * 1000:.0f} ms"
+    recognise_off_the_gui_thread(qtbot, window, engine, lambda: drop_files(window, [page]))
+    result = window.current_job().result
+    assert len(result.lines) >= 20 and result.engine == "local"
 
 
 @pytest.mark.realdata
-def test_gui_thread_never_blocks_on_real_page(qtbot, window, eval_dir):
+def test_gui_thread_keeps_running_on_real_page(qtbot, window, engine, eval_dir):
     image = eval_dir / "images" / "sroie__025.jpg"
-    gap = heartbeat_gaps(qtbot, window, lambda: drop_files(window, [image]))
+    recognise_off_the_gui_thread(qtbot, window, engine, lambda: drop_files(window, [image]))
     assert window.current_job().result.lines
-    assert gap < MAX_STALL_S, f"GUI thread stalled {gap * 1000:.0f} ms"
 
 
 def test_opening_a_pdf_asks_which_pages(qtbot, window, tmp_path):
@@ -227,8 +255,6 @@ def test_big_batches_keep_only_a_few_decoded_pages(qtbot, window, tmp_path):
 def test_pasted_or_dropped_web_links_are_fetched(qtbot, window, tmp_path):
     from PySide6.QtCore import QMimeData, QUrl
     from PySide6.QtGui import QGuiApplication
-
-    from tests.gui_support import drop_mime
 
     dead = f"http://127.0.0.1:{closed_port()}/scan.jpg"
     QGuiApplication.clipboard().setText(f"  {dead}\n")  # a link copied from a browser's address bar
