@@ -11,6 +11,7 @@ follow without eviction. Budget (issue 5): a cold start to a visible window with
 
     .venv/bin/python benchmarks/bench_startup.py                      # offscreen
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/bench_startup.py --platform xcb
+    .venv/bin/python benchmarks/bench_startup.py --quick              # one cold and one warm run (CI)
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ def main() -> int:
     ap.add_argument("--cold", type=int, default=3, help="cold runs (page cache of the bundle evicted)")
     ap.add_argument("--warm", type=int, default=5, help="warm runs")
     ap.add_argument("--platform", default="offscreen", choices=["offscreen", "xcb"])
+    ap.add_argument("--quick", action="store_true", help="one cold and one warm run")
     args = ap.parse_args()
+    if args.quick:
+        args.cold, args.warm = 1, 1
     exe = args.bundle / "desktop-ocr"
     if not exe.is_file():
         raise SystemExit(f"{exe} not found: build it with `bash packaging/build.sh`")

@@ -319,7 +319,8 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
         _err(f"{len(failures)} source{'s' if len(failures) != 1 else ''} failed; nothing was written for "
              f"{'them' if len(failures) != 1 else 'it'}:")
         for _source, message, out in failures:
-            stale = f" (an older {out} from an earlier run was left as it was)" if out is not None and out.exists() else ""
+            stale = (f" (an older {out} from an earlier run was left as it was)"
+                     if out is not None and out.exists() else "")
             print(f"  {message}{stale}", file=sys.stderr)
     per = f", {loop / ok:.2f} s per image" if ok else ""
     _err(f"done: {ok} ok, {len(failures)} failed, {elapsed:.1f} s total{per}; output in {out_dir}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import glob
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -15,7 +15,7 @@ FONT_GLOBS = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def cjk_font_path() -> str:
     for pattern in FONT_GLOBS:
         hits = sorted(glob.glob(pattern, recursive=True))

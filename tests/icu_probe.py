@@ -63,7 +63,7 @@ def probe(lib_dir: Path) -> dict:
             continue
         strcoll = fn(i18n, "ucol_strcoll")
 
-        def cmp(a: str, b: str) -> int:
+        def cmp(a: str, b: str, strcoll=strcoll, coll=coll) -> int:  # binds this iteration's collator
             ua, ub = a.encode("utf-16-le"), b.encode("utf-16-le")
             return strcoll(ctypes.c_void_p(coll), ua, len(ua) // 2, ub, len(ub) // 2)
         out["collation"][locale] = "".join(sorted(words, key=functools.cmp_to_key(cmp)))

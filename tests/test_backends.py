@@ -58,8 +58,8 @@ def test_recognizes_the_uploaded_image(kit, fake, image, local_text):
     assert result.text == local_text
     assert "Cloud OCR" in result.text and "128.50" in result.text
     for line in result.lines:
-        l, t, r, b = line.bbox()
-        assert 0 <= l < r <= image.width + 1 and 0 <= t < b <= image.height + 1
+        left, top, right, bottom = line.bbox()
+        assert 0 <= left < right <= image.width + 1 and 0 <= top < bottom <= image.height + 1
     assert len(fake.requests) == 1 and fake.requests[0].method == "POST"
 
 

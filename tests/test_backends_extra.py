@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 SDKS = ("botocore", "tencentcloud", "huaweicloudsdkcore", "huaweicloudsdkocr", "keyring")
-BLOCK = "import sys\nfor m in %r: sys.modules[m] = None\n" % (SDKS,)  # import of any of them fails
+BLOCK = f"import sys\nfor m in {SDKS!r}: sys.modules[m] = None\n"  # import of any of them fails
 
 
 def run(code: str) -> subprocess.CompletedProcess:

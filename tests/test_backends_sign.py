@@ -61,7 +61,8 @@ def test_redaction_scrubs_registered_secrets_and_auth_headers(caplog):
     C.install_log_redaction()
     log = logging.getLogger("tencentcloud_sdk_common")
     caplog.set_level(logging.DEBUG, logger="tencentcloud_sdk_common")
-    log.debug("SendRequest: key=%s\nAuthorization: TC3-HMAC-SHA256 Credential=AKIDxyz/2024", "anotherSecret-ABCDEFGH1234")
+    log.debug("SendRequest: key=%s\nAuthorization: TC3-HMAC-SHA256 Credential=AKIDxyz/2024",
+              "anotherSecret-ABCDEFGH1234")
     assert "anotherSecret" not in caplog.text and "AKIDxyz" not in caplog.text
     assert "Authorization: ***" in caplog.text
 
@@ -98,7 +99,7 @@ def test_store_uses_a_working_keyring():
 
 
 def test_without_a_keyring_secrets_live_for_the_session_only():
-    from keyring.backends import chainer, fail
+    from keyring.backends import fail
 
     assert C.usable_keyring(fail.Keyring()) is None
     store = C.CredentialStore(keyring_backend=fail.Keyring())

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_ocr import formats
-from desktop_ocr import vendors
+from desktop_ocr import formats, vendors
 from tests.drawing import render_lines
 from tests.fakes.kits import ALL_SECRETS, KITS
 

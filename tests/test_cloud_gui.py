@@ -17,7 +17,8 @@ PLAIN = {  # what the form's non-secret fields get, per vendor (the fake's addre
     "aws": lambda f: {"endpoint": f.endpoint, "auth": "iam", "region": "us-east-1"},
     "tencent": lambda f: {"endpoint": f.url, "region": "ap-guangzhou"},
     "tencent-legacy": lambda f: {"endpoint": f.url, "appid": "1250000000"},
-    "huawei": lambda f: {"endpoint": f.url, "region": "cn-north-4", "project_id": KITS["huawei"].settings(f)["project_id"]},
+    "huawei": lambda f: {"endpoint": f.url, "region": "cn-north-4",
+                         "project_id": KITS["huawei"].settings(f)["project_id"]},
 }
 
 

@@ -221,7 +221,8 @@ def test_zoom_fit_and_actual_size(qtbot, window, tmp_path):
 
     centre = QPointF(canvas.viewport().rect().center())
     wheel = QWheelEvent(centre, canvas.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(canvas.viewport(), wheel)
     assert canvas.zoom() == pytest.approx(before * 1.25, rel=1e-6)
     canvas.fit()

@@ -35,7 +35,8 @@ def test_language_menu_switches_to_chinese_and_back(qtbot, window, tmp_path):
         assert window.batch.cancel_button.text() == "取消"
         assert window.status_lines.text().endswith("行")
         assert "引擎" in window.status_engine.text()
-        assert window.results.model.headerData(1, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "文本"
+        horizontal = __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal
+        assert window.results.model.headerData(1, horizontal) == "文本"
         assert "完成" in window.batch.list.item(0).text()
         assert window.settings.language() == "zh_CN"
     finally:

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import pytest
 
-from desktop_ocr.signatures import REASONS, AuthFailure, SignedRequest, aws_sigv4, huawei_apig, tencent_legacy, \
-    tencent_tc3
+from desktop_ocr.signatures import (
+    REASONS,
+    AuthFailure,
+    SignedRequest,
+    aws_sigv4,
+    huawei_apig,
+    tencent_legacy,
+    tencent_tc3,
+)
 
 HOST = "127.0.0.1:8080"
 KEY_ID, SECRET = "KEYIDfake0000000001", "secretFAKE/0123456789+abcdefghij"

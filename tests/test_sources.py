@@ -14,8 +14,14 @@ import pytest
 from PIL import Image
 
 from desktop_ocr.core import pdf as pdfmod
-from desktop_ocr.core.errors import (EmptyInput, ImageTooLarge, ImageTooSmall, OcrError, UndecodableImage,
-                                     UnsupportedSource)
+from desktop_ocr.core.errors import (
+    EmptyInput,
+    ImageTooLarge,
+    ImageTooSmall,
+    OcrError,
+    UndecodableImage,
+    UnsupportedSource,
+)
 from desktop_ocr.core.sources import HAVE_AVIF, MAX_PIXELS, decode_bytes, expand_sources, load_image, sniff
 from tests.drawing import render_lines, to_png_bytes
 
@@ -346,7 +352,8 @@ def test_expand_sources(tmp_path, page):
     names = [Path(x).relative_to(root).as_posix() for x in out[:4]]
     assert names == ["a.JPG", "b/img2.png", "b/img10.png", "c/deep/x.pdf"]
     assert out[4:6] == ["-", "https://example.com/a.png"]
-    assert isinstance(out[6], UnsupportedSource) and str(out[6]) == f"{tmp_path / 'missing.png'}: no such file or folder"
+    assert isinstance(out[6], UnsupportedSource)
+    assert str(out[6]) == f"{tmp_path / 'missing.png'}: no such file or folder"
     assert isinstance(out[7], EmptyInput) and "the folder holds no images" in str(out[7])
     assert out[8] == str(single)
     assert len(out) == 9

@@ -258,7 +258,8 @@ def https_server(tmp_path_factory):
 
 def test_https_untrusted_certificate_is_refused(https_server):
     base, _ = https_server
-    with pytest.raises(DownloadFailed, match=r"cannot connect: the server's HTTPS certificate is not trusted \(self.signed certificate"):
+    untrusted = r"cannot connect: the server's HTTPS certificate is not trusted \(self.signed certificate"
+    with pytest.raises(DownloadFailed, match=untrusted):
         load_image(base + "/image.png", timeout=5)
 
 

@@ -4,7 +4,7 @@ format tests share: ``validate`` one document, ``check_answer`` an export of our
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -31,7 +31,7 @@ StrictValidator = validators.extend(Draft202012Validator, validators={"x-float":
 ANSWER_SCHEMA = {"aws": "aws", "tencent": "tencent", "tencent-legacy": "tencent_legacy", "huawei": "huawei"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict:
     s = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
     StrictValidator.check_schema(s)

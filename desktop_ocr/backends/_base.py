@@ -10,11 +10,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from .. import vendors
 from ..core.errors import BackendError, EngineUnavailable, ImageTooLarge, OcrError
 from ..core.image import LoadedImage
 from ..core.model import OcrResult
 from ..core.recognizer import RecognizeOptions, Recognizer
-from .. import vendors
 from . import _http
 from .credentials import install_log_redaction
 
@@ -60,7 +60,7 @@ class CloudRecognizer(Recognizer):
     """A Recognizer that sends the image to a vendor and maps the answer with formats.<vendor>.load."""
 
     name = "cloud"  # the vendor's registry name (desktop_ocr.vendors): title, format, error codes
-    accepted_formats = ("jpeg", "png", "bmp")  # encoded formats we upload as they are
+    accepted_formats: tuple[str, ...] = ("jpeg", "png", "bmp")  # encoded formats we upload as they are
     max_side: int | None = None  # the vendor's longest-side limit in pixels
     max_bytes: int | None = None  # the vendor's limit on the encoded image (before base64)
 

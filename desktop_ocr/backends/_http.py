@@ -14,8 +14,9 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from ..core.errors import AuthFailed, BackendError, OcrError, RateLimited
 
@@ -64,7 +65,7 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float = DEF
         except Exception:
             data = b""
         return HttpResponse(exc.code, {k.lower(): v for k, v in (exc.headers or {}).items()}, data)
-    except (socket.timeout, TimeoutError) as exc:
+    except TimeoutError as exc:
         raise BackendError(f"{vendor} did not answer within {timeout:g} s ({exc})") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
@@ -123,6 +124,7 @@ def with_retry(call: Callable[[], T], *, retries: int = 1, backoff: float = 1.0,
 def classify(status: int | None, message: str, *, vendor_code: str | None = None,
              request_id: str | None = None, auth: bool = False, rate: bool = False) -> BackendError:
     """The right BackendError subclass for a vendor error (by explicit flags, then HTTP status)."""
+    cls: type[BackendError]
     if auth or status in (401, 403):
         cls = AuthFailed
     elif rate or status == 429:

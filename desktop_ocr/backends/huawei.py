@@ -105,13 +105,17 @@ class HuaweiBackend(CloudRecognizer):
         return _parse(raw, self.vendor, 200)
 
     def _transport_error(self, exc: Exception) -> BackendError:
+        timeouts: tuple[type[BaseException], ...] = ()
+        unreachable: tuple[type[BaseException], ...] = ()
         try:
             import requests
         except ImportError:  # pragma: no cover - the SDK depends on requests
-            requests = None
-        if requests is not None and isinstance(exc, requests.exceptions.Timeout):
+            pass
+        else:
+            timeouts, unreachable = (requests.exceptions.Timeout,), (requests.exceptions.ConnectionError,)
+        if isinstance(exc, timeouts):
             return BackendError(f"{self.vendor} did not answer within {self.timeout:g} s")
-        if requests is not None and isinstance(exc, requests.exceptions.ConnectionError):
+        if isinstance(exc, unreachable):
             return _http.TransientError(f"cannot reach {self.vendor} at {self.base_url}: {exc}")
         if isinstance(exc, (ValueError, TypeError)):  # the SDK choked on the body
             return BackendError(f"{self.vendor} answered with a body we cannot read ({exc})")
@@ -122,7 +126,9 @@ class HuaweiBackend(CloudRecognizer):
     def _request_token(self, b64: str):
         url = self.base_url + PATH.format(project_id=self.project_id)
         body = json.dumps({"image": b64, "detect_direction": True}).encode()
-        headers = {"Content-Type": "application/json", "X-Auth-Token": reveal(self.token)}
+        token = reveal(self.token)
+        assert token, "token mode: __init__ refuses a missing token"
+        headers = {"Content-Type": "application/json", "X-Auth-Token": token}
         resp = _http.post(url, body, headers, timeout=self.timeout, vendor=self.vendor)
         if resp.status == 200:
             return _parse(resp.body, self.vendor, 200)

@@ -91,7 +91,7 @@ class TencentBackend(CloudRecognizer):
     def request(self, upload: Upload, options: RecognizeOptions):
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
-        params = {"ImageBase64": upload.b64}
+        params: dict[str, str | bool] = {"ImageBase64": upload.b64}
         if options.chars:
             params["IsWords"] = True
         try:

@@ -48,9 +48,9 @@ def multipart(fields: dict[str, str], file_field: str, filename: str, mime: str,
     out = bytearray()
     for name, value in fields.items():
         out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-                f"{value}\r\n").encode("utf-8")
+                f"{value}\r\n").encode()
     out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; "
-            f"filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n").encode("utf-8")
+            f"filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n").encode()
     out += data + b"\r\n" + f"--{boundary}--\r\n".encode("ascii")
     return bytes(out), f"multipart/form-data; boundary={boundary}"
 
@@ -70,7 +70,8 @@ class TencentLegacyBackend(CloudRecognizer):
         self.secret_key = secret_key if isinstance(secret_key, Secret) or secret_key is None \
             else Secret(secret_key)
         if not (self.secret_id and self.secret_key):
-            raise SettingsError("the legacy Tencent OCR needs a SecretId and SecretKey", fields=("secret_id", "secret_key"))
+            raise SettingsError("the legacy Tencent OCR needs a SecretId and SecretKey",
+                                fields=("secret_id", "secret_key"))
         self.bucket = bucket or ""
         self.url = endpoint_url(endpoint)
         self.sign_ttl = int(sign_ttl)
@@ -83,10 +84,11 @@ class TencentLegacyBackend(CloudRecognizer):
         body, ctype = multipart({"appid": self.appid, "bucket": self.bucket}, "image",
                                 f"image.{'jpg' if fmt == 'jpeg' else fmt or 'png'}",
                                 _MIME.get(fmt, "image/png"), data)
+        secret_id, secret_key = self.secret_id, reveal(self.secret_key)
+        assert secret_id and secret_key, "__init__ refuses a missing SecretId or SecretKey"
         headers = {
             "Content-Type": ctype,
-            "Authorization": legacy_sign.sign(self.appid, self.bucket, self.secret_id,
-                                              reveal(self.secret_key), ttl=self.sign_ttl),
+            "Authorization": legacy_sign.sign(self.appid, self.bucket, secret_id, secret_key, ttl=self.sign_ttl),
         }
         resp = _http.post(self.url, body, headers, timeout=self.timeout, vendor=self.vendor)
         try:

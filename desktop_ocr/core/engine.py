@@ -115,6 +115,11 @@ class LocalEngine(Recognizer):
                 raise EngineUnavailable(f"the OCR engine failed to load: {exc}") from exc
         return self._models
 
+    def _loaded(self) -> rapid.Models:
+        """The models of an earlier ``_load()`` (every recognition path loads them first)."""
+        assert self._models is not None, "_load() runs before any detection or recognition"
+        return self._models
+
     def warm_up(self) -> None:
         """Load the models and run one tiny recognition so the first real one is not slow."""
         blank = np.full((48, 160, 3), 255, np.uint8)
@@ -157,7 +162,7 @@ class LocalEngine(Recognizer):
             rh = max(32, int(round(ih * scale / 32)) * 32)
             resized = cv2.resize(img, (rw, rh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
             limit_type, limit_side = "max", max(rw, rh)  # already sized: no resize inside
-        found, found_scores = self._models.detect(resized, limit_type, limit_side)
+        found, found_scores = self._loaded().detect(resized, limit_type, limit_side)
         if found is None or len(found) == 0:
             return [], []
         boxes = np.asarray(found, dtype=np.float64).copy()
@@ -206,11 +211,11 @@ class LocalEngine(Recognizer):
     # recognition
     # ---------------------------------------------------------------------------------------
     def _score_crops(self, crops: list[np.ndarray]) -> list[float]:
-        out = self._models.recognize(crops, word_boxes=False)
+        out = self._loaded().recognize(crops, word_boxes=False)
         return [float(s) if t.strip() else 0.0 for t, s in zip(out.txts, out.scores)]
 
     def _classify_crops(self, crops: list[np.ndarray]) -> list[tuple[bool, float]]:
-        return [(flipped, float(score)) for flipped, score in self._models.classify(crops)]
+        return [(flipped, float(score)) for flipped, score in self._loaded().classify(crops)]
 
     def _read(self, bgr: np.ndarray, quads: list[np.ndarray], chars: bool) -> list[TextLine]:
         """Crop, classify 0/180 and recognise each box; polygons in ``bgr``'s coordinates."""
@@ -236,7 +241,7 @@ class LocalEngine(Recognizer):
         # the 0/180 line classifier proposes flips; recognition confirms them: both readings of a
         # flagged line are recognised and the more confident one is kept. (The classifier squeezes
         # a line into 192 px, so on very long lines it is sometimes confidently wrong.)
-        models = self._models
+        models = self._loaded()
         flagged = [k for k, (flipped, score) in enumerate(models.classify(crops))
                    if flipped and score > models.cls_thresh]
         batch = list(crops) + [np.ascontiguousarray(np.rot90(crops[k], 2)) for k in flagged]
@@ -370,7 +375,7 @@ def _char_boxes(text: str, info, frame, line_score: float) -> list[CharBox] | No
         b = tl + (tr - tl) * u1
         c = bl + (br - bl) * u1
         d = bl + (br - bl) * u0
-        return [tuple(map(float, p)) for p in (a, b, c, d)]
+        return [(float(p[0]), float(p[1])) for p in (a, b, c, d)]
 
     out: list[CharBox] = []
     k = 0

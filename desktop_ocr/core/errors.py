@@ -63,6 +63,8 @@ class BackendError(OcrError):
     """A cloud service answered with an error. ``vendor_code`` is the vendor's own code, shown verbatim."""
 
     code = "backend_error"
+    #: seconds the vendor asked for before a retry (its Retry-After header), set by the backend when sent
+    retry_after: float | None = None
 
     def __init__(self, message: str, *, vendor_code: str | None = None, status: int | None = None,
                  request_id: str | None = None, source: str | None = None):

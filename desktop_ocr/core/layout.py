@@ -18,9 +18,9 @@ line is indented after a line that ended short.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
-from typing import Sequence
 
 Box = tuple[float, float, float, float]
 

@@ -57,6 +57,8 @@ def package_dir() -> Path:
         mod = importlib.import_module("rapidocr")
     except ImportError as exc:  # pragma: no cover - the package depends on it
         raise EngineUnavailable("the rapidocr package is not installed") from exc
+    if mod.__file__ is None:  # pragma: no cover - a namespace package, not an installed rapidocr
+        raise EngineUnavailable("the rapidocr package has no files")
     return Path(mod.__file__).resolve().parent
 
 
@@ -106,12 +108,12 @@ def check_api() -> str:
     cfg_path = _get("rapidocr.main", "DEFAULT_CFG_PATH", problems)
     if cfg_path is not None:
         try:
-            from omegaconf import OmegaConf
+            from omegaconf import DictConfig, OmegaConf
 
             cfg = OmegaConf.load(cfg_path)
             for key in CONFIG_KEYS:
                 section, name = key.split(".")
-                if section not in cfg or name not in cfg[section]:
+                if not isinstance(cfg, DictConfig) or section not in cfg or name not in cfg[section]:
                     problems.append(f"the config key {key} is gone")
         except Exception as exc:  # noqa: BLE001 - reported as a changed internal
             problems.append(f"its default config {cfg_path} does not load ({exc})")

@@ -29,5 +29,5 @@ class Recognizer(abc.ABC):
     def recognize(self, image: LoadedImage, options: RecognizeOptions | None = None) -> OcrResult:
         """Recognise ``image``. Raises desktop_ocr.core.errors.OcrError subclasses on failure."""
 
-    def warm_up(self) -> None:
+    def warm_up(self) -> None:  # noqa: B027 - an optional hook: the default is a deliberate no-op
         """Load whatever is slow to load (models, sessions). Optional."""

@@ -24,8 +24,8 @@ Transforms are 3x3 matrices in continuous pixel coordinates (a pixel covers [x, 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import cv2
 import numpy as np

@@ -21,7 +21,6 @@ import os
 import re
 import warnings
 from pathlib import Path
-from typing import Union
 from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
@@ -52,7 +51,7 @@ IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", 
 PDF_EXTENSIONS = frozenset({".pdf"})
 SOURCE_EXTENSIONS = IMAGE_EXTENSIONS | PDF_EXTENSIONS
 
-Source = Union[str, os.PathLike, bytes, bytearray, memoryview, Image.Image, np.ndarray]
+Source = str | os.PathLike | bytes | bytearray | memoryview | Image.Image | np.ndarray
 
 _B64_RE = re.compile(r"[A-Za-z0-9+/=_\-\s]+")
 _B64_MIN = 64  # shorter strings are taken as (missing) file names, never as image data
@@ -149,8 +148,8 @@ def decode_bytes(data: bytes, source: str = "", *, pdf_page: int = 1, origin: st
         raise UndecodableImage(f"{who} looks like {name} but is damaged ({_exc_text(exc)})", source=src) from None
 
     with im:
-        fmt = (im.format or "").lower()
-        fmt = _FORMAT_NAMES.get(fmt, fmt) or None
+        pil_format = (im.format or "").lower()
+        fmt = _FORMAT_NAMES.get(pil_format, pil_format) or None
         w, h = im.size
         # Bomb check on the header's numbers: nothing has been decoded yet.
         if w * h > MAX_PIXELS:

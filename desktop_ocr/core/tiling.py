@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -120,7 +121,7 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
     * cut pieces of one line from neighbouring tiles (same row, overlapping or touching across
       the border) are joined into one rotated rectangle around both.
     """
-    items = []
+    items: list[dict[str, Any]] = []  # quad, score, rect, cut, alive
     for quad, score, t in pieces:
         r = _rect(quad)
         cut = _is_cut(r, t, w, h, edge)

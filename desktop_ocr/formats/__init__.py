@@ -52,7 +52,7 @@ def names() -> tuple[str, ...]:
 
 def get(name: str) -> FormatModule:
     if name in _OWN:
-        return importlib.import_module(_OWN[name][0])  # type: ignore[return-value]
+        return importlib.import_module(_OWN[name][0])
     try:
         return vendors.get(name).format_module()
     except ValueError:

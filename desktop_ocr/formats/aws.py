@@ -132,6 +132,7 @@ def load_error(obj: Any, status: int | None, error_type: str | None = None) -> E
     else:
         msg = "" if obj is None else str(obj)
     msg = str(msg).strip() or (f"HTTP {status}" if status else "error")
+    cls: type[E.BackendError]
     if status in (401, 403):
         cls = E.AuthFailed
     elif status == 429:

@@ -46,8 +46,18 @@ from typing import Any
 
 from ..core import errors as E
 from ..core.model import CharBox, OcrResult, TextLine
-from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, int_points, line_score, message, quad, \
-    vendor_error
+from ._common import (
+    UNKNOWN_SCORE,
+    char_score,
+    clamp01,
+    error_code_for,
+    extent,
+    int_points,
+    line_score,
+    message,
+    quad,
+    vendor_error,
+)
 
 # Tencent answers an image without text with this error instead of an empty list.
 NO_TEXT_CODE = "FailedOperation.ImageNoText"
@@ -128,8 +138,9 @@ def _detection(line: TextLine) -> dict[str, Any]:
     if line.chars:
         words = [{"Character": c.text, "Confidence": _confidence(char_score(line, i))}
                  for i, c in enumerate(line.chars)]
-        if all(c.polygon for c in line.chars):
-            coords = [{"WordCoordinate": _xy(quad(c.polygon))} for c in line.chars]
+        polygons = [c.polygon for c in line.chars if c.polygon]
+        if len(polygons) == len(line.chars):  # every character has its box
+            coords = [{"WordCoordinate": _xy(quad(p))} for p in polygons]
     return {
         "AdvancedInfo": advanced_info(line.paragraph),
         "Confidence": _confidence(line_score(line)),

@@ -39,8 +39,7 @@ from typing import Any
 
 from ..core import errors as E
 from ..core.model import CharBox, OcrResult, TextLine
-from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, line_score, message, \
-    vendor_error
+from ._common import UNKNOWN_SCORE, char_score, clamp01, error_code_for, extent, line_score, message, vendor_error
 
 NO_TEXT_IS_ERROR = False
 

@@ -8,6 +8,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QIcon
@@ -72,7 +73,8 @@ def install_excepthook() -> None:
 
 
 def make_app() -> QApplication:
-    app = QApplication.instance()
+    # instance() is typed as the QCoreApplication base; the one this process creates is a QApplication
+    app = cast("QApplication | None", QApplication.instance())
     if app is None:
         # Crisp boxes on fractional-scale screens: pass the real ratio through instead of rounding.
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -107,7 +109,7 @@ def run(paths: list[str], self_test: bool = False) -> int:
     if not self_test:
         return app.exec()
 
-    outcome = {"code": 1, "message": "timed out"}
+    outcome: dict[str, Any] = {"code": 1, "message": "timed out"}
 
     def shown(job_id: int) -> None:
         job = window.queue.job(job_id)

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap, QPolygonF, QTransform, QWheelEvent
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsPolygonItem, QGraphicsScene, QGraphicsView, \
-    QStyle
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPixmapItem,
+    QGraphicsPolygonItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyle,
+)
 
 from ..core.model import OcrResult, TextLine
 
@@ -169,9 +175,9 @@ class OcrCanvas(QGraphicsView):
         finally:
             self._syncing = False
         if ensure_visible and len(wanted) == 1:
-            item = self.items_by_index[next(iter(wanted))] if next(iter(wanted)) < len(self.items_by_index) else None
-            if item is not None:
-                self.ensureVisible(item, 40, 40)
+            shown = self.items_by_index[next(iter(wanted))] if next(iter(wanted)) < len(self.items_by_index) else None
+            if shown is not None:
+                self.ensureVisible(shown, 40, 40)
 
     def _on_scene_selection(self) -> None:
         if not self._syncing:

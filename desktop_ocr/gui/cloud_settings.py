@@ -14,8 +14,18 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QSettings, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, \
-    QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import vendors
 from ..backends.credentials import CredentialStore, default_store, resolve, secrets_source
@@ -88,6 +98,7 @@ class CloudSettingsDialog(QDialog):
             stored = cloud.store.load(name)
             plain = cloud.plain(name)
             widgets: dict[str, QLineEdit | QComboBox] = {}
+            w: QLineEdit | QComboBox
             for f in fields:
                 if f.choices:
                     w = QComboBox(page)

@@ -12,10 +12,20 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QPointF, QThreadPool, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QComboBox, QDialog, QGraphicsPolygonItem, QHBoxLayout, QLabel, QListWidget, \
-    QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGraphicsPolygonItem,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import backends
 from ..core.errors import user_message
@@ -62,7 +72,15 @@ def pair_lines(a: OcrResult, b: OcrResult, min_iou: float = MIN_IOU) -> list[tup
         pairs.append((i, j))
     pairs += [(i, None) for i in range(len(a.lines)) if i not in used_a]
     pairs += [(None, j) for j in range(len(b.lines)) if j not in used_b]
-    pairs.sort(key=lambda p: (a.lines[p[0]].bbox()[1] if p[0] is not None else b.lines[p[1]].bbox()[1]))
+
+    def top(pair: tuple[int | None, int | None]) -> float:
+        i, j = pair
+        if i is not None:
+            return a.lines[i].bbox()[1]
+        assert j is not None, "every pair has a line on at least one side"
+        return b.lines[j].bbox()[1]
+
+    pairs.sort(key=top)
     return pairs
 
 

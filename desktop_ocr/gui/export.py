@@ -37,6 +37,7 @@ def batch_targets(jobs: Iterable[Job], folder: Path, fmt: str) -> list[tuple[Job
 
 
 def write_result(job: Job, path: Path, fmt: str) -> Path:
+    assert job.result is not None, "only a finished job is exported"
     return write_atomic(path, formats.export_text(job.result, fmt))
 
 

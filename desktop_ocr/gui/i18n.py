@@ -26,6 +26,8 @@ def resolve(lang: str) -> str:
 def install(lang: str) -> str:
     """Install the translators for ``lang`` ('system', 'en', 'zh_CN'); returns the language in effect."""
     app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("i18n.install() needs the QApplication to exist")
     effective = resolve(lang)
     for tr in _installed:
         app.removeTranslator(tr)

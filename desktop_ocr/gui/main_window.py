@@ -8,10 +8,23 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMimeData, QThreadPool, Qt, Signal
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QImage, QKeySequence, QPixmap
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox, \
-    QSlider, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSlider,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import __version__, backends, formats
 from ..core import sources
@@ -116,8 +129,7 @@ class MainWindow(QMainWindow):
         # wiring ---------------------------------------------------------------------------
         self.queue.job_loaded.connect(self._on_job_loaded)
         self.queue.job_changed.connect(self._on_job_changed)
-        self.queue.reload_failed.connect(lambda job_id, reason: self.show_error(
-            self.tr("Cannot show %1 again: %2").replace("%1", self.queue.job(job_id).name).replace("%2", reason)))
+        self.queue.reload_failed.connect(self._on_reload_failed)
         self.batch.job_activated.connect(self.show_job)
         self.canvas.selection_changed.connect(self._on_canvas_selection)
         self.results.selection_changed.connect(self._on_list_selection)
@@ -130,12 +142,12 @@ class MainWindow(QMainWindow):
         self.host.failed.connect(self._on_engine_failed)
 
         threshold, hide_low = self.settings.threshold(), self.settings.hide_low()  # read both before either saves
-        for w in (self.threshold_slider, self.hide_low_check):
-            w.blockSignals(True)
+        for control in (self.threshold_slider, self.hide_low_check):
+            control.blockSignals(True)
         self.threshold_slider.setValue(round(threshold * 100))
         self.hide_low_check.setChecked(hide_low)
-        for w in (self.threshold_slider, self.hide_low_check):
-            w.blockSignals(False)
+        for control in (self.threshold_slider, self.hide_low_check):
+            control.blockSignals(False)
         self._on_threshold()
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
@@ -490,7 +502,7 @@ class MainWindow(QMainWindow):
         self.menu_recent.clear()
         recent = self.settings.recent_files()
         for path in recent:
-            self.menu_recent.addAction(path, lambda _checked=False, p=path: self.open_paths([p]))
+            self.menu_recent.addAction(path).triggered.connect(lambda _checked=False, p=path: self.open_paths([p]))
         if recent:
             self.menu_recent.addSeparator()
             self.menu_recent.addAction(self.tr("Clear"), self._clear_recent)
@@ -522,6 +534,11 @@ class MainWindow(QMainWindow):
             self.queue.ensure_image(job)
         self._update_status()
         self._update_actions()
+
+    def _on_reload_failed(self, job_id: int, reason: str) -> None:
+        job = self.queue.job(job_id)
+        assert job is not None, "the queue never drops a job"
+        self.show_error(self.tr("Cannot show %1 again: %2").replace("%1", job.name).replace("%2", reason))
 
     def _on_job_loaded(self, job_id: int) -> None:
         job = self.queue.job(job_id)
@@ -650,7 +667,7 @@ class MainWindow(QMainWindow):
         try:
             written = export.write_result(job, target, fmt)
         except Exception as exc:
-            self.show_error(self.tr("Export failed for %1: %2").replace("%1", str(target)).replace("%2", user_message(exc)))
+            self._export_failed(target, exc)
             return None
         self.show_info(self.tr("Exported %1").replace("%1", str(written)))
         return written
@@ -665,7 +682,7 @@ class MainWindow(QMainWindow):
             written = export.export_batch(self.queue.jobs, target, fmt,
                                           confirm or (lambda existing: export.ask_overwrite(self, existing)))
         except Exception as exc:
-            self.show_error(self.tr("Export failed for %1: %2").replace("%1", str(target)).replace("%2", user_message(exc)))
+            self._export_failed(target, exc)
             return []
         self.show_info(self.tr("Exported %n file(s) to %1", "", len(written)).replace("%1", str(target)))
         return written
@@ -674,6 +691,9 @@ class MainWindow(QMainWindow):
         if fmt != self.settings.export_format():
             self.settings.set_export_format(fmt)
             self.retranslate()
+
+    def _export_failed(self, target: Path, exc: Exception) -> None:
+        self.show_error(self.tr("Export failed for %1: %2").replace("%1", str(target)).replace("%2", user_message(exc)))
 
     # misc ---------------------------------------------------------------------------------
     def set_language(self, code: str) -> None:
@@ -696,5 +716,5 @@ class MainWindow(QMainWindow):
 def qimage_png(image: QImage) -> bytes:
     buf = QBuffer()
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buf, "PNG")
-    return bytes(QByteArray(buf.data()))
+    image.save(buf, "PNG")  # type: ignore[call-overload]  # PySide6 stub says bytes; only a str works
+    return bytes(buf.data().data())

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelection, QItemSelectionModel, QModelIndex, \
-    QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
@@ -38,7 +47,7 @@ class LinesModel(QAbstractTableModel):
             return ("#", self.tr("Text"), self.tr("Score"))[section]
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self.result is None:
             return None
         line = self.result.lines[index.row()]
@@ -62,13 +71,13 @@ class LinesModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def flags(self, index: QModelIndex):
+    def flags(self, index: QModelIndex | QPersistentModelIndex):
         base = super().flags(index)
         if index.isValid() and index.column() == COL_TEXT:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != COL_TEXT or self.result is None:
             return False
         line = self.result.lines[index.row()]
@@ -98,10 +107,12 @@ class ThresholdFilter(QSortFilterProxyModel):
             self.threshold, self.hide_low = threshold, hide_low
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self.hide_low:
             return True
-        result = self.sourceModel().result
+        model = self.sourceModel()
+        assert isinstance(model, LinesModel), "ResultsPanel filters its LinesModel"
+        result = model.result
         return result is None or not below(result.lines[row].score, self.threshold)
 
 

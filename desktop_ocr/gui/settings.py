@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 10
@@ -41,7 +44,7 @@ class Settings:
         v = self.q.value("files/recent", [])
         if isinstance(v, str):  # QSettings collapses one-element lists to a string
             v = [v] if v else []
-        return [str(x) for x in (v or [])]
+        return [str(x) for x in cast("Iterable[object]", v or [])]  # QSettings gives back the list
 
     def add_recent(self, path: str) -> list[str]:
         items = [p for p in self.recent_files() if p != path]

@@ -15,16 +15,22 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from enum import Enum
 
-# The vendor-neutral reasons an AuthFailure can carry.
-MISSING = "missing"  # no credentials, or credentials that cannot be parsed
-UNKNOWN_KEY = "unknown_key"  # the key id (or account) is not known to the server
-SIGNATURE_MISMATCH = "signature_mismatch"
-EXPIRED = "expired"  # the signing time is too far in the past or the future
-REPLAYED = "replayed"  # a one-time signature or nonce seen before
-TOKEN_INVALID = "token_invalid"  # a session / IAM token that is not (or no longer) valid
-SCOPE_MISMATCH = "scope_mismatch"  # signed for another region, service, date, project or app
-REASONS = frozenset({MISSING, UNKNOWN_KEY, SIGNATURE_MISMATCH, EXPIRED, REPLAYED, TOKEN_INVALID, SCOPE_MISMATCH})
+
+class Reason(str, Enum):
+    """The vendor-neutral reasons an AuthFailure can carry (a str: it compares equal to its value)."""
+
+    MISSING = "missing"  # no credentials, or credentials that cannot be parsed
+    UNKNOWN_KEY = "unknown_key"  # the key id (or account) is not known to the server
+    SIGNATURE_MISMATCH = "signature_mismatch"
+    EXPIRED = "expired"  # the signing time is too far in the past or the future
+    REPLAYED = "replayed"  # a one-time signature or nonce seen before
+    TOKEN_INVALID = "token_invalid"  # a session / IAM token that is not (or no longer) valid
+    SCOPE_MISMATCH = "scope_mismatch"  # signed for another region, service, date, project or app
+
+
+REASONS = frozenset(Reason)
 
 BASIC_DATE = "%Y%m%dT%H%M%SZ"  # ISO 8601 basic format, UTC: X-Amz-Date and X-Sdk-Date
 

@@ -19,8 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from urllib.parse import quote, unquote
 
-from . import (BASIC_DATE, EXPIRED, MISSING, SCOPE_MISMATCH, SIGNATURE_MISMATCH, TOKEN_INVALID, UNKNOWN_KEY,
-               AuthFailure, SignedRequest, hmac_sha256, parse_basic_date, sha256_hex)
+from . import BASIC_DATE, AuthFailure, Reason, SignedRequest, hmac_sha256, parse_basic_date, sha256_hex
 
 SERVICE = "execute-api"
 MAX_SKEW = 300  # API Gateway rejects a request signed more than 5 minutes away from its clock
@@ -65,36 +64,36 @@ def verify(req: SignedRequest, secrets: Mapping[str, str], *, now: float, region
     ``tokens``: access key id -> the session token that key requires (temporary credentials)."""
     auth = req.header("Authorization")
     if not auth:
-        return _fail(MISSING, MSG_MISSING_TOKEN)
+        return _fail(Reason.MISSING, MSG_MISSING_TOKEN)
     m = _AUTH.match(auth)
     if not m:
-        return _fail(MISSING, "Authorization header requires 'Credential', 'Signature' and "
+        return _fail(Reason.MISSING, "Authorization header requires 'Credential', 'Signature' and "
                      "'SignedHeaders' parameters.")
     amz_date = req.header("X-Amz-Date") or ""
     t = parse_basic_date(amz_date)
     if t is None:
-        return _fail(MISSING, "Authorization header requires existence of either a 'X-Amz-Date' "
+        return _fail(Reason.MISSING, "Authorization header requires existence of either a 'X-Amz-Date' "
                      "or a 'Date' header.")
     server = datetime.fromtimestamp(now, timezone.utc)
     if abs((server - t).total_seconds()) > MAX_SKEW:
         stamp = server.strftime(BASIC_DATE)
-        return _fail(EXPIRED, f"Signature expired: {amz_date} is now earlier than {stamp} ({stamp} - 5 min.)")
+        return _fail(Reason.EXPIRED, f"Signature expired: {amz_date} is now earlier than {stamp} ({stamp} - 5 min.)")
     secret = secrets.get(m["key"])
     if secret is None:
-        return _fail(UNKNOWN_KEY, MSG_INVALID_TOKEN)
+        return _fail(Reason.UNKNOWN_KEY, MSG_INVALID_TOKEN)
     if m["svc"] != service or m["region"] != region or m["date"] != amz_date[:8]:
-        return _fail(SCOPE_MISMATCH, f"Credential should be scoped to a valid region, not '{m['region']}'. "
+        return _fail(Reason.SCOPE_MISMATCH, f"Credential should be scoped to a valid region, not '{m['region']}'. "
                      if m["region"] != region else
                      f"Credential should be scoped to correct service: '{service}'. ")
     signed = m["sh"].split(";")
     if "host" not in signed or "x-amz-date" not in signed:
-        return _fail(SIGNATURE_MISMATCH, MSG_MISMATCH)
+        return _fail(Reason.SIGNATURE_MISMATCH, MSG_MISMATCH)
     expected = sigv4_signature(secret, method=req.method, path=req.path, query=req.query, headers=req.headers,
                                signed=signed, body=req.body, amz_date=amz_date, region=m["region"],
                                service=m["svc"])
     if not hmac.compare_digest(expected, m["sig"]):
-        return _fail(SIGNATURE_MISMATCH, MSG_MISMATCH)
+        return _fail(Reason.SIGNATURE_MISMATCH, MSG_MISMATCH)
     token = (tokens or {}).get(m["key"])
     if token is not None and (req.header("X-Amz-Security-Token") != token or "x-amz-security-token" not in signed):
-        return _fail(TOKEN_INVALID, MSG_INVALID_TOKEN)
+        return _fail(Reason.TOKEN_INVALID, MSG_INVALID_TOKEN)
     return None

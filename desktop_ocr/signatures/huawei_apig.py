@@ -18,8 +18,7 @@ import re
 from collections.abc import Collection, Mapping
 from urllib.parse import quote, unquote
 
-from . import (EXPIRED, MISSING, SCOPE_MISMATCH, SIGNATURE_MISMATCH, TOKEN_INVALID, UNKNOWN_KEY, AuthFailure,
-               SignedRequest, hmac_sha256, parse_basic_date, sha256_hex)
+from . import AuthFailure, Reason, SignedRequest, hmac_sha256, parse_basic_date, sha256_hex
 
 MAX_SKEW = 15 * 60  # APIG accepts X-Sdk-Date within 15 minutes
 CODE_AUTH = "APIG.0301"
@@ -65,32 +64,32 @@ def verify(req: SignedRequest, secrets: Mapping[str, str], *, now: float, tokens
     token = req.header("X-Auth-Token")
     if token is not None:
         if token not in tokens:
-            return AuthFailure(TOKEN_INVALID, "APIG.0307", "The token must be updated.", 401)
+            return AuthFailure(Reason.TOKEN_INVALID, "APIG.0307", "The token must be updated.", 401)
         return _project_check(req, project_id)
     a = _AUTH.match(req.header("Authorization") or "")
     if not a:
-        return _aksk("Authorization header is missing or malformed", MISSING)
+        return _aksk("Authorization header is missing or malformed", Reason.MISSING)
     sdk_date = req.header("X-Sdk-Date") or ""
     t = parse_basic_date(sdk_date)
     if t is None:
-        return _aksk("x-sdk-date is missing or malformed", MISSING)
+        return _aksk("x-sdk-date is missing or malformed", Reason.MISSING)
     if abs(now - t.timestamp()) > MAX_SKEW:
-        return _aksk("verify aksk signature fail, x-sdk-date expired", EXPIRED)
+        return _aksk("verify aksk signature fail, x-sdk-date expired", Reason.EXPIRED)
     sk = secrets.get(a["ak"])
     if sk is None:
-        return _aksk("get secretkey failed, ak not found", UNKNOWN_KEY)
+        return _aksk("get secretkey failed, ak not found", Reason.UNKNOWN_KEY)
     signed = a["sh"].split(";")
     if "x-sdk-date" not in signed or "host" not in signed:
-        return _aksk("host and x-sdk-date must be signed", SIGNATURE_MISMATCH)
+        return _aksk("host and x-sdk-date must be signed", Reason.SIGNATURE_MISMATCH)
     expected = apig_signature(sk, method=req.method, path=req.path, query=req.query, headers=req.headers,
                               signed=signed, body=req.body, sdk_date=sdk_date)
     if not hmac.compare_digest(expected, a["sig"]):
-        return _aksk("verify aksk signature fail", SIGNATURE_MISMATCH)
+        return _aksk("verify aksk signature fail", Reason.SIGNATURE_MISMATCH)
     return _project_check(req, project_id)
 
 
 def _project_check(req: SignedRequest, project_id: str | None) -> AuthFailure | None:
     if project_id is not None and project_of(req.path) != project_id:
-        return AuthFailure(SCOPE_MISMATCH, "APIG.0302", "The IAM user is not authorized to access the API: "
+        return AuthFailure(Reason.SCOPE_MISMATCH, "APIG.0302", "The IAM user is not authorized to access the API: "
                            "project id mismatch", 403)
     return None

@@ -26,7 +26,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from secrets import randbelow
 
-from . import EXPIRED, MISSING, SCOPE_MISMATCH, SIGNATURE_MISMATCH, UNKNOWN_KEY, AuthFailure, SignedRequest
+from . import AuthFailure, Reason, SignedRequest
 
 DIGEST_SIZE = 20  # SHA-1
 MAX_SKEW = 300  # seconds a signature's ``t`` may lie in the server's future
@@ -81,11 +81,12 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes]:
     msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
     if not msg.is_multipart():
         raise ValueError("not multipart")
-    out = {}
+    out: dict[str, bytes] = {}
     for part in msg.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        if name:
-            out[name] = part.get_payload(decode=True) or b""
+        if name and isinstance(name, str):  # not an RFC 2231 (charset, language, value) triple
+            payload = part.get_payload(decode=True)  # bytes, or None for an empty part
+            out[name] = payload if isinstance(payload, bytes) else b""
     return out
 
 
@@ -99,17 +100,17 @@ def verify(req: SignedRequest, secrets: Mapping[str, str], *, now: float, appid:
     ``form``: the request's multipart fields when already parsed (else parsed from the body)."""
     auth = req.header("Authorization")
     if not auth:
-        return _fail(MISSING, 4, "签名为空")
+        return _fail(Reason.MISSING, 4, "签名为空")
     try:
         p = parse(auth)
         expire, signed_at = int(p.fields["e"]), int(p.fields["t"])
     except ValueError:  # binascii.Error and UnicodeDecodeError included
-        return _fail(MISSING, 5, "签名串错误")
+        return _fail(Reason.MISSING, 5, "签名串错误")
     if p.fields["a"] != appid:
-        return _fail(UNKNOWN_KEY, 10, "appid 不存在")
+        return _fail(Reason.UNKNOWN_KEY, 10, "appid 不存在")
     secret_key = secrets.get(p.fields["k"])
     if secret_key is None:
-        return _fail(UNKNOWN_KEY, 11, "secretid 不存在")
+        return _fail(Reason.UNKNOWN_KEY, 11, "secretid 不存在")
     if form is None:
         try:
             form = parse_multipart(req.header("Content-Type") or "", req.body)
@@ -117,9 +118,9 @@ def verify(req: SignedRequest, secrets: Mapping[str, str], *, now: float, appid:
             form = {}
     if (form.get("appid", b"").decode("utf-8", "replace") != p.fields["a"]
             or form.get("bucket", b"").decode("utf-8", "replace") != p.fields["b"]):
-        return _fail(SCOPE_MISMATCH, 6, "签名中的 appid/bucket 与操作目标不匹配")
+        return _fail(Reason.SCOPE_MISMATCH, 6, "签名中的 appid/bucket 与操作目标不匹配")
     if expire < now or signed_at > now + MAX_SKEW:
-        return _fail(EXPIRED, 9, "签名过期")
+        return _fail(Reason.EXPIRED, 9, "签名过期")
     if not hmac.compare_digest(signature_digest(secret_key, p.text), p.digest):
-        return _fail(SIGNATURE_MISMATCH, 14, "签名校验失败")
+        return _fail(Reason.SIGNATURE_MISMATCH, 14, "签名校验失败")
     return None

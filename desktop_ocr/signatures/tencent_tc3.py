@@ -16,8 +16,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from . import (EXPIRED, MISSING, SCOPE_MISMATCH, SIGNATURE_MISMATCH, TOKEN_INVALID, UNKNOWN_KEY, AuthFailure,
-               SignedRequest, hmac_sha256, sha256_hex)
+from . import AuthFailure, Reason, SignedRequest, hmac_sha256, sha256_hex
 
 SERVICE = "ocr"
 MAX_SKEW = 300  # seconds, API 3.0's documented window
@@ -50,29 +49,29 @@ def verify(req: SignedRequest, secrets: Mapping[str, str], *, now: float, servic
     X-TC-Token that (temporary) key requires."""
     m = _AUTH.match(req.header("Authorization") or "")
     if not m:
-        return _fail(MISSING, CODE_SIGNATURE, MSG_SIGNATURE)
+        return _fail(Reason.MISSING, CODE_SIGNATURE, MSG_SIGNATURE)
     ts = req.header("X-TC-Timestamp") or ""
     if not ts.isdigit():
-        return _fail(MISSING, "MissingParameter", "The request is missing a required parameter `Timestamp`.")
+        return _fail(Reason.MISSING, "MissingParameter", "The request is missing a required parameter `Timestamp`.")
     if abs(now - int(ts)) > MAX_SKEW:
-        return _fail(EXPIRED, "AuthFailure.SignatureExpire", "Signature expired. Timestamp comes from the "
+        return _fail(Reason.EXPIRED, "AuthFailure.SignatureExpire", "Signature expired. Timestamp comes from the "
                      f"future or past, current server timestamp is {int(now)}.")
     secret_key = secrets.get(m["id"])
     if secret_key is None:
-        return _fail(UNKNOWN_KEY, "AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure "
+        return _fail(Reason.UNKNOWN_KEY, "AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure "
                      "that your SecretId is correct.")
     date = datetime.fromtimestamp(int(ts), timezone.utc).strftime("%Y-%m-%d")
     if m["date"] != date or m["svc"] != service:
-        return _fail(SCOPE_MISMATCH, CODE_SIGNATURE, "The provided credentials could not be validated "
+        return _fail(Reason.SCOPE_MISMATCH, CODE_SIGNATURE, "The provided credentials could not be validated "
                      "because the credential scope does not match the request.")
     signed = m["sh"].split(";")
     if "host" not in signed or "content-type" not in signed:
-        return _fail(SIGNATURE_MISMATCH, CODE_SIGNATURE, "SignedHeaders must include content-type and host.")
+        return _fail(Reason.SIGNATURE_MISMATCH, CODE_SIGNATURE, "SignedHeaders must include content-type and host.")
     expected = tc3_signature(secret_key, method=req.method, path=req.path, query=req.query, headers=req.headers,
                              signed=signed, body=req.body, timestamp=ts, date=m["date"], service=m["svc"])
     if not hmac.compare_digest(expected, m["sig"]):
-        return _fail(SIGNATURE_MISMATCH, CODE_SIGNATURE, MSG_SIGNATURE)
+        return _fail(Reason.SIGNATURE_MISMATCH, CODE_SIGNATURE, MSG_SIGNATURE)
     token = (tokens or {}).get(m["id"])
     if token is not None and req.header("X-TC-Token") != token:
-        return _fail(TOKEN_INVALID, "AuthFailure.TokenFailure", "Token verification failed.")
+        return _fail(Reason.TOKEN_INVALID, "AuthFailure.TokenFailure", "Token verification failed.")
     return None

@@ -4,12 +4,12 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="52"/>
+        <location filename="../../desktop_ocr/gui/app.py" line="53"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="53"/>
+        <location filename="../../desktop_ocr/gui/app.py" line="54"/>
         <source>Something went wrong; the window keeps working.
 
 %1</source>
@@ -18,7 +18,7 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="55"/>
+        <location filename="../../desktop_ocr/gui/app.py" line="56"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
@@ -26,39 +26,39 @@
 <context>
     <name>BatchPanel</name>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="47"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="55"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="48"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="56"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="61"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="69"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="63"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="71"/>
         <source>running…</source>
         <translation>识别中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="66"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="74"/>
         <source>done, %n line(s)</source>
         <translation>
             <numerusform>完成，%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="68"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="76"/>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="70"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="78"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -66,28 +66,28 @@
 <context>
     <name>CloudSettingsDialog</name>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="79"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="89"/>
         <source>Cloud OCR Settings</source>
         <translation>云端 OCR 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="101"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="112"/>
         <source>stored — leave empty to keep</source>
         <translation>已保存 — 留空则保持不变</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="102"/>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="141"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="113"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="152"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="111"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="122"/>
         <source>The environment variables %1 are set: their keys are used, not the stored ones.</source>
         <translation>已设置环境变量 %1：将使用其中的密钥，而非已保存的密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="116"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="127"/>
         <source>Forget stored keys</source>
         <translation>清除已保存的密钥</translation>
     </message>
@@ -95,52 +95,52 @@
 <context>
     <name>CompareDialog</name>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="144"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="162"/>
         <source>Compare: local engine and a cloud service</source>
         <translation>对比：本地引擎与云服务</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="152"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="170"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="154"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="172"/>
         <source>local</source>
         <translation>本地</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="162"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="180"/>
         <source>Cloud service:</source>
         <translation>云服务：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="192"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="210"/>
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="198"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="216"/>
         <source>recognising with %1…</source>
         <translation>正在用 %1 识别…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="218"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="236"/>
         <source>%1 lines</source>
         <translation>%1 行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="223"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="241"/>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="235"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="253"/>
         <source>one side failed: nothing to compare</source>
         <translation>有一方识别失败：无法对比</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="242"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="260"/>
         <source>%1 of %2 lines differ</source>
         <translation>%2 行中有 %1 行不同</translation>
     </message>
@@ -148,32 +148,32 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="57"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="58"/>
         <source>Replace files?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="58"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="59"/>
         <source>%1 file(s) already exist in the folder:</source>
         <translation>文件夹中已有 %1 个同名文件：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="60"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="61"/>
         <source>Replace them? (No keeps them and writes only the new files.)</source>
         <translation>是否替换？（选“否”将保留它们，只写入新文件。）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="69"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="70"/>
         <source>Export as %1</source>
         <translation>导出为 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="70"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="71"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="79"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="80"/>
         <source>Export the batch into folder</source>
         <translation>将批量结果导出到文件夹</translation>
     </message>
@@ -194,12 +194,12 @@
 <context>
     <name>LinesModel</name>
     <message>
-        <location filename="../../desktop_ocr/gui/results_panel.py" line="38"/>
+        <location filename="../../desktop_ocr/gui/results_panel.py" line="47"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/results_panel.py" line="38"/>
+        <location filename="../../desktop_ocr/gui/results_panel.py" line="47"/>
         <source>Score</source>
         <translation>置信度</translation>
     </message>
@@ -207,197 +207,197 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="120"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="541"/>
         <source>Cannot show %1 again: %2</source>
         <translation>无法再次显示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="256"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="268"/>
         <source>desktop_ocr — offline OCR</source>
         <translation>desktop_ocr — 离线文字识别</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="258"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="270"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="258"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="270"/>
         <source>Open &amp;Folder…</source>
         <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="259"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="271"/>
         <source>Open &amp;URL…</source>
         <translation>打开网址(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="259"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="271"/>
         <source>Open &amp;Sample Image</source>
         <translation>打开示例图片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="260"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="272"/>
         <source>&amp;Paste Image or URL</source>
         <translation>粘贴图片或网址(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="260"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="272"/>
         <source>&amp;Copy Selected Lines</source>
         <translation>复制所选行(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="261"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="273"/>
         <source>Copy &amp;All Text</source>
         <translation>复制全部文本(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="261"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="273"/>
         <source>Copy &amp;JSON</source>
         <translation>复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="262"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="274"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="262"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="274"/>
         <source>Export Batch…</source>
         <translation>批量导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="263"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="275"/>
         <source>Cancel &amp;Batch</source>
         <translation>取消批量任务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="263"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="275"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="264"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="276"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="264"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="276"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="265"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="277"/>
         <source>&amp;Fit</source>
         <translation>适合窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="265"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="277"/>
         <source>&amp;100%</source>
         <translation>100%(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="266"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="278"/>
         <source>Show Page &amp;Upright</source>
         <translation>摆正页面(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="266"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="278"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="271"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="283"/>
         <source>Open images or PDFs (Ctrl+O)</source>
         <translation>打开图片或 PDF (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="272"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="284"/>
         <source>Rotate the view by the detected page angle</source>
         <translation>按检测到的页面角度旋转视图</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="273"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="285"/>
         <source>A receipt drawn for trying the app</source>
         <translation>用于试用本程序的示例小票</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="274"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="286"/>
         <source>System Language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="275"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="287"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="276"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="288"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="277"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="289"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="278"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="290"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="279"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="291"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="280"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="292"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="281"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="293"/>
         <source>&amp;Export Image As</source>
         <translation>导出当前图片为(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="282"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="294"/>
         <source>Export &amp;Batch As</source>
         <translation>批量导出为(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="286"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="298"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="288"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="300"/>
         <source> Engine: </source>
         <translation> 引擎：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="289"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="301"/>
         <source>Threshold </source>
         <translation>阈值 </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="290"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="302"/>
         <source>Hide low</source>
         <translation>隐藏低分行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="291"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="303"/>
         <source>Hide lines scored below the threshold (canvas and list)</source>
         <translation>隐藏置信度低于阈值的行（画布和列表）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="296"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="308"/>
         <source>below threshold</source>
         <translation>低于阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="298"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="310"/>
         <source>Drop images, PDFs, folders or web links here
 
 Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
@@ -406,142 +406,141 @@ Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
 Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="324"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="336"/>
         <source>The %1 engine is not available: %2</source>
         <translation>%1 引擎不可用：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="437"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="449"/>
         <source>pasted image</source>
         <translation>粘贴的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="447"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="459"/>
         <source>Nothing to open: the clipboard or drop holds no image, file or URL.</source>
         <translation>没有可打开的内容：剪贴板或拖放内容中没有图片、文件或网址。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="467"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="479"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="468"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="480"/>
         <source>Images and PDFs</source>
         <translation>图片和 PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="469"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="481"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="474"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="486"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="496"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="508"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="538"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="555"/>
         <source>Could not recognise %1: %2</source>
         <translation>无法识别 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="582"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="599"/>
         <source>loading models…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="582"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="599"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="583"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="600"/>
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="584"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="601"/>
         <source>Engine: %1 (%2)</source>
         <translation>引擎：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="589"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="606"/>
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="594"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="611"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="597"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="614"/>
         <source>%n line(s)</source>
         <translation>
             <numerusform>%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="599"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="616"/>
         <source>Angle: %1</source>
         <translation>角度：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="637"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="654"/>
         <source>Copied the result as %1.</source>
         <translation>已按 %1 复制结果。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="644"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="661"/>
         <source>Nothing to export yet: no recognised image is shown.</source>
         <translation>暂无可导出的内容：当前没有已识别的图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="653"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="668"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="696"/>
         <source>Export failed for %1: %2</source>
         <translation>导出 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="655"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="672"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="670"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="687"/>
         <source>Exported %n file(s) to %1</source>
         <translation>
             <numerusform>已导出 %n 个文件到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="684"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="704"/>
         <source>About desktop_ocr</source>
         <translation>关于 desktop_ocr</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="685"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="705"/>
         <source>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;Offline OCR for Simplified Chinese and English.&lt;br&gt;Recognition: RapidOCR (PP-OCR models on ONNX Runtime), all on this computer.</source>
         <translation>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;简体中文与英文离线文字识别。&lt;br&gt;识别引擎：RapidOCR（PP-OCR 模型，ONNX Runtime），全部在本机运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="267"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="279"/>
         <source>Cloud Settings…</source>
         <translation>云端设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="267"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="279"/>
         <source>Compare with Cloud…</source>
         <translation>与云端对比…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="354"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="366"/>
         <source>Open an image first, then compare it with a cloud service.</source>
         <translation>请先打开一张图片，再与云服务对比。</translation>
     </message>
@@ -549,12 +548,12 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
 <context>
     <name>OpenUrlDialog</name>
     <message>
-        <location filename="../../desktop_ocr/gui/dialogs.py" line="13"/>
+        <location filename="../../desktop_ocr/gui/dialogs.py" line="21"/>
         <source>Open URL</source>
         <translation>打开网址</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/dialogs.py" line="22"/>
+        <location filename="../../desktop_ocr/gui/dialogs.py" line="30"/>
         <source>Image address (http or https):</source>
         <translation>图片地址（http 或 https）：</translation>
     </message>
@@ -562,17 +561,17 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
 <context>
     <name>PdfPagePicker</name>
     <message>
-        <location filename="../../desktop_ocr/gui/dialogs.py" line="54"/>
+        <location filename="../../desktop_ocr/gui/dialogs.py" line="62"/>
         <source>Choose PDF pages</source>
         <translation>选择 PDF 页面</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/dialogs.py" line="58"/>
+        <location filename="../../desktop_ocr/gui/dialogs.py" line="66"/>
         <source>Page %1</source>
         <translation>第 %1 页</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/dialogs.py" line="67"/>
+        <location filename="../../desktop_ocr/gui/dialogs.py" line="75"/>
         <source>%1 has %2 page(s). Recognise:</source>
         <translation>%1 共 %2 页。识别：</translation>
     </message>
@@ -601,113 +600,111 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
     </message>
     <message>
         <location filename="../../desktop_ocr/vendors.py" line="175"/>
-        <location filename="../../desktop_ocr/vendors.py" line="201"/>
-        <location filename="../../desktop_ocr/vendors.py" line="251"/>
+        <location filename="../../desktop_ocr/vendors.py" line="208"/>
+        <location filename="../../desktop_ocr/vendors.py" line="256"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="176"/>
+        <location filename="../../desktop_ocr/vendors.py" line="177"/>
         <source>from the URL (e.g. us-east-1)</source>
         <translation>从 URL 读取（如 us-east-1）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="177"/>
+        <location filename="../../desktop_ocr/vendors.py" line="178"/>
         <source>Access key ID</source>
         <translation>访问密钥 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="179"/>
+        <location filename="../../desktop_ocr/vendors.py" line="180"/>
         <source>Secret access key</source>
         <translation>私有访问密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="181"/>
-        <location filename="../../desktop_ocr/vendors.py" line="208"/>
+        <location filename="../../desktop_ocr/vendors.py" line="182"/>
+        <location filename="../../desktop_ocr/vendors.py" line="214"/>
         <source>Session token (optional)</source>
         <translation>会话令牌（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="188"/>
+        <location filename="../../desktop_ocr/vendors.py" line="195"/>
         <source>Tencent Cloud OCR</source>
         <translation>腾讯云 OCR</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="191"/>
+        <location filename="../../desktop_ocr/vendors.py" line="198"/>
         <source>Tencent Cloud OCR JSON</source>
         <translation>腾讯云 OCR JSON</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="198"/>
-        <location filename="../../desktop_ocr/vendors.py" line="225"/>
-        <location filename="../../desktop_ocr/vendors.py" line="249"/>
+        <location filename="../../desktop_ocr/vendors.py" line="205"/>
+        <location filename="../../desktop_ocr/vendors.py" line="231"/>
+        <location filename="../../desktop_ocr/vendors.py" line="254"/>
         <source>Endpoint</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="203"/>
+        <location filename="../../desktop_ocr/vendors.py" line="210"/>
         <source>API</source>
         <translation>接口</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="206"/>
-        <location filename="../../desktop_ocr/vendors.py" line="231"/>
+        <location filename="../../desktop_ocr/vendors.py" line="189"/>
         <source>SecretId</source>
         <translation>SecretId</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="207"/>
-        <location filename="../../desktop_ocr/vendors.py" line="232"/>
+        <location filename="../../desktop_ocr/vendors.py" line="190"/>
         <source>SecretKey</source>
         <translation>SecretKey</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="215"/>
+        <location filename="../../desktop_ocr/vendors.py" line="221"/>
         <source>Tencent OCR (legacy)</source>
         <translation>腾讯 OCR（旧版）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="218"/>
+        <location filename="../../desktop_ocr/vendors.py" line="224"/>
         <source>Tencent legacy ocr/general JSON</source>
         <translation>腾讯旧版 ocr/general JSON</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="228"/>
+        <location filename="../../desktop_ocr/vendors.py" line="234"/>
         <source>APPID</source>
         <translation>APPID</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="229"/>
+        <location filename="../../desktop_ocr/vendors.py" line="235"/>
         <source>Bucket (optional)</source>
         <translation>存储桶（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="238"/>
+        <location filename="../../desktop_ocr/vendors.py" line="243"/>
         <source>Huawei Cloud OCR</source>
         <translation>华为云 OCR</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="241"/>
+        <location filename="../../desktop_ocr/vendors.py" line="246"/>
         <source>Huawei Cloud OCR JSON</source>
         <translation>华为云 OCR JSON</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="253"/>
+        <location filename="../../desktop_ocr/vendors.py" line="258"/>
         <source>Project ID</source>
         <translation>项目 ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="255"/>
+        <location filename="../../desktop_ocr/vendors.py" line="260"/>
         <source>Access key (AK)</source>
         <translation>访问密钥（AK）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="256"/>
+        <location filename="../../desktop_ocr/vendors.py" line="261"/>
         <source>Secret key (SK)</source>
         <translation>私有密钥（SK）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/vendors.py" line="257"/>
+        <location filename="../../desktop_ocr/vendors.py" line="262"/>
         <source>IAM token (instead of AK/SK)</source>
         <translation>IAM 令牌（代替 AK/SK）</translation>
     </message>

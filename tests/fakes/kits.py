@@ -3,8 +3,8 @@ vendor error each auth failure must produce. Shared by the backend, CLI and wind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from desktop_ocr import vendors
 
@@ -14,9 +14,11 @@ from .tencent import FakeTencent
 from .tencent_legacy import FakeTencentLegacy
 
 # Distinctive made-up credentials, so a leak is easy to spot in logs and files.
-AWS_KEY_ID, AWS_SECRET, AWS_TOKEN = "AKIAFAKEKEYID0000001", "awsSecret/FAKE+0123456789abcdefghij", "awsSessTok-FAKE-987654321"
+AWS_KEY_ID, AWS_SECRET = "AKIAFAKEKEYID0000001", "awsSecret/FAKE+0123456789abcdefghij"
+AWS_TOKEN = "awsSessTok-FAKE-987654321"
 TC_ID, TC_KEY = "AKIDfakeTencentSecretId000001", "tcSecretKey-FAKE-0123456789abcdef"
-HW_AK, HW_SK, HW_TOKEN = "HWFAKEAK0000000000001", "hwSecretKey-FAKE-0123456789abcdefghijk", "MIIFAKEhuaweiIAMtoken0123456789"
+HW_AK, HW_SK = "HWFAKEAK0000000000001", "hwSecretKey-FAKE-0123456789abcdefghijk"
+HW_TOKEN = "MIIFAKEhuaweiIAMtoken0123456789"
 HW_PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 LEGACY_APPID = "1250000000"
 ALL_SECRETS = (AWS_SECRET, AWS_TOKEN, TC_KEY, HW_SK, HW_TOKEN)
