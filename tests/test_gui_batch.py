@@ -50,7 +50,9 @@ def test_folder_batch_completes_with_progress(qtbot, window, tmp_path):
         assert lines[1].split()[-1] in job.result.text  # "1001", "1002", ...
     assert seen[-1] == (4, 4)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # progress only moves forward
-    assert window.batch.progress.value() == window.batch.progress.maximum() == 4
+    # the bar follows on the next turn of the event loop (never inside the handler of a result)
+    qtbot.waitUntil(lambda: window.batch.progress.value() == window.batch.progress.maximum() == 4, timeout=5000)
+    assert window.batch.progress.text() == "4 / 4"
     assert window.batch.list.count() == 4
     assert "done" in window.batch.item_for(jobs[2].id).text()
     assert not window.batch.cancel_button.isEnabled()
@@ -67,7 +69,7 @@ def test_cancel_midway_keeps_finished_results(qtbot, window, tmp_path):
     drop_files(window, [folder])
     total = len(window.queue.jobs)
     assert total == len(BATCH_PAGES)
-    assert window.batch.cancel_button.isEnabled()
+    qtbot.waitUntil(window.batch.cancel_button.isEnabled, timeout=5000)
     qtbot.waitUntil(lambda: window.queue.counts()[0] >= 1, timeout=RESULT_TIMEOUT_MS)
     with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
         window.batch.cancel_button.click()
@@ -81,7 +83,7 @@ def test_cancel_midway_keeps_finished_results(qtbot, window, tmp_path):
     # order is kept: the finished ones are the first ones
     assert states == ["done"] * len(done) + ["cancelled"] * len(cancelled)
     assert "cancelled" in window.batch.item_for(cancelled[0].id).text()
-    assert window.batch.progress.value() == total
+    qtbot.waitUntil(lambda: window.batch.progress.value() == total, timeout=5000)
     written = window.export_batch("json", tmp_path / "out", confirm=lambda existing: True)
     assert sorted(p.stem for p in written) == sorted(j.stem for j in done)
     # the window keeps working after a cancel

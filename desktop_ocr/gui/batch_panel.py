@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -45,6 +45,7 @@ class BatchPanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
         self._items: dict[int, QListWidgetItem] = {}
+        self._progress: tuple[int, int] | None = None  # (finished, total) not shown yet
         queue.job_changed.connect(self._on_job_changed)
         queue.progress.connect(self._on_progress)
         self.cancel_button.clicked.connect(queue.cancel)
@@ -100,6 +101,19 @@ class BatchPanel(QWidget):
             self._render(job)
 
     def _on_progress(self, finished: int, total: int) -> None:
+        # QProgressBar.setValue repaints at once, and a repaint paints every dirty part of the window
+        # (the page with its new boxes): done from the event loop, not inside the handler that
+        # delivered a result, so the two never add up into one long stall. Coalesced to the latest.
+        pending = self._progress is not None
+        self._progress = (finished, total)
+        if not pending:
+            QTimer.singleShot(0, self._show_progress)
+
+    def _show_progress(self) -> None:
+        if self._progress is None:
+            return
+        finished, total = self._progress
+        self._progress = None
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(finished)
         self.progress.setFormat(f"{finished} / {total}")

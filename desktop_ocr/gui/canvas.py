@@ -125,6 +125,9 @@ class OcrCanvas(QGraphicsView):
         self.clear_page()
         self.pixmap_item = self.scene().addPixmap(pixmap)
         self.pixmap_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        # the page is scaled smoothly once per zoom level, not on every repaint (boxes drawn,
+        # selection, hover): repaints blit the cached, already scaled page
+        self.pixmap_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.pixmap_item.setZValue(0)
         self.scene().setSceneRect(QRectF(pixmap.rect()))
         self._fit = True

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPointF, Qt, QThreadPool, Signal
-from PySide6.QtGui import QBrush, QColor, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,7 +32,7 @@ from ..core.errors import user_message
 from ..core.image import LoadedImage
 from ..core.model import OcrResult, TextLine
 from .canvas import OcrCanvas
-from .workers import Task, to_qimage
+from .workers import Task, to_pixmap, to_qimage
 
 DIFF_COLOUR = QColor(200, 0, 200)
 MIN_IOU = 0.3
@@ -196,7 +196,7 @@ class CompareDialog(QDialog):
 
     def set_image(self, image: LoadedImage) -> None:
         self.image = image
-        pix = QPixmap.fromImage(to_qimage(image.pixels))
+        pix = to_pixmap(to_qimage(image.pixels))
         for pane in (self.local, self.cloud):
             pane.canvas.set_image(pix)
             pane.result = None

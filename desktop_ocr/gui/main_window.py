@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, Qt, QThreadPool, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QImage, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,7 +39,7 @@ from .message_bar import MessageBar
 from .resources import resource_path, sample_image
 from .results_panel import ResultsPanel
 from .settings import Settings
-from .workers import DONE, FAILED, BatchQueue, Job, RecognizerHost, load_source
+from .workers import DONE, FAILED, BatchQueue, Job, RecognizerHost, load_source, to_pixmap
 
 log = logging.getLogger(__name__)
 
@@ -526,7 +526,7 @@ class MainWindow(QMainWindow):
         self.canvas.clear_page()
         self.results.set_result(None)
         if job.image is not None:
-            self.canvas.set_image(QPixmap.fromImage(job.image))
+            self.canvas.set_image(to_pixmap(job.image))
             if job.state == DONE:
                 self._show_result(job)
         elif job.state == DONE:
@@ -543,7 +543,7 @@ class MainWindow(QMainWindow):
     def _on_job_loaded(self, job_id: int) -> None:
         job = self.queue.job(job_id)
         if job_id == self.current_id and job is not None and job.image is not None:
-            self.canvas.set_image(QPixmap.fromImage(job.image))
+            self.canvas.set_image(to_pixmap(job.image))
             if job.state == DONE:  # a finished page decoded again for display
                 self._show_result(job)
 

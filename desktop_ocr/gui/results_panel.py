@@ -138,9 +138,12 @@ class ResultsPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COL_NO, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_SCORE, QHeaderView.ResizeMode.ResizeToContents)
+        # The number and score columns get widths from the font, not from their contents: measuring
+        # contents asks the model for every row of a new result on the GUI thread (ResizeToContents).
+        for col, sample in ((COL_NO, "0000"), (COL_SCORE, "0.0000")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            self.view.setColumnWidth(col, self.fontMetrics().horizontalAdvance(sample) + 16)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QImage, QPixmap
 
 from .. import backends
 from ..core import sources
@@ -61,10 +61,17 @@ def load_source(source: str | bytes, page: int | None = None) -> LoadedImage:
 
 
 def to_qimage(pixels: np.ndarray) -> QImage:
-    """RGB uint8 HxWx3 -> an independent QImage (safe to build off the GUI thread)."""
+    """RGB uint8 HxWx3 -> an independent QImage in the screen's own pixel format (RGB32), built here
+    off the GUI thread so that turning it into a QPixmap there costs a copy, not a conversion."""
     arr = np.ascontiguousarray(pixels)
     h, w = arr.shape[:2]
-    return QImage(arr.data, w, h, arr.strides[0], QImage.Format.Format_RGB888).copy()
+    return QImage(arr.data, w, h, arr.strides[0], QImage.Format.Format_RGB888).convertToFormat(
+        QImage.Format.Format_RGB32)
+
+
+def to_pixmap(image: QImage) -> QPixmap:
+    """A QPixmap of an image from to_qimage (GUI thread): no format conversion."""
+    return QPixmap.fromImage(image, Qt.ImageConversionFlag.NoFormatConversion)
 
 
 @dataclass(eq=False)
