@@ -87,7 +87,7 @@ class MemoryKeyring:
 def test_store_uses_a_working_keyring():
     kr = MemoryKeyring()
     store = C.CredentialStore(keyring_backend=kr)
-    assert store.persistent and "keyring" in store.status
+    assert store.persistent and store.backend_name == "MemoryKeyring"
     store.save("tencent", {"secret_id": "AKIDstored0001", "secret_key": C.Secret("storedKey-0123456789")})
     assert kr.store[("desktop-ocr", "tencent:secret_key")] == "storedKey-0123456789"
     fresh = C.CredentialStore(keyring_backend=kr)  # a new session finds them again
@@ -103,8 +103,7 @@ def test_without_a_keyring_secrets_live_for_the_session_only():
 
     assert C.usable_keyring(fail.Keyring()) is None
     store = C.CredentialStore(keyring_backend=fail.Keyring())
-    assert not store.persistent
-    assert "session only" in store.status
+    assert not store.persistent and store.backend_name == ""
     store.save("huawei", {"ak": "HWAK0000001", "sk": "hwSessionOnly-0123456789"})
     assert store.load("huawei")["sk"].reveal() == "hwSessionOnly-0123456789"
     assert C.CredentialStore(keyring_backend=fail.Keyring()).load("huawei") == {}  # a new session starts empty

@@ -181,3 +181,21 @@ def test_choosing_an_unconfigured_backend_says_what_is_missing(qtbot, cloud_wind
     win.backend_combo.setCurrentIndex(win.backend_combo.findData("local"))  # and local still works
     job_id = wait_result(qtbot, win, lambda: drop_files(win, [drawn_page(tmp_path)]))
     assert win.queue.job(job_id).result.engine == "local"
+
+
+def test_settings_dialog_says_when_the_environment_overrides_stored_keys(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+
+    default_store().save("tencent", {"secret_id": "AKIDstored0000001", "secret_key": "storedKey-0123456789"})
+    dlg = window.open_cloud_settings()
+    assert dlg.findChild(QLabel, "tencent:env-note") is None  # only the keyring has keys: no note
+    dlg.reject()
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDenv0000000001")
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "envKey-0123456789")
+    dlg = window.open_cloud_settings()
+    note = dlg.findChild(QLabel, "tencent:env-note").text()
+    assert "TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY" in note and "SESSION_TOKEN" not in note
+    assert dlg.findChild(QLabel, "huawei:env-note") is None
+    # and the window really uses the environment's keys, as the command line does
+    assert window.cloud_settings.settings_for("tencent")["secret_id"].reveal() == "AKIDenv0000000001"
+    dlg.reject()

@@ -199,7 +199,7 @@ def usable_keyring(kr=None):
 class CredentialStore:
     """Secrets per backend: in the OS keyring when one is usable, otherwise in memory for this session.
 
-    ``persistent`` tells which; ``status`` is a sentence for the settings dialog.
+    ``persistent`` tells which and ``backend_name`` names the keyring (the window words it).
     """
 
     def __init__(self, keyring_backend=None, service: str = KEYRING_SERVICE):
@@ -213,12 +213,9 @@ class CredentialStore:
         return self._kr is not None
 
     @property
-    def status(self) -> str:
-        if self._kr is not None:
-            return f"Keys are kept in the system keyring ({type(self._kr).__name__})."
-        return ("No system keyring is available (no Secret Service / Keychain / Credential Manager "
-                "found): keys are kept in memory for this session only and must be entered again "
-                "next time.")
+    def backend_name(self) -> str:
+        """The keyring backend's class name ("" when keys stay in memory)."""
+        return type(self._kr).__name__ if self._kr is not None else ""
 
     def _key(self, backend: str, field: str) -> str:
         return f"{backend}:{field}"

@@ -12,6 +12,7 @@ when the environment overrides the stored keys.
 from __future__ import annotations
 
 import logging
+import os
 
 from PySide6.QtCore import QCoreApplication, QSettings, Signal
 from PySide6.QtWidgets import (
@@ -118,7 +119,7 @@ class CloudSettingsDialog(QDialog):
                 form.addRow(vendor_text(f.label), w)
                 widgets[f.key] = w
             if secrets_source(name, store=cloud.store) == "environment":
-                env = ", ".join(f.env for f in fields if f.secret and f.env)
+                env = ", ".join(f.env for f in fields if f.secret and f.env and os.environ.get(f.env))
                 note = QLabel(self.tr("The environment variables %1 are set: their keys are used, "
                                       "not the stored ones.").replace("%1", env), page)
                 note.setWordWrap(True)
@@ -132,7 +133,7 @@ class CloudSettingsDialog(QDialog):
             self.tabs.addTab(page, vendor_text(spec.title))
             if name == current:
                 self.tabs.setCurrentWidget(page)
-        self.status = QLabel(cloud.store.status, self)
+        self.status = QLabel(self.store_status(cloud.store), self)
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -142,6 +143,14 @@ class CloudSettingsDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self._changed: set[str] = set()
+
+    def store_status(self, store: CredentialStore) -> str:
+        """Where the keys live, in the user's language (the store says which, not in what words)."""
+        if store.persistent:
+            return self.tr("Keys are kept in the system keyring (%1).").replace("%1", store.backend_name)
+        return self.tr("No system keyring is available (no Secret Service / Keychain / Credential Manager "
+                       "found): keys are kept in memory for this session only and must be entered again "
+                       "next time.")
 
     def _forget(self, name: str) -> None:
         self.cloud.store.clear(name)

@@ -26,39 +26,39 @@
 <context>
     <name>BatchPanel</name>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="55"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="56"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="56"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="57"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="69"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="70"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="71"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="72"/>
         <source>running…</source>
         <translation>识别中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="74"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="75"/>
         <source>done, %n line(s)</source>
         <translation>
             <numerusform>完成，%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="76"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="77"/>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="78"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="79"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -66,30 +66,40 @@
 <context>
     <name>CloudSettingsDialog</name>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="89"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="90"/>
         <source>Cloud OCR Settings</source>
         <translation>云端 OCR 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="112"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="113"/>
         <source>stored — leave empty to keep</source>
         <translation>已保存 — 留空则保持不变</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="113"/>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="152"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="114"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="161"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="122"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="123"/>
         <source>The environment variables %1 are set: their keys are used, not the stored ones.</source>
         <translation>已设置环境变量 %1：将使用其中的密钥，而非已保存的密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="127"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="128"/>
         <source>Forget stored keys</source>
         <translation>清除已保存的密钥</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="150"/>
+        <source>Keys are kept in the system keyring (%1).</source>
+        <translation>密钥保存在系统密钥环中（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="151"/>
+        <source>No system keyring is available (no Secret Service / Keychain / Credential Manager found): keys are kept in memory for this session only and must be entered again next time.</source>
+        <translation>没有可用的系统密钥环（未找到 Secret Service / 钥匙串 / 凭据管理器）：密钥仅在本次会话中保存在内存里，下次需要重新输入。</translation>
     </message>
 </context>
 <context>
