@@ -1,6 +1,7 @@
 """Benchmark of the local engine against plain ``RapidOCR()`` on the evaluation images.
 
-    .venv/bin/python benchmarks/bench_engine.py [--limit N] [--skip-rotation] [--skip-strip] [--quick]
+    .venv/bin/python benchmarks/bench_engine.py [--limit N] [--skip-rotation] [--skip-strip] [--skip-single-line]
+                                                [--quick]
 
 --quick (CI runs it after the tests, so a broken benchmark fails there): two images, one rotated
 page, one page turned by 90 and skewed by 5 degrees, and the strip; the same figures, no thresholds.
@@ -13,7 +14,10 @@ Prints, and writes under .bench-out/ (git-ignored):
 * rotation: the `rotated` subset (true vs reported angle, page CER in each engine's own order
   against the GT in upright reading order), and real upright pages turned by 90/180/270 and
   skewed by +-5/10/15 degrees here (angle error, page CER delta against the upright page);
-* a 800 x 12000 strip of small drawn text: lines found by each engine.
+* a 800 x 12000 strip of small drawn text: lines found by each engine;
+* single-line images (20 drawn lines, 24-48 px text, and lines cut out of two real pages by their GT
+  boxes; --quick: 4 drawn): RecognizeOptions(single_line=True) vs the full pipeline, median ms of
+  each (alternating, after warm-up) and exact matches after the scorer's normalisation.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from desktop_ocr.core.image import LoadedImage  # noqa: E402
 from desktop_ocr.core.model import normalize_angle  # noqa: E402
 from desktop_ocr.core.recognizer import RecognizeOptions  # noqa: E402
 from desktop_ocr.core.sources import load_image  # noqa: E402
-from tests.drawing import tall_strip  # noqa: E402
+from tests.drawing import render_lines, rgb_array, tall_strip  # noqa: E402
 from tests.evalpage import gt_page  # noqa: E402
 
 EVAL = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eval" / "public"))
@@ -216,12 +220,82 @@ def bench_strip(engine, plain) -> dict:
     return {"ours_exact": ours_ok, "plain_exact": plain_ok, "ours_s": t_ours, "plain_s": t_plain}
 
 
+SINGLE_LINES = [
+    "发票代码 144031900111", "Total: $1,234.56", "2024-05-21 09:42", "增值税专用发票",
+    "Invoice No. INV-2024-0042", "合计金额 ¥3,580.00", "联系电话 021-6543 2100",
+    "北京市海淀区中关村大街1号", "Qty 3 x 19.99 = 59.97", "订单号: 20240521-8842",
+    "Hello, World!", "备注：请于三日内付款", "ID 7F3A-99C2-B410", "上海浦东 Pudong 200120",
+    "50%折扣 (限时)", "温度 -3.5°C", "E-mail: info@example.com", "第12页 共30页", "收款人 张三",
+    "No. 0089123",
+]
+
+
+def single_line_images(scorer, paths, quick: bool) -> list[tuple[str, str, np.ndarray, object]]:
+    """(group, text, RGB pixels, normaliser): drawn lines with a margin of a quarter of the text
+    size, and (full run) up to 10 lines of each of two real pages cut out by their GT boxes + 3 px."""
+    plain_norm = scorer.make_normalizer(False, "")
+    out = []
+    for i, text in enumerate(SINGLE_LINES[:4] if quick else SINGLE_LINES):
+        size = (24, 30, 36, 42, 48)[i % 5]
+        img = render_lines([text], font_size=size, margin=size // 4, spacing=1.4)
+        out.append(("drawn", text, rgb_array(img).copy(), plain_norm))
+    for stem in () if quick else ("sroie__025", "xfund_zh__zh_val_0"):
+        gt = json.loads((EVAL / "gt" / f"{stem}.json").read_text(encoding="utf-8"))
+        hint = gt.get("text_compare") or {}
+        norm = scorer.make_normalizer(bool(hint.get("casefold")), hint.get("strip_chars") or "")
+        page = load_image(str(paths[stem])).pixels
+        ph, pw = page.shape[:2]
+        lines = [ln for ln in gt["lines"] if not ln.get("ignore") and len(norm(ln.get("text", ""))) >= 4
+                 and ln.get("text") != "###"]
+        for ln in lines[:10]:
+            pts = np.asarray(ln["polygon"], dtype=float)
+            x0, y0 = np.maximum(0, np.floor(pts.min(axis=0)) - 3).astype(int)
+            x1, y1 = np.minimum([pw, ph], np.ceil(pts.max(axis=0)) + 3).astype(int)
+            out.append(("real crops", ln["text"], np.ascontiguousarray(page[y0:y1, x0:x1]), norm))
+    return out
+
+
+def bench_single_line(engine, scorer, paths, quick: bool) -> dict:
+    """single_line=True vs the full pipeline on images that hold one line each."""
+    images = single_line_images(scorer, paths, quick)
+    modes = {"single": RecognizeOptions(single_line=True), "full": RecognizeOptions()}
+    for opts in modes.values():  # warm-up: the first call of each path is not timed
+        engine.recognize(LoadedImage(images[0][2]), opts)
+    rounds = 1 if quick else 3
+    times: dict[str, list[float]] = {name: [] for name in modes}
+    exact: dict[tuple[str, str], list[bool]] = {}
+    print(f"\n== single-line images: single_line=True vs full pipeline ({len(images)} images x {rounds}) ==")
+    for r in range(rounds):
+        for i, (group, text, px, norm) in enumerate(images):
+            order = list(modes) if (i + r) % 2 == 0 else list(modes)[::-1]  # alternate: fair caches
+            for name in order:
+                t0 = time.perf_counter()
+                res = engine.recognize(LoadedImage(px), modes[name])
+                times[name].append(time.perf_counter() - t0)
+                if r == 0:
+                    got = "".join(norm(ln.text) for ln in res.lines)
+                    exact.setdefault((group, name), []).append(got == norm(text))
+                    if got != norm(text) and not quick:
+                        print(f"  {name:6s} {group:10s} want {text!r} got {' | '.join(ln.text for ln in res.lines)!r}")
+    med = {name: statistics.median(t) * 1000 for name, t in times.items()}
+    print(f"median ms: single_line {med['single']:.1f}, full {med['full']:.1f}; "
+          f"ratio single/full {med['single'] / med['full']:.2f}")
+    acc = {f"{group}/{name}": sum(v) / len(v) for (group, name), v in exact.items()}
+    for group in dict.fromkeys(g for g, _ in exact):
+        n = len(exact[(group, "single")])
+        print(f"exact ({group}, {n}): single_line {sum(exact[(group, 'single')])}/{n}, "
+              f"full {sum(exact[(group, 'full')])}/{n}")
+    return {"images": len(images), "rounds": rounds, "median_ms": med,
+            "ratio_single_over_full": med["single"] / med["full"], "exact": acc}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=0, help="only the first N images (0 = all)")
     ap.add_argument("--skip-accuracy", action="store_true")
     ap.add_argument("--skip-rotation", action="store_true")
     ap.add_argument("--skip-strip", action="store_true")
+    ap.add_argument("--skip-single-line", action="store_true")
     ap.add_argument("--quick", action="store_true", help="a smoke run of every part on a few inputs")
     args = ap.parse_args(argv)
     if not (EVAL / "images").is_dir():
@@ -247,6 +321,8 @@ def main(argv=None) -> int:
         report["turned_pages"] = bench_turned_pages(engine, scorer, paths, turned_stems, angles)
     if not args.skip_strip:
         report["strip"] = bench_strip(engine, plain)
+    if not args.skip_single_line:
+        report["single_line"] = bench_single_line(engine, scorer, paths, args.quick)
     report["load_avg_end"] = os.getloadavg()
     (OUT / "bench_engine.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"\nload average start {report['load_avg_start']}, end {report['load_avg_end']} "

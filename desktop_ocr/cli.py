@@ -3,6 +3,7 @@
     desktop-ocr [PATH...]            open the window (with PATHs queued)
     desktop-ocr --self-test          open the window, recognise the bundled sample, close (smoke test)
     desktop-ocr recognize SOURCE...  recognise files, folders, URLs or '-' (stdin) without a window
+    desktop-ocr serve                the cloud vendors' OCR APIs over http, answered by the local engine
 
 stdout carries only results; progress, failures and the summary go to stderr. Exit status: 0 all
 sources recognised, 1 any source failed (the others are still written), 2 usage error.
@@ -24,7 +25,7 @@ from .core.errors import ImageTooLarge, OcrError, user_message
 from .core.recognizer import RecognizeOptions, Recognizer
 
 PROG = "desktop-ocr"
-COMMANDS = ("recognize",)
+COMMANDS = ("recognize", "serve")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 STDIN_MAX_BYTES = 500 * 1024 * 1024
 
@@ -36,7 +37,8 @@ def build_window_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Offline OCR of Simplified Chinese and English with cloud-OCR-compatible JSON exports. "
                     "Without a command it opens the window.",
-        epilog=f"commands:\n  recognize SOURCE...   recognise without a window; see '{PROG} recognize --help'",
+        epilog=f"commands:\n  recognize SOURCE...   recognise without a window; see '{PROG} recognize --help'"
+               f"\n  serve                 the vendors' OCR APIs over http; see '{PROG} serve --help'",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH", help="images, PDFs or folders to open in the window")
     p.add_argument("--self-test", action="store_true",
@@ -45,14 +47,18 @@ def build_window_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _positive_int(text: str) -> int:
+def _int_from(text: str, low: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be {low} or more, got {value}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _int_from(text, 1)
 
 
 def _positive_float(text: str) -> float:
@@ -110,6 +116,8 @@ def build_recognize_parser() -> argparse.ArgumentParser:
                    help=f"drop lines scored below F, 0..1 (default {RecognizeOptions.min_score})")
     p.add_argument("--no-rotation", action="store_true",
                    help="do not look for page rotation and skew (faster on upright pages)")
+    p.add_argument("--single-line", action="store_true",
+                   help="the image is one line of text: recognise it without detection (faster)")
     p.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
                    help="limit for each URL download (default 30)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only failures and the summary")
@@ -122,6 +130,8 @@ def build_recognize_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv and argv[0] == "serve":
+            return run_serve(build_serve_parser().parse_args(argv[1:]))
         if argv and argv[0] in COMMANDS:
             args = build_recognize_parser().parse_args(argv[1:])
             return run_recognize(args)
@@ -165,7 +175,8 @@ class OutputTarget:
 
 
 def recognize_options(args: argparse.Namespace) -> RecognizeOptions:
-    return RecognizeOptions(chars=args.chars, detect_rotation=not args.no_rotation, min_score=args.min_score)
+    return RecognizeOptions(chars=args.chars, detect_rotation=not args.no_rotation, min_score=args.min_score,
+                            single_line=args.single_line)
 
 
 def run_recognize(args: argparse.Namespace) -> int:
@@ -337,3 +348,59 @@ def plan_outputs(entries: list[str | OcrError], out_dir: Path, ext: str) -> list
     paths = iter(unique_paths([output_stem(e) for e in ok], out_dir, ext, avoid=source_keys(ok)))
     return [OutputTarget(source=e.source or str(e)) if isinstance(e, OcrError) else
             OutputTarget(source=e, out=next(paths)) for e in entries]
+
+
+# -- serve --------------------------------------------------------------------------------------
+
+def _count(text: str) -> int:
+    return _int_from(text, 0)
+
+
+def build_serve_parser() -> argparse.ArgumentParser:
+    from .server.config import DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_PORT
+
+    p = argparse.ArgumentParser(
+        prog=f"{PROG} serve",
+        description="Serve the cloud vendors' OCR APIs (AWS General OCR, Tencent API 3.0 and legacy, Huawei "
+                    "general-text) over http, answered offline by the local engine: point your existing "
+                    "clients and SDKs at http://HOST:PORT. Paths, fields, answers and errors are the vendors'; "
+                    "GET /openapi.json lists them, /healthz and /metrics watch the server.",
+        epilog="without --keys nothing is authenticated, which is allowed on a loopback address only. "
+               "See desktop_ocr/server/config.py for the keys file.")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    p.add_argument("--port", type=_count, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                   help="engine worker processes, each with its own models (default 1)")
+    p.add_argument("--queue", type=_count, default=None, metavar="N",
+                   help="requests that may wait for a worker; more are refused at once with the vendor's "
+                        "rate-limit error (default 2 x workers)")
+    p.add_argument("--keys", metavar="FILE", help="JSON file of the vendors' keys: turns on each vendor's "
+                                                  "signature check")
+    p.add_argument("--max-body-mb", type=_positive_float, default=DEFAULT_MAX_BODY_MB, metavar="N",
+                   help=f"largest request body and URL image, in MB (default {DEFAULT_MAX_BODY_MB:g})")
+    p.add_argument("--allow-private-urls", action="store_true",
+                   help="fetch URL images from private and loopback addresses even when listening beyond "
+                        "loopback")
+    return p
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .server import SERVE_EXTRA_HINT, routes
+    from .server.config import ServerConfig, load_keys
+
+    try:
+        keys = load_keys(args.keys, [spec.name for spec, _ in routes()]) if args.keys else None
+        config = ServerConfig(host=args.host, port=args.port, workers=args.workers, queue=args.queue, keys=keys,
+                              max_body=int(args.max_body_mb * 1048576), allow_private_urls=args.allow_private_urls)
+        config.check()
+    except ValueError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    try:
+        from .server.run import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("starlette", "uvicorn"):
+            raise
+        _err(f"serving needs Starlette and uvicorn, which are not installed: {SERVE_EXTRA_HINT}")
+        return EXIT_USAGE
+    return EXIT_OK if serve(config) else EXIT_FAILED

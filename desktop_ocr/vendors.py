@@ -3,9 +3,9 @@
 Every front end is generated from these entries: the command line's ``--backend`` choices and
 connection options (backends.cli_options), the window's Cloud Settings tabs and backend menu
 (gui.cloud_settings), the export formats (formats.get / formats.FORMAT_NAMES), credential lookup
-(backends.credentials.resolve), the recognisers (backends.create) and the request verifiers
-(desktop_ocr.signatures). A new vendor is one module (its recogniser and format) plus one
-``register(VendorSpec(...))``.
+(backends.credentials.resolve), the recognisers (backends.create), the request verifiers
+(desktop_ocr.signatures) and the routes of ``desktop-ocr serve`` (desktop_ocr.server). A new vendor
+is one module (its recogniser and format) plus one ``register(VendorSpec(...))``.
 
 This module is data only: it imports nothing from the rest of the app, and the code it names
 (recogniser class, format module, signature verifier) is given as dotted paths that are imported
@@ -67,6 +67,8 @@ class VendorSpec:
     format_title: str  # export menu label
     fields: tuple[Field, ...]
     verifier: str | None = None  # "package.module" of desktop_ocr.signatures with verify()
+    # "package.module:ROUTE", a desktop_ocr.server.VendorServer: the vendor's API as `desktop-ocr serve` offers it
+    server: str | None = None
     # Vendor error codes by what they mean to us. A code matches an entry equal to it, or an entry
     # naming its family ("AuthFailure" matches "AuthFailure.SignatureFailure").
     auth_codes: tuple[str, ...] = ()  # wrong key, bad signature, no permission: never retried
@@ -115,6 +117,10 @@ class VendorSpec:
         if self.verifier is None:
             raise LookupError(f"{self.name} has no request verifier")
         return importlib.import_module(self.verifier)
+
+    def server_route(self) -> Any:
+        """The vendor's server-side API (desktop_ocr.server.VendorServer), None if it has none."""
+        return None if self.server is None else load_object(self.server)
 
 
 def load_object(path: str) -> Any:
@@ -165,6 +171,7 @@ register(VendorSpec(
     format="desktop_ocr.formats.aws",
     format_title=QT_TRANSLATE_NOOP("Vendors", "AWS General OCR JSON"),
     verifier="desktop_ocr.signatures.aws_sigv4",
+    server="desktop_ocr.server.aws:ROUTE",
     docs="AWS AI Solution Kit, General OCR (an API Gateway + Lambda in your own account)",
     fields=(
         Field("endpoint", QT_TRANSLATE_NOOP("Vendors", "Invoke URL"), flag="--endpoint",
@@ -197,6 +204,7 @@ register(VendorSpec(
     format="desktop_ocr.formats.tencent",
     format_title=QT_TRANSLATE_NOOP("Vendors", "Tencent Cloud OCR JSON"),
     verifier="desktop_ocr.signatures.tencent_tc3",
+    server="desktop_ocr.server.tencent:ROUTE",
     docs="Tencent Cloud OCR API 3.0, GeneralAccurateOCR / GeneralBasicOCR (Version 2018-11-19)",
     auth_codes=("AuthFailure", "UnauthorizedOperation"),
     rate_codes=("RequestLimitExceeded",),  # not LimitExceeded.*: those are sizes
@@ -223,6 +231,7 @@ register(VendorSpec(
     format="desktop_ocr.formats.tencent_legacy",
     format_title=QT_TRANSLATE_NOOP("Vendors", "Tencent legacy ocr/general JSON"),
     verifier="desktop_ocr.signatures.tencent_legacy",
+    server="desktop_ocr.server.tencent_legacy:ROUTE",
     docs="Tencent Cloud image OCR, POST recognition.image.myqcloud.com/ocr/general",
     auth_codes=("4", "5", "6", "9", "10", "11", "12", "13", "14", "24"),
     rate_codes=("15",),
@@ -245,6 +254,7 @@ register(VendorSpec(
     format="desktop_ocr.formats.huawei",
     format_title=QT_TRANSLATE_NOOP("Vendors", "Huawei Cloud OCR JSON"),
     verifier="desktop_ocr.signatures.huawei_apig",
+    server="desktop_ocr.server.huawei:ROUTE",
     docs="Huawei Cloud OCR, POST /v2/{project_id}/ocr/general-text",
     auth_codes=("APIG.0301", "APIG.0302", "APIG.0303", "APIG.0305", "APIG.0306", "APIG.0307",
                 "APIGW.0301", "APIGW.0303", "ModelArts.0203", "ModelArts.4101", "ModelArts.4102",

@@ -94,6 +94,8 @@ class TencentBackend(CloudRecognizer):
         params: dict[str, str | bool] = {"ImageBase64": upload.b64}
         if options.chars:
             params["IsWords"] = True
+        if options.single_line and self.action == "GeneralAccurateOCR":  # GeneralBasicOCR lacks it
+            params["EnableDetectText"] = False
         try:
             body = self.client().call(self.action, params)
         except TencentCloudSDKException as exc:

@@ -17,10 +17,11 @@ import ssl
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from .errors import DownloadFailed, ImageTooLarge, UnsupportedSource
+from .errors import DownloadFailed, ImageTooLarge, OcrError, UnsupportedSource
 
 MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0  # seconds for the whole download
@@ -66,15 +67,16 @@ class _Stop(Exception):
 
 
 class _BoundedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow at most ``limit`` redirects, each to http/https only."""
+    """Follow at most ``limit`` redirects, each to http/https only (and passing ``check``, if given)."""
 
     max_repeats = 1000  # our own hop count below is the rule
     max_redirections = 1000
 
-    def __init__(self, limit: int, source: str):
+    def __init__(self, limit: int, source: str, check: Callable[[str], None] | None = None):
         super().__init__()
         self.limit = limit
         self.source = source
+        self.check = check
 
     def http_error_302(self, req, fp, code, msg, headers):
         # urllib refuses non-http targets itself, but with a bare HTTPError; say it our way first.
@@ -103,6 +105,12 @@ class _BoundedRedirects(urllib.request.HTTPRedirectHandler):
             raise _Stop(DownloadFailed(
                 f"the server redirected to a {scheme or 'non-http'} URL ({newurl}); only http/https are followed",
                 status=code, source=self.source))
+        if self.check is not None:
+            try:
+                self.check(newurl)
+            except OcrError as exc:
+                fp.close()
+                raise _Stop(exc) from None
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
             new._desktop_ocr_hops = hops
@@ -110,8 +118,8 @@ class _BoundedRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def _exchange(url: str, *, connect_timeout: float, max_bytes: int, max_redirects: int,
-              cancel: threading.Event) -> Download:
-    opener = urllib.request.build_opener(_BoundedRedirects(max_redirects, url))
+              cancel: threading.Event, check_url: Callable[[str], None] | None = None) -> Download:
+    opener = urllib.request.build_opener(_BoundedRedirects(max_redirects, url, check_url))
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "image/*,application/pdf,*/*;q=0.5"})
     try:
         resp = opener.open(req, timeout=connect_timeout)
@@ -157,9 +165,15 @@ def _describe(reason) -> str:
 
 
 def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, connect_timeout: float | None = None,
-          max_bytes: int = MAX_DOWNLOAD_BYTES, max_redirects: int = MAX_REDIRECTS) -> Download:
-    """Download ``url`` whole within ``timeout`` seconds, or raise DownloadFailed/ImageTooLarge/UnsupportedSource."""
+          max_bytes: int = MAX_DOWNLOAD_BYTES, max_redirects: int = MAX_REDIRECTS,
+          check_url: Callable[[str], None] | None = None) -> Download:
+    """Download ``url`` whole within ``timeout`` seconds, or raise DownloadFailed/ImageTooLarge/UnsupportedSource.
+
+    ``check_url(url)`` (optional) vets the URL and every redirect target before it is requested, by
+    raising an OcrError (the server's refusal of private addresses)."""
     check_scheme(url)
+    if check_url is not None:
+        check_url(url)
     if timeout <= 0:
         raise ValueError("timeout must be positive")
     per_op = min(connect_timeout or CONNECT_TIMEOUT, timeout)
@@ -169,7 +183,7 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, connect_timeout: float 
     def work() -> None:
         try:
             box["ok"] = _exchange(url, connect_timeout=per_op, max_bytes=max_bytes,
-                                  max_redirects=max_redirects, cancel=cancel)
+                                  max_redirects=max_redirects, cancel=cancel, check_url=check_url)
         except BaseException as exc:  # handed to the caller's thread
             box["err"] = exc
 

@@ -20,7 +20,8 @@ Settings (RecognizeOptions): ``det_limit`` 0 = automatic (as rapidocr: longest s
 2000 px, shortest at least 736, tiles above tiling.TILE_TRIGGER), N > 0 = one detection pass with
 the longest side resized to N (no tiling); ``min_score`` drops lines whose recognition confidence
 is lower; ``chars`` adds CharBoxes: one per Chinese character, one per Latin/digit word (rapidocr's
-word grouping), each with its own score and a 4-point box inside the line.
+word grouping), each with its own score and a 4-point box inside the line. ``single_line`` runs
+step 3 alone on the whole image as one line (no detection, no rotation search; ``_read_whole``).
 
 Polygons are given in reading order of the text: top-left, top-right, bottom-right, bottom-left
 of the line as read upright, so on a page turned by 90 degrees the first point is at the
@@ -276,6 +277,11 @@ class LocalEngine(Recognizer):
         t0 = time.perf_counter()
         bgr = np.ascontiguousarray(image.pixels[:, :, ::-1])
         h, w = bgr.shape[:2]
+        if options.single_line:
+            lines, angle = self._read_whole(bgr, options.chars)
+            lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
+            # only a reading the other way round is a finding (a tall line's 90 is its shape)
+            return self._result(image, lines, angle, angle in (180.0, -90.0), t0)
         with self._lock:
             self._load()
             quads, _ = self._detect(bgr, options.det_limit)
@@ -308,8 +314,34 @@ class LocalEngine(Recognizer):
                 for c in ln.chars or []:
                     if c.polygon is not None:
                         c.polygon = _map(c.polygon, inv, w, h)
-        result = OcrResult(width=w, height=h, lines=lines, angle=angle,
-                           angle_detected=options.detect_rotation, engine=self.name, source=image.source)
+        return self._result(image, lines, angle, options.detect_rotation, t0)
+
+    def _read_whole(self, bgr: np.ndarray, chars: bool) -> tuple[list[TextLine], float]:
+        """``single_line``: the whole image is one line crop; no detection, no rotation search.
+
+        The image rectangle goes through ``_read`` like a detected box, so it gets the same 0/180
+        check (a flagged line is read both ways, the more confident reading wins) and the same
+        CharBoxes. An image at least 1.5 times as tall as wide is turned counter-clockwise first,
+        as every tall crop of the page path (rapid.crop_line): it is taken for a line written
+        top to bottom with its letters turned clockwise (angle 90, or -90 when read the other
+        way round); a column of upright stacked Chinese characters does not read that way, as in
+        the page path. Returns at most one line (polygon = the image rectangle in reading order,
+        none when nothing is read) and the angle of the text, 0/90/180/-90 (0 when nothing is
+        read). Not padded: padding with the border colour measured no better on drawn lines.
+        """
+        h, w = bgr.shape[:2]
+        corners = [(0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h))]
+        with self._lock:
+            self._load()
+            lines = self._read(bgr, [np.array(corners, dtype=np.float32)], chars)
+        # the corner the reading starts at says how the text is turned
+        angle = normalize_angle(90.0 * corners.index(lines[0].polygon[0])) if lines else 0.0
+        return lines, angle
+
+    def _result(self, image: LoadedImage, lines: list[TextLine], angle: float, detected: bool,
+                t0: float) -> OcrResult:
+        result = OcrResult(width=image.width, height=image.height, lines=lines, angle=angle,
+                           angle_detected=detected, engine=self.name, source=image.source)
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back
         result.elapsed = time.perf_counter() - t0
         return result

@@ -17,6 +17,10 @@ class RecognizeOptions:
     detect_rotation: bool = True  # find 0/90/180/270 rotation and skew
     min_score: float = 0.5  # drop lines scored below this
     det_limit: int = 0  # detection side length; 0 = automatic
+    #: the whole image is one line of text (a line cropped out of a page, a field, a plate): it is
+    #: recognised as it is, with no text detection and no rotation search (only a 0/180 check), as
+    #: Tencent's EnableDetectText=false or Huawei's quick_mode; detect_rotation and det_limit do not apply
+    single_line: bool = False
 
 
 class Recognizer(abc.ABC):

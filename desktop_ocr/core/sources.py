@@ -299,6 +299,15 @@ def _b64decode(text: str) -> bytes:
     return base64.b64decode(compact, validate=True)
 
 
+def decode_base64(text: str, what: str = "the base64 data") -> bytes:
+    """Base64 text (standard or URL-safe alphabet; whitespace and missing padding tolerated) as
+    bytes, or UndecodableImage saying that ``what`` is not valid base64."""
+    try:
+        return _b64decode(text)
+    except (binascii.Error, ValueError):
+        raise UndecodableImage(f"{what} is not valid base64") from None
+
+
 def _from_base64(text: str, pdf_page: int, max_bytes: int | None) -> LoadedImage:
     try:
         data = _b64decode(text)

@@ -1,7 +1,10 @@
 """A fake cloud OCR service on 127.0.0.1: a real HTTP server in a thread that checks the vendor's
 signature and answers in the vendor's format with text the real local engine read from the image
-actually sent. Subclasses say how to authenticate and how to answer; this class records requests
-and injects the faults tests need (rate limiting, 5xx, slowness, malformed bodies, clock skew).
+actually sent. How a vendor's requests are authenticated and read, and how its errors look, is the
+product's own knowledge (desktop_ocr.server.<vendor>, the module `desktop-ocr serve` answers with,
+and formats.<vendor>); subclasses add the gateway's path check, their keys and the faults' answers.
+This class records requests and injects the faults tests need (rate limiting, 5xx, slowness,
+malformed bodies, clock skew).
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
+
+from desktop_ocr import formats, vendors
+from desktop_ocr.core.errors import DownloadFailed, ImageTooLarge, OcrError, UndecodableImage
+from desktop_ocr.server import VendorKeys, VendorServer
+from desktop_ocr.signatures import SignedRequest
 
 
 @dataclass
@@ -47,7 +55,7 @@ class Response:
         return cls(status, text.encode("utf-8"), content_type, headers)
 
 
-class TooLarge(ValueError):
+class TooLarge(ImageTooLarge):
     """The uploaded image breaks the vendor's documented size limit."""
 
 
@@ -167,11 +175,42 @@ class FakeService:
             return err
         return self.handle(req)
 
-    # Subclasses implement these.
+    # -- the vendor's API, as the product serves it --------------------------------
+
+    @property
+    def route(self) -> VendorServer:
+        return vendors.get(self.vendor).server_route()
+
+    @staticmethod
+    def signed(req: Request) -> SignedRequest:
+        return SignedRequest.from_target(req.method, req.path, req.headers, req.body)
+
+    def error_answer(self, err: OcrError) -> Response:
+        """The vendor's own error answer (formats.<vendor>: shape, code and HTTP status)."""
+        fmt = formats.get(self.vendor)
+        body, status = fmt.dump_error(err), fmt.error_status(err)
+        return Response.text(status, body) if isinstance(body, str) else Response.json(status, body)
+
     def authenticate(self, req: Request) -> Response | None:
-        raise NotImplementedError
+        err = self.route.authenticate(self.signed(req), self.vendor_keys(), self.now())
+        return None if err is None else self.error_answer(err)
 
     def handle(self, req: Request) -> Response:
+        try:
+            job = self.route.parse(self.signed(req))
+            if job.image is None:
+                raise DownloadFailed("the fake service does not fetch URLs", source=job.url)
+            result = self.recognize(job.image, chars=job.options.chars, detect_rotation=job.options.detect_rotation)
+        except OcrError as err:
+            return self.error_answer(err)
+        return Response.json(200, self.answer(result))
+
+    def answer(self, result):
+        """The success answer for ``result`` (subclasses add what only the real service knows)."""
+        return formats.get(self.vendor).dump(result)
+
+    # Subclasses implement these.
+    def vendor_keys(self) -> VendorKeys:
         raise NotImplementedError
 
     def rate_limited(self, req: Request) -> Response:
@@ -186,7 +225,8 @@ class FakeService:
     # -- the recognition itself -----------------------------------------------------
 
     def recognize(self, data: bytes, *, chars: bool = False, detect_rotation: bool = True):
-        """Run the real local engine on the bytes the client sent (ValueError if not an image)."""
+        """Run the real local engine on the bytes the client sent (UndecodableImage if not an image,
+        TooLarge past the vendor's longest side)."""
         from PIL import Image, UnidentifiedImageError
 
         from desktop_ocr.core.image import LoadedImage
@@ -196,7 +236,7 @@ class FakeService:
             img = Image.open(io.BytesIO(data))
             img.load()
         except (UnidentifiedImageError, OSError) as exc:
-            raise ValueError(f"not an image: {exc}") from None
+            raise UndecodableImage(f"Invalid image: the data cannot be decoded ({type(exc).__name__})") from None
         if self.max_side and max(img.size) > self.max_side:
             raise TooLarge(f"{img.size[0]}x{img.size[1]} exceeds {self.max_side}px")
         self.seen_sizes.append(img.size)

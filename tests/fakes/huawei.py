@@ -1,22 +1,20 @@
 """Fake Huawei Cloud OCR general-text behind APIG: AK/SK (SDK-HMAC-SHA256) or an IAM token.
 
 Both are checked by desktop_ocr.signatures.huawei_apig (SDK-HMAC-SHA256 written from Huawei's
-"APIG API 签名算法" page, not from the SDK). Errors are {"error_code", "error_msg"} with APIG.xxxx codes
-from the gateway.
+"APIG API 签名算法" page, not from the SDK), requests are read by desktop_ocr.server.huawei. Errors are
+{"error_code", "error_msg"} with APIG.xxxx codes from the gateway.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 
-from desktop_ocr.signatures import SignedRequest, huawei_apig
+from desktop_ocr.backends.huawei import PATH
+from desktop_ocr.server import VendorKeys
 
 from .base import FakeService, Request, Response
 
-_PATH = re.compile(r"^/v2/(?P<project>[^/]+)/ocr/general-text$")
+_PATH = re.compile(PATH.replace("{project_id}", "[^/]+"))
 
 
 class FakeHuawei(FakeService):
@@ -40,28 +38,10 @@ class FakeHuawei(FakeService):
     def server_error(self, req):
         return self.error(502, "APIG.0202", "Backend unavailable")
 
+    def vendor_keys(self) -> VendorKeys:
+        return VendorKeys(self.keys, self.tokens, {"project_id": self.project_id})
+
     def authenticate(self, req: Request) -> Response | None:
-        if not _PATH.match(req.path.partition("?")[0]) or req.method != "POST":
-            return self.error(404, "APIG.0101", "The API does not exist or has not been published in the "
-                              "environment")
-        failure = huawei_apig.verify(SignedRequest.from_target(req.method, req.path, req.headers, req.body),
-                                     self.keys, now=self.now(), tokens=self.tokens, project_id=self.project_id)
-        return None if failure is None else self.error(failure.status, failure.vendor_code, failure.message)
-
-    def handle(self, req: Request) -> Response:
-        try:
-            params = json.loads(req.body)
-        except ValueError:
-            return self.error(400, "AIS.0101", "The input parameter is invalid.")
-        if not params.get("image"):
-            return self.error(400, "AIS.0101", "The input parameter is invalid: image or url is required.")
-        try:
-            data = base64.b64decode(params["image"], validate=True)
-            result = self.recognize(data, detect_rotation=bool(params.get("detect_direction")))
-        except (ValueError, binascii.Error):
-            return self.error(400, "AIS.0103", "The image size does not meet the requirements.")
-        if not params.get("detect_direction"):
-            result.angle_detected = False
-        from desktop_ocr import formats
-
-        return Response.json(200, formats.get("huawei").dump(result))
+        if not _PATH.fullmatch(req.path.partition("?")[0]) or req.method != "POST":
+            return self.error_answer(self.route.not_found(self.signed(req)))
+        return super().authenticate(req)

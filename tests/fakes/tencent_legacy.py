@@ -5,11 +5,13 @@ t=NOW&r=RAND&u=0&f=) is checked by desktop_ocr.signatures.tencent_legacy, with t
 (4 empty signature, 5 bad signature string, 6 appid/bucket mismatch, 9 expired, 10 unknown appid,
 11 unknown SecretId, 14 signature check failed); besides, 15 rate limited, -1102 image decode failed.
 Note the signature does not cover the body: only the appid/bucket in it can be cross-checked.
+Requests are read by desktop_ocr.server.tencent_legacy.
 """
 
 from __future__ import annotations
 
-from desktop_ocr.signatures import SignedRequest, tencent_legacy
+from desktop_ocr.backends.tencent_legacy import PATH
+from desktop_ocr.server import VendorKeys
 
 from .base import FakeService, Request, Response
 
@@ -31,27 +33,15 @@ class FakeTencentLegacy(FakeService):
     def server_error(self, req):
         return self.error(213, "内部错误", status=500)
 
+    def vendor_keys(self) -> VendorKeys:
+        return VendorKeys(self.keys, None, {"appid": self.appid})
+
     def authenticate(self, req: Request) -> Response | None:
-        if req.path.partition("?")[0] != "/ocr/general":
+        if req.path.partition("?")[0] != PATH:
             return self.error(21, "无效参数", status=404)
-        try:
-            req.form = tencent_legacy.parse_multipart(req.header("Content-Type") or "", req.body)
-        except ValueError:
-            req.form = {}
-        failure = tencent_legacy.verify(SignedRequest.from_target(req.method, req.path, req.headers, req.body),
-                                        self.keys, now=self.now(), appid=self.appid, form=req.form)
-        return None if failure is None else self.error(int(failure.vendor_code), failure.message, failure.status)
+        return super().authenticate(req)
 
-    def handle(self, req: Request) -> Response:
-        data = req.form.get("image")
-        if not data:
-            return self.error(-1300, "图片为空")
-        try:
-            result = self.recognize(data, chars=True)
-        except ValueError:
-            return self.error(-1102, "图片解码失败")
-        from desktop_ocr import formats
-
-        obj = formats.get("tencent-legacy").dump(result)
-        obj.setdefault("data", {})["session_id"] = self.request_id()
-        return Response.json(200, obj)
+    def answer(self, result):
+        obj = super().answer(result)
+        obj["data"]["session_id"] = self.request_id()
+        return obj
