@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 
 import pytest
@@ -273,3 +274,30 @@ def test_pasted_or_dropped_web_links_are_fetched(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.error_shown, timeout=5000) as blocker:
         window.act_paste.trigger()
     assert "Nothing to open" in blocker.args[0] and len(window.queue.jobs) == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice levels are Linux's")
+def test_background_work_runs_below_the_gui_thread(qtbot):
+    """Every Task (recognition, model loading, decoding) runs at a lower priority than the GUI thread,
+    and so do the threads it starts (ONNX Runtime's pool inherits the nice level of its creator)."""
+    import os
+
+    from PySide6.QtCore import QThreadPool
+
+    from desktop_ocr.gui.workers import BACKGROUND_NICE, Task
+
+    seen: dict[str, int] = {}
+
+    def work() -> None:
+        seen["task"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        child = threading.Thread(target=lambda: seen.update(
+            child=os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+        child.start()
+        child.join()
+
+    pool = QThreadPool()
+    pool.start(Task(work))
+    assert pool.waitForDone(10_000)
+    gui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen == {"task": max(gui, BACKGROUND_NICE), "child": max(gui, BACKGROUND_NICE)}
+    assert gui < BACKGROUND_NICE  # the GUI thread itself is left alone

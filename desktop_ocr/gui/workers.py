@@ -9,6 +9,8 @@ so parallel jobs would only add memory and make progress order erratic.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -44,14 +46,33 @@ QUEUED, RUNNING, DONE, FAILED, CANCELLED = (JobState.QUEUED, JobState.RUNNING, J
 FINISHED = frozenset({DONE, FAILED, CANCELLED})
 
 
+BACKGROUND_NICE = 10  # how much lower than the GUI thread background work runs (Linux nice levels)
+
+
+def lower_thread_priority(nice: int = BACKGROUND_NICE) -> None:
+    """Run the calling thread (and the threads it starts later, which inherit it: ONNX Runtime's
+    pool is created by the thread that loads the models) below the GUI thread, so that on a busy
+    machine the window is served first. Linux only (per-thread nice); elsewhere nothing happens."""
+    if not sys.platform.startswith("linux"):
+        return
+    tid = threading.get_native_id()
+    try:
+        if os.getpriority(os.PRIO_PROCESS, tid) < nice:
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+    except OSError:  # not allowed here (a sandbox): the work still runs, at normal priority
+        pass
+
+
 class Task(QRunnable):
-    """``fn(*args)`` on a QThreadPool thread (the one runnable wrapper of the window)."""
+    """``fn(*args)`` on a QThreadPool thread (the one runnable wrapper of the window), below the GUI
+    thread's priority."""
 
     def __init__(self, fn: Callable[..., object], *args: object):
         super().__init__()
         self._fn, self._args = fn, args
 
     def run(self) -> None:
+        lower_thread_priority()
         self._fn(*self._args)
 
 
