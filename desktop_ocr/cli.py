@@ -357,7 +357,7 @@ def _count(text: str) -> int:
 
 
 def build_serve_parser() -> argparse.ArgumentParser:
-    from .server.config import DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_PORT
+    from .server.config import DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_PORT, DEFAULT_THREADS, DEFAULT_WORKERS
 
     p = argparse.ArgumentParser(
         prog=f"{PROG} serve",
@@ -369,8 +369,12 @@ def build_serve_parser() -> argparse.ArgumentParser:
                "See desktop_ocr/server/config.py for the keys file.")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     p.add_argument("--port", type=_count, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
-                   help="engine worker processes, each with its own models (default 1)")
+    p.add_argument("--workers", type=_positive_int, default=DEFAULT_WORKERS, metavar="N",
+                   help=f"engine worker processes, each with its own models (default {DEFAULT_WORKERS}: the "
+                        "best measured on 2 cores; about one per core)")
+    p.add_argument("--threads", type=_count, default=DEFAULT_THREADS, metavar="N",
+                   help=f"ONNX Runtime threads per worker (default {DEFAULT_THREADS}; 0: ONNX Runtime's own "
+                        "choice, one per core)")
     p.add_argument("--queue", type=_count, default=None, metavar="N",
                    help="requests that may wait for a worker; more are refused at once with the vendor's "
                         "rate-limit error (default 2 x workers)")
@@ -390,7 +394,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     try:
         keys = load_keys(args.keys, [spec.name for spec, _ in routes()]) if args.keys else None
-        config = ServerConfig(host=args.host, port=args.port, workers=args.workers, queue=args.queue, keys=keys,
+        config = ServerConfig(host=args.host, port=args.port, workers=args.workers, threads=args.threads or None,
+                              queue=args.queue, keys=keys,
                               max_body=int(args.max_body_mb * 1048576), allow_private_urls=args.allow_private_urls)
         config.check()
     except ValueError as exc:

@@ -111,6 +111,18 @@ def test_models_load_lazily_from_the_wheel():
         assert "rapidocr" in p and p.endswith(".onnx")
 
 
+def test_threads_set_the_onnx_runtime_sessions(engine):
+    def intra_op(eng):
+        models = eng._loaded()
+        return {m.session.session.get_session_options().intra_op_num_threads for m in (models.det, models.cls,
+                                                                                        models.rec)}
+
+    assert engine.threads is None and intra_op(engine) == {0}  # the default: ONNX Runtime's own choice
+    one = LocalEngine(threads=1)
+    one._load()
+    assert intra_op(one) == {1}
+
+
 def test_concurrent_use_from_threads_matches_serial(engine):
     images = [_img(render_lines([f"线程{i}号 thread {i}", f"第二行 line {i * 11}"])) for i in range(4)]
     serial = [[ln.text for ln in engine.recognize(im).lines] for im in images]

@@ -539,6 +539,42 @@ def test_without_the_serve_extra_the_message_names_it(monkeypatch, capsys):
     assert "pip install 'desktop-ocr[serve]'" in capsys.readouterr().err
 
 
+def test_threads_reach_each_workers_engine(monkeypatch):
+    from desktop_ocr.cli import build_serve_parser
+    from desktop_ocr.core import engine as engine_mod
+    from desktop_ocr.server import pool as pool_mod
+    from desktop_ocr.server.app import create_app
+    from desktop_ocr.server.config import ServerConfig
+
+    args = build_serve_parser().parse_args(["--workers", "2", "--threads", "1"])
+    app = create_app(ServerConfig(workers=args.workers, threads=args.threads))
+    assert app.state.pool.threads == 1
+    executor = app.state.pool._new_executor()
+    try:
+        assert executor._initargs == (1,)  # what each spawned worker's _start_worker receives
+    finally:
+        executor.shutdown(wait=False)
+    built = []
+
+    class Engine:
+        def __init__(self, threads=None):
+            built.append(threads)
+
+        def warm_up(self):
+            pass
+
+    monkeypatch.setattr(engine_mod, "LocalEngine", Engine)
+    monkeypatch.setattr(pool_mod, "_engine", None)
+    old = signal.getsignal(signal.SIGINT)
+    try:
+        pool_mod._start_worker(1)
+    finally:
+        signal.signal(signal.SIGINT, old)
+    assert built == [1]
+    defaults = build_serve_parser().parse_args([])
+    assert (defaults.workers, defaults.threads) == (2, 1)  # measured best on 2 cores (README)
+
+
 def test_private_addresses_are_refused_for_url_images_beyond_loopback():
     from desktop_ocr.core.errors import DownloadFailed
     from desktop_ocr.server.config import ServerConfig

@@ -94,11 +94,13 @@ def _is_cjk(ch: str) -> bool:
 
 
 class LocalEngine(Recognizer):
-    """Offline recognition. Models load lazily on first use (or in ``warm_up``)."""
+    """Offline recognition. Models load lazily on first use (or in ``warm_up``). ``threads``: ONNX
+    Runtime intra-op threads per model (None: the default, ORT's choice; ``serve --threads``)."""
 
     name = "local"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
         self._models: rapid.Models | None = None
         self._lock = threading.Lock()
 
@@ -109,7 +111,7 @@ class LocalEngine(Recognizer):
         if self._models is None:
             paths = model_paths()
             try:
-                self._models = rapid.load_models(paths)
+                self._models = rapid.load_models(paths, self.threads)
             except EngineUnavailable:  # rapidocr changed its internals: the message says which
                 raise
             except Exception as exc:

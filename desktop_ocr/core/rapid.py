@@ -37,6 +37,8 @@ _DATACLASSES = (
 )
 #: RapidOCR(params=...) keys we pass
 CONFIG_KEYS = ("Det.model_path", "Cls.model_path", "Rec.model_path", "Global.log_level")
+#: the ONNX Runtime intra-op thread count (``threads`` of load_models; rapidocr's -1: ORT's default)
+THREADS_KEY = "EngineConfig.onnxruntime.intra_op_num_threads"
 #: attributes of the loaded model objects we set or read
 _MODEL_ATTRS = {"det": ("limit_type", "limit_side_len"), "cls": ("cls_thresh",)}
 
@@ -115,6 +117,8 @@ def check_api() -> str:
                 section, name = key.split(".")
                 if not isinstance(cfg, DictConfig) or section not in cfg or name not in cfg[section]:
                     problems.append(f"the config key {key} is gone")
+            if isinstance(cfg, DictConfig) and OmegaConf.select(cfg, THREADS_KEY) is None:
+                problems.append(f"the config key {THREADS_KEY} is gone")
         except Exception as exc:  # noqa: BLE001 - reported as a changed internal
             problems.append(f"its default config {cfg_path} does not load ({exc})")
     if problems:
@@ -176,16 +180,19 @@ def crop_line(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return get_rotate_crop_image(img, quad)
 
 
-def load_models(model_paths: dict[str, str]) -> Models:
-    """rapidocr's det/cls/rec models from ``model_paths`` ({"Det.model_path": path, ...}).
+def load_models(model_paths: dict[str, str], threads: int | None = None) -> Models:
+    """rapidocr's det/cls/rec models from ``model_paths`` ({"Det.model_path": path, ...}); ``threads``:
+    ONNX Runtime intra-op threads per model session (None: rapidocr's default, ORT's own choice).
 
     EngineUnavailable when rapidocr's internals changed; other exceptions propagate as raised.
     """
     check_api()
     from rapidocr.main import RapidOCR
 
-    params = dict(model_paths)
+    params: dict[str, Any] = dict(model_paths)
     params["Global.log_level"] = "error"
+    if threads is not None:
+        params[THREADS_KEY] = threads
     ocr = RapidOCR(params=params)
     # rapidocr's own lazy loaders wire config to sessions; we call the models directly
     det, cls, rec = ocr._load_det_model(), ocr._load_cls_model(), ocr._load_rec_model()

@@ -1,6 +1,6 @@
 """The main window: inputs (drop, open, paste, URL, PDF pages), batch, canvas, line list, exports,
-and the cloud features it owns: Cloud Settings (gui.cloud_settings) and Compare with Cloud
-(gui.compare)."""
+the cloud features it owns: Cloud Settings (gui.cloud_settings) and Compare with Cloud
+(gui.compare), and Serve API (gui.serve_panel: the vendors' APIs served from this window)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ from .dialogs import OpenUrlDialog, PdfPagePicker, is_web_url, pdf_page_count
 from .message_bar import MessageBar
 from .resources import resource_path, sample_image
 from .results_panel import ResultsPanel
+from .serve_panel import ServePanel
 from .settings import Settings
 from .workers import DONE, FAILED, BatchQueue, Job, RecognizerHost, load_source, to_pixmap
 
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(w)
         self.engine_state = "loading"
         self.engine_error = ""
+        self.serve_panel = ServePanel(self.settings, self)
+        self.statusBar().addPermanentWidget(self.serve_panel)
 
         self._make_actions()
         self._make_menus()
@@ -140,6 +143,8 @@ class MainWindow(QMainWindow):
         self.canvas.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
         self.host.ready.connect(self._on_engine_ready)
         self.host.failed.connect(self._on_engine_failed)
+        self.serve_panel.changed.connect(self._sync_serve_action)
+        self.serve_panel.failed.connect(self.show_error)
 
         threshold, hide_low = self.settings.threshold(), self.settings.hide_low()  # read both before either saves
         for control in (self.threshold_slider, self.hide_low_check):
@@ -188,6 +193,7 @@ class MainWindow(QMainWindow):
         self.act_about = self._action(self.about)
         self.act_cloud_settings = self._action(lambda: self.open_cloud_settings())
         self.act_compare = self._action(lambda: self.open_compare())
+        self.act_serve = self._action(self.serve_panel.set_serving, checkable=True)
         self.export_actions: dict[str, QAction] = {}
         self.export_batch_actions: dict[str, QAction] = {}
         for name in formats.names():
@@ -216,6 +222,8 @@ class MainWindow(QMainWindow):
         self.menu_file.addMenu(self.menu_export)
         self.menu_file.addMenu(self.menu_export_batch)
         self.menu_file.addAction(self.act_copy_json)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_serve)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         for name in formats.names():
@@ -252,6 +260,8 @@ class MainWindow(QMainWindow):
         self.main_bar.addWidget(self.backend_combo)
         self.main_bar.addAction(self.act_cloud_settings)
         self.main_bar.addAction(self.act_compare)
+        self.main_bar.addSeparator()
+        self.main_bar.addAction(self.act_serve)
 
         vb = self.view_bar
         for a in (self.act_fit, self.act_actual, self.act_zoom_in, self.act_zoom_out):
@@ -277,12 +287,15 @@ class MainWindow(QMainWindow):
             self.act_fit: self.tr("&Fit"), self.act_actual: self.tr("&100%"),
             self.act_upright: self.tr("Show Page &Upright"), self.act_about: self.tr("&About"),
             self.act_cloud_settings: self.tr("Cloud Settings…"), self.act_compare: self.tr("Compare with Cloud…"),
+            self.act_serve: self.tr("Serve API"),
         }
         for act, text in texts.items():
             act.setText(text)
         self.act_open.setToolTip(self.tr("Open images or PDFs (Ctrl+O)"))
         self.act_upright.setToolTip(self.tr("Rotate the view by the detected page angle"))
         self.act_sample.setToolTip(self.tr("A receipt drawn for trying the app"))
+        self.act_serve.setToolTip(self.tr("Serve the cloud vendors' OCR APIs on 127.0.0.1, answered by the local "
+                                          "engine (the port is in the status bar)"))
         self.language_actions["system"].setText(self.tr("System Language"))
         self.menu_file.setTitle(self.tr("&File"))
         self.menu_edit.setTitle(self.tr("&Edit"))
@@ -378,6 +391,13 @@ class MainWindow(QMainWindow):
             dlg.show()
         dlg.run()
         return dlg
+
+    def _sync_serve_action(self) -> None:
+        """The Serve API toggle follows the panel: off after a failure, disabled while stopping."""
+        self.act_serve.blockSignals(True)
+        self.act_serve.setChecked(self.serve_panel.wanted)
+        self.act_serve.blockSignals(False)
+        self.act_serve.setEnabled(not self.serve_panel.busy)
 
     # inputs -------------------------------------------------------------------------------
     def open_paths(self, paths: list[str]) -> list[Job]:
@@ -708,6 +728,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.settings.set_geometry(self.saveGeometry())
         self.settings.sync()
+        self.serve_panel.shutdown()  # requests in flight finish, then its engine workers end
         self.queue.shutdown()
         self.pool.waitForDone(30000)
         super().closeEvent(event)

@@ -88,6 +88,16 @@ class Settings:
     def set_backend(self, name: str) -> None:
         self.q.setValue("engine/backend", name)
 
+    def serve_port(self) -> int:
+        """The port of Serve API (the window's in-process ``desktop-ocr serve``)."""
+        from ..server.config import DEFAULT_PORT
+
+        port = self._get("serve/port", DEFAULT_PORT, int)
+        return port if 1 <= port <= 65535 else DEFAULT_PORT
+
+    def set_serve_port(self, port: int) -> None:
+        self.q.setValue("serve/port", int(port))
+
     def first_run(self) -> bool:
         """True exactly once: on the first start with these settings."""
         if self._get("app/started", False, bool):

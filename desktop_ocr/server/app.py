@@ -89,7 +89,7 @@ def error_response(fmt: Any, err: OcrError) -> Response:
 
 def create_app(config: ServerConfig, pool: EnginePool | None = None) -> Starlette:
     """The ASGI app. The engine workers start with the app (lifespan) and stop after the last answer."""
-    pool = pool or EnginePool(config.workers, config.queue_size)
+    pool = pool or EnginePool(config.workers, config.queue_size, config.threads)
     metrics = Metrics()
     table = routes()
 
@@ -132,19 +132,19 @@ def create_app(config: ServerConfig, pool: EnginePool | None = None) -> Starlett
 
         async def endpoint(request: Request) -> Response:
             t0 = time.perf_counter()
-            code = None
+            code, message = None, ""
             try:
                 response = await answer(request)
             except OcrError as err:
-                code = error_code(fmt, err)
+                code, message = error_code(fmt, err), err.message
                 response = error_response(fmt, err)
             except Exception:  # a bug of ours: logged here, answered in the vendor's shape
                 log.exception("unexpected error answering %s %s", request.method, request.url.path)
                 internal = EngineUnavailable("internal error of the OCR server (see its log)")
-                code = error_code(fmt, internal)
+                code, message = error_code(fmt, internal), internal.message
                 response = error_response(fmt, internal)
             seconds = time.perf_counter() - t0
-            metrics.observe(spec.name, response.status_code, seconds, code)
+            metrics.observe(spec.name, response.status_code, seconds, code, message)
             client = request.client.host if request.client else "-"
             access_log.info('%s "%s %s" %d %s %s %.0fms', client, request.method, request.url.path,
                             response.status_code, spec.name, code or "-", seconds * 1000)
@@ -177,7 +177,11 @@ def create_app(config: ServerConfig, pool: EnginePool | None = None) -> Starlett
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await pool.start()
+        try:
+            await pool.start()
+        except Exception as exc:
+            app.state.startup_error = exc  # for server.run.ServerHandle: uvicorn only logs it
+            raise
         log.info("ready: %d engine worker(s), queue %d, vendors %s, auth %s", pool.ready, pool.queue,
                  ", ".join(spec.name for spec, _ in table), "on" if config.keys is not None else "off")
         yield
@@ -186,4 +190,6 @@ def create_app(config: ServerConfig, pool: EnginePool | None = None) -> Starlett
     app = Starlette(routes=served + [Route(path, handler, methods=ANY_METHOD) for path, handler in fallbacks],
                     lifespan=lifespan)
     app.state.pool = pool
+    app.state.metrics = metrics
+    app.state.startup_error = None
     return app

@@ -31,6 +31,10 @@ from . import VendorKeys
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
+# measured best on a 2-core machine (benchmarks/bench_serve.py, README): one single-threaded ONNX
+# Runtime per core beats fewer workers with more threads (Python's share of a page runs in parallel too)
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 1
 DEFAULT_MAX_BODY_MB = 10.0
 URL_TIMEOUT = 20.0  # seconds for a whole URL image download
 _SETTINGS = ("region", "appid", "project_id")
@@ -40,7 +44,8 @@ _SETTINGS = ("region", "appid", "project_id")
 class ServerConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    workers: int = 1
+    workers: int = DEFAULT_WORKERS
+    threads: int | None = DEFAULT_THREADS  # ONNX Runtime intra-op threads per worker; None: ORT's own choice
     queue: int | None = None  # requests that may wait for a worker; None: 2 x workers
     keys: dict[str, VendorKeys] | None = None  # None: no authentication
     max_body: int = int(DEFAULT_MAX_BODY_MB * 1048576)  # bytes of a request body (and of a URL image)

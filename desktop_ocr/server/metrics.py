@@ -33,11 +33,17 @@ class Metrics:
         self.requests: Counter[tuple[str, int]] = Counter()
         self.errors: Counter[tuple[str, str]] = Counter()
         self.latency: dict[str, _Histogram] = {}
+        self.answered = 0  # OCR requests answered (plain ints: read from other threads by server.run)
+        self.failed = 0  # of which error answers
+        self.last_error: tuple[str, str, str] | None = None  # vendor, its error code, the message
 
-    def observe(self, vendor: str, status: int, seconds: float, code: str | None = None) -> None:
+    def observe(self, vendor: str, status: int, seconds: float, code: str | None = None, message: str = "") -> None:
         self.requests[vendor, status] += 1
+        self.answered += 1
         if code is not None:
             self.errors[vendor, code] += 1
+            self.failed += 1
+            self.last_error = (vendor, code, message)
         h = self.latency.setdefault(vendor, _Histogram())
         i = bisect.bisect_left(BUCKETS, seconds)
         if i < len(BUCKETS):

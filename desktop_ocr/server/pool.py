@@ -30,14 +30,14 @@ from ..core.recognizer import RecognizeOptions, Recognizer
 _engine: Recognizer | None = None  # in a worker process: its engine
 
 
-def _start_worker() -> None:
+def _start_worker(threads: int | None = None) -> None:
     """Runs first in every worker: load and warm the engine. Ctrl-C reaches the whole process
     group; the workers leave it to the server, which finishes their work before stopping them."""
     global _engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ..core.engine import LocalEngine
 
-    engine = LocalEngine()
+    engine = LocalEngine(threads)
     engine.warm_up()
     _engine = engine
 
@@ -66,11 +66,12 @@ class Draining(Exception):
 
 
 class EnginePool:
-    def __init__(self, workers: int = 1, queue: int = 2):
-        if workers < 1 or queue < 0:
-            raise ValueError("workers must be 1 or more and queue 0 or more")
+    def __init__(self, workers: int = 1, queue: int = 2, threads: int | None = None):
+        if workers < 1 or queue < 0 or (threads is not None and threads < 1):
+            raise ValueError("workers and threads must be 1 or more and queue 0 or more")
         self.workers = workers
         self.queue = queue
+        self.threads = threads  # ONNX Runtime intra-op threads per worker; None: the engine's default
         self.admitted = 0  # requests holding a slot: running or waiting (downloads included)
         self.ready = 0  # workers up with a warmed engine
         self.draining = False
@@ -87,7 +88,7 @@ class EnginePool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker)
+                                   initializer=_start_worker, initargs=(self.threads,))
 
     async def start(self) -> None:
         """Start the workers and wait until each has loaded and warmed its engine."""
