@@ -61,7 +61,7 @@ if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ] || [ ! -x "$VENV/bin/pyth
   echo "bundle venv: (re)creating $VENV"
   rm -rf "$VENV"
   "$BASE_PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q -c "$CONSTRAINTS" -e ".[cloud,build]"
+  "$VENV/bin/python" -m pip install -q -c "$CONSTRAINTS" -e ".[cloud,build,serve]"
   "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$WHEEL" "$NP_WHEEL"
   echo "$STAMP" > "$VENV/.stamp"
 else

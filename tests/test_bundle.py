@@ -342,3 +342,45 @@ def test_cloud_backends_work_frozen(vendor, unpacked, home, drawn, engine):
     assert [norm(line) for line in out.splitlines() if line.strip()] == [norm(line) for line in LINES]
     for secret in ALL_SECRETS:
         assert secret not in out and secret not in err
+
+
+def test_serve_answers_a_vendor_request_frozen(unpacked, home, drawn):
+    """The packaged app carries the [serve] extra: `desktop-ocr serve` starts (uvicorn's by-name
+    imports and the spawned engine worker both work frozen) and answers a Tencent API 3.0 request."""
+    import base64
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(unpacked / APP), "serve", "--port", str(port), "--workers", "1"],
+                            env=clean_env(home), cwd=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    if json.loads(r.read()).get("status") == "ok":
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, proc.stderr.read().decode("utf-8", "replace")
+            assert time.monotonic() < deadline, "the frozen server did not become healthy"
+            time.sleep(0.5)
+        body = json.dumps({"ImageBase64": base64.b64encode(drawn.read_bytes()).decode()}).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/", data=body, method="POST", headers={
+            "Content-Type": "application/json", "X-TC-Action": "GeneralBasicOCR", "X-TC-Version": "2018-11-19"})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            answer = json.loads(r.read())
+        texts = [d["DetectedText"] for d in answer["Response"]["TextDetections"]]
+        assert [norm(t) for t in texts] == [norm(line) for line in LINES], answer
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert "Traceback" not in proc.stderr.read().decode("utf-8", "replace")
