@@ -35,10 +35,11 @@ MB = 1_000_000
 ISSUE_ARCHIVE_BUDGET = 120 * MB
 ISSUE_UNPACKED_BUDGET = 300 * MB
 # What this test enforces: the issue's unpacked budget (met since the slim OpenCV wheel; 243.2 MB with
-# the slim ICU data and numpy without OpenBLAS), and for the archive a ceiling about 3 MB above the
-# measured 113.4 MB (issue budget 120 MB), so any dependency or hook change that grows the bundle fails
-# here and gets looked at. Lower it when a cut lands.
-ARCHIVE_CEILING = 116 * MB
+# the slim ICU data and numpy without OpenBLAS, 249.9 MB with the server), and for the archive a
+# ceiling under 2 MB above the measured 116.4 MB (113.4 MB before the dependencies' current releases,
+# 115.5 MB, and the [serve] extra, +0.9 MB; issue budget 120 MB), so any dependency or hook change
+# that grows the bundle fails here and gets looked at. Lower it when a cut lands.
+ARCHIVE_CEILING = 118 * MB
 UNPACKED_CEILING = ISSUE_UNPACKED_BUDGET
 # Inputs of the bundle: a change in any of them makes a dist/ from an earlier build stale.
 BUILD_INPUTS = ["desktop_ocr", "packaging", "resources", "pyproject.toml"]
