@@ -603,3 +603,14 @@ def test_the_url_check_also_vets_every_redirect(web):
     with pytest.raises(DownloadFailed, match="refused by the check"):
         fetch(web + "/moved", check_url=check)
     assert seen == [web + "/moved", web + "/page.png"]
+
+
+def test_a_page_without_text_is_an_error_only_where_the_vendor_says_so(server):
+    """Tencent API 3.0 answers a page without text with FailedOperation.ImageNoText; Huawei and the
+    others answer an empty result."""
+    from PIL import Image
+
+    blank = to_png_bytes(Image.new("RGB", (320, 200), "white"))
+    assert error_of("tencent", send_image(server, "tencent", blank)) == (200, "FailedOperation.ImageNoText")
+    answer = send_image(server, "huawei", blank)
+    assert answer.status == 200 and texts("huawei", answer.json()) == []
