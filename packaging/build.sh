@@ -49,19 +49,20 @@ if [ -z "$NP_WHEEL" ]; then
 fi
 echo "numpy wheel without BLAS: $NP_WHEEL"
 
-# 2. The bundle venv, refreshed only when pyproject.toml, the developer venv's packages or the
-# wheels changed (stamp = hash of the four).
+# 2. The bundle venv, refreshed only when pyproject.toml, the extras it carries, the developer venv's
+# packages or the wheels changed (stamp = hash of the five).
 VENV=build/bundle-venv
+EXTRAS="cloud,build,serve"  # what the installer carries besides the app: cloud SDKs, the local server
 mkdir -p build
 CONSTRAINTS=build/bundle-constraints.txt
 # Pin everything to what the developer venv (and so the test suite) runs; not the project itself.
 "$PY" -m pip freeze --exclude-editable 2>/dev/null | grep -v -i -e '^desktop[-_]ocr' -e ' @ ' > "$CONSTRAINTS" || true
-STAMP=$(cat pyproject.toml "$CONSTRAINTS" "$WHEEL" "$NP_WHEEL" | sha256sum | cut -d' ' -f1)
+STAMP=$( (cat pyproject.toml "$CONSTRAINTS" "$WHEEL" "$NP_WHEEL"; echo "$EXTRAS") | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ] || [ ! -x "$VENV/bin/python" ]; then
   echo "bundle venv: (re)creating $VENV"
   rm -rf "$VENV"
   "$BASE_PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q -c "$CONSTRAINTS" -e ".[cloud,build,serve]"
+  "$VENV/bin/python" -m pip install -q -c "$CONSTRAINTS" -e ".[$EXTRAS]"
   "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$WHEEL" "$NP_WHEEL"
   echo "$STAMP" > "$VENV/.stamp"
 else

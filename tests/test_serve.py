@@ -480,6 +480,17 @@ def test_the_access_log_has_no_image_data_or_secrets(server):
         assert secret not in log
 
 
+def test_a_page_without_text_is_an_error_only_where_the_vendor_says_so(server):
+    """Tencent API 3.0 answers a page without text with FailedOperation.ImageNoText; Huawei and the
+    others answer an empty result."""
+    from PIL import Image
+
+    blank = to_png_bytes(Image.new("RGB", (320, 200), "white"))
+    assert error_of("tencent", send_image(server, "tencent", blank)) == (200, "FailedOperation.ImageNoText")
+    answer = send_image(server, "huawei", blank)
+    assert answer.status == 200 and texts("huawei", answer.json()) == []
+
+
 # -- graceful shutdown (ends the module's server) ------------------------------------------------------
 
 def test_shutdown_finishes_the_request_in_flight_then_refuses_new_ones(server):
@@ -604,13 +615,3 @@ def test_the_url_check_also_vets_every_redirect(web):
         fetch(web + "/moved", check_url=check)
     assert seen == [web + "/moved", web + "/page.png"]
 
-
-def test_a_page_without_text_is_an_error_only_where_the_vendor_says_so(server):
-    """Tencent API 3.0 answers a page without text with FailedOperation.ImageNoText; Huawei and the
-    others answer an empty result."""
-    from PIL import Image
-
-    blank = to_png_bytes(Image.new("RGB", (320, 200), "white"))
-    assert error_of("tencent", send_image(server, "tencent", blank)) == (200, "FailedOperation.ImageNoText")
-    answer = send_image(server, "huawei", blank)
-    assert answer.status == 200 and texts("huawei", answer.json()) == []
