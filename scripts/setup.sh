@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine: system libraries Qt needs, a CJK font, Xvfb, and a
-# virtual environment in .venv with the app, its cloud and serve extras and the test tools.
+# virtual environment in .venv with the app, its cloud, serve and fast extras and the test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +30,7 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[cloud,test,build,serve]"
+.venv/bin/python -m pip install -q -e ".[cloud,test,build,serve,fast]"
 # opencv-python (non-headless) ships its own Qt plugins that clash with PySide6; some packages
 # pull it in. Keep only the headless build.
 if .venv/bin/python -m pip show -q opencv-python >/dev/null 2>&1; then

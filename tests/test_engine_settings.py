@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from desktop_ocr.core import engine as engine_mod
+from desktop_ocr.core import rapid
 from desktop_ocr.core.engine import LocalEngine, model_paths
 from desktop_ocr.core.errors import EngineUnavailable
 from desktop_ocr.core.image import LoadedImage
@@ -111,16 +112,43 @@ def test_models_load_lazily_from_the_wheel():
         assert "rapidocr" in p and p.endswith(".onnx")
 
 
-def test_threads_set_the_onnx_runtime_sessions(engine):
-    def intra_op(eng):
-        models = eng._loaded()
-        return {m.session.session.get_session_options().intra_op_num_threads for m in (models.det, models.cls,
-                                                                                        models.rec)}
+def _intra_op(eng: LocalEngine, names=("det", "cls", "rec")) -> dict[str, int]:
+    models = eng._loaded()
+    return {n: getattr(models, n).session.session.get_session_options().intra_op_num_threads for n in names}
 
-    assert engine.threads is None and intra_op(engine) == {0}  # the default: ONNX Runtime's own choice
-    one = LocalEngine(threads=1)
+
+def test_threads_set_the_onnx_runtime_sessions(engine):
+    # the default: classifier and recogniser run one thread per call, spread over the cores by the
+    # engine's pool (a 1-core machine: one call on ONNX Runtime's own choice of threads)
+    assert engine.threads is None
+    want = 1 if engine.parallel > 1 else 0
+    assert _intra_op(engine, ("cls", "rec")) == {"cls": want, "rec": want}
+    assert (engine._loaded().pool is not None) == (engine.parallel > 1)
+    one = LocalEngine(threads=1, runtime="onnxruntime")
     one._load()
-    assert intra_op(one) == {1}
+    assert one.parallel == 1 and one._loaded().pool is None
+    assert _intra_op(one) == {"det": 1, "cls": 1, "rec": 1}
+    auto = LocalEngine(runtime="onnxruntime")
+    auto._load()
+    assert _intra_op(auto, ("det",)) == {"det": 0}  # the detector keeps ONNX Runtime's own choice
+
+
+@pytest.mark.skipif(not rapid.openvino_available(), reason="OpenVINO (the [fast] extra) is not installed")
+def test_openvino_detector_gives_the_onnx_runtime_result():
+    img = _img(render_lines(["发票代码 144031900111", "Total: $1,234.56", "北京市海淀区中关村大街1号"],
+                            font_size=30))
+    ov_engine, ort_engine = LocalEngine(runtime="openvino"), LocalEngine(runtime="onnxruntime")
+    got_ov, got_ort = ov_engine.recognize(img), ort_engine.recognize(img)
+    assert ov_engine.runtime_used == "openvino" and ort_engine.runtime_used == "onnxruntime"
+    assert [ln.text for ln in got_ov.lines] == [ln.text for ln in got_ort.lines]
+    assert len(got_ov.lines) == 3 and "144031900111" in got_ov.lines[0].text.replace(" ", "")
+    for a, b in zip(got_ov.lines, got_ort.lines):
+        assert np.abs(np.asarray(a.polygon) - np.asarray(b.polygon)).max() <= 1.0
+
+
+def test_an_unknown_runtime_is_refused_by_name():
+    with pytest.raises(ValueError, match="tpu"):
+        LocalEngine(runtime="tpu").warm_up()
 
 
 def test_concurrent_use_from_threads_matches_serial(engine):

@@ -26,10 +26,10 @@ def cloud_names() -> tuple[str, ...]:
 def create(name: str, **settings: Any) -> Recognizer:
     """A ready recogniser. Cloud backends take their registry entry's fields as keywords
     (endpoint/region/credentials...); None values are left out (the class's defaults apply)."""
-    if name == LOCAL:
+    if name == LOCAL:  # settings: runtime ("auto" when None)
         from ..core.engine import LocalEngine
 
-        return LocalEngine()
+        return LocalEngine(runtime=settings.get("runtime") or "auto")
     if name not in vendors.names():
         raise ValueError(f"unknown backend {name!r}; choose from {', '.join(names())}")
     cls = vendors.get(name).recognizer_class()

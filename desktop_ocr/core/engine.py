@@ -7,14 +7,16 @@ naive order. Our pipeline per image:
 
 1. detect text boxes (one pass, or overlapping full-resolution tiles for large images: tiling.py);
 2. estimate the page angle from those boxes (rotation.py) and, if the page is turned or skewed,
-   turn it upright exactly (quarter turns are lossless array rotations) and detect again;
+   turn it upright exactly (quarter turns are lossless array rotations); a turned page is
+   detected again upright, a skewed one keeps its boxes, carried through the same transform;
 3. crop every line from the full-resolution upright image, recognise in batches; a line the
    0/180 classifier calls upside down is recognised both ways and the more confident reading wins;
 4. order lines and number paragraphs on the upright page (layout.py);
 5. map every polygon back through the exact inverse transform into ORIGINAL image pixels.
 
-An upright page costs one detection pass plus the recognition of a few sample lines twice
-(the up/down check); only turned or skewed pages pay for a second detection.
+An upright page, skewed or not, costs one detection pass; only a page turned by 90/180/270 pays
+for a second. The up/down check costs the 0/180 classifier on a few sample lines, or their
+recognition both ways when the classifier is not sure.
 
 Settings (RecognizeOptions): ``det_limit`` 0 = automatic (as rapidocr: longest side at most
 2000 px, shortest at least 736, tiles above tiling.TILE_TRIGGER), N > 0 = one detection pass with
@@ -41,6 +43,7 @@ threads simply queue on the lock.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -49,7 +52,7 @@ import cv2
 import numpy as np
 
 from . import layout, rapid, rotation, tiling
-from .errors import EngineUnavailable
+from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
 from .model import CharBox, OcrResult, TextLine, normalize_angle
 from .recognizer import RecognizeOptions, Recognizer
@@ -66,6 +69,15 @@ MODEL_FILES = {
 #: automatic detection size, as rapidocr: longest side at most 2000, shortest at least 736
 DET_MAX_SIDE = 2000
 DET_MIN_SIDE = 736
+#: a line crop longer than this many times its height is recognised in pieces of at most
+#: PIECE_RATIO heights (_split_long); the longest line on the evaluation pages is 47 heights
+MAX_LINE_RATIO = 60
+PIECE_RATIO = 30
+#: an image so elongated that tiled detection would shrink its short side below this many
+#: pixels is refused with a clear error (no text that small can be found)
+MIN_DETECT_SIDE = 8
+#: most threads the recogniser is spread over (``LocalEngine.parallel``)
+MAX_PARALLEL = 4
 #: never upscale a detection input beyond this side (thin strips would explode otherwise)
 DET_HARD_MAX = 4096
 
@@ -94,13 +106,20 @@ def _is_cjk(ch: str) -> bool:
 
 
 class LocalEngine(Recognizer):
-    """Offline recognition. Models load lazily on first use (or in ``warm_up``). ``threads``: ONNX
-    Runtime intra-op threads per model (None: the default, ORT's choice; ``serve --threads``)."""
+    """Offline recognition. Models load lazily on first use (or in ``warm_up``). ``threads``:
+    inference threads per model (None: the runtime's choice; ``serve --threads``). ``runtime``: what
+    runs the detector, "auto" (OpenVINO when the ``[fast]`` extra is installed, else ONNX Runtime),
+    "onnxruntime" or "openvino"; ``runtime_used`` says which once loaded."""
 
     name = "local"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, runtime: str = "auto") -> None:
         self.threads = threads
+        self.runtime = runtime
+        #: line crops are classified and recognised on this many threads at once (one core
+        #: each); a caller that sets ``threads`` (a server worker) keeps to those
+        self.parallel = 1 if threads is not None else max(1, min(os.cpu_count() or 1, MAX_PARALLEL))
+        self.runtime_used: str | None = None
         self._models: rapid.Models | None = None
         self._lock = threading.Lock()
 
@@ -110,8 +129,10 @@ class LocalEngine(Recognizer):
     def _load(self) -> rapid.Models:
         if self._models is None:
             paths = model_paths()
+            runtime = rapid.resolve_runtime(self.runtime)
             try:
-                self._models = rapid.load_models(paths, self.threads)
+                self._models = rapid.load_models(paths, self.threads, runtime, self.parallel)
+                self.runtime_used = runtime
             except EngineUnavailable:  # rapidocr changed its internals: the message says which
                 raise
             except Exception as exc:
@@ -123,32 +144,49 @@ class LocalEngine(Recognizer):
         assert self._models is not None, "_load() runs before any detection or recognition"
         return self._models
 
+    def trim(self) -> None:
+        """Give back the working memory the models keep between recognitions (call when idle)."""
+        with self._lock:
+            if self._models is not None:
+                self._models.trim()
+
     def warm_up(self) -> None:
         """Load the models and run one tiny recognition so the first real one is not slow."""
-        blank = np.full((48, 160, 3), 255, np.uint8)
-        cv2.putText(blank, "OK 12", (8, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+        # square, so the detector's input stays 736 x 736 (a flat image would be grown to a
+        # large canvas, and OpenVINO keeps buffers sized for the largest input it has seen)
+        blank = np.full((160, 160, 3), 255, np.uint8)
+        cv2.putText(blank, "OK 12", (8, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
         with self._lock:
             self._load()
             quads, _ = self._detect_single(blank, 0)
             self._read(blank, quads, chars=False)
+            self._loaded().trim()  # the sessions are ready; their buffers come with real inputs
 
     # ---------------------------------------------------------------------------------------
     # detection
     # ---------------------------------------------------------------------------------------
-    def _detect_single(self, bgr: np.ndarray, limit: int) -> tuple[list[np.ndarray], list[float]]:
-        """One detection pass; boxes (4x2 float32) in ``bgr``'s own pixel coordinates."""
+    def _detect_single(self, bgr: np.ndarray, limit: int, tile: bool = False) -> tuple[list[np.ndarray], list[float]]:
+        """One detection pass; boxes (4x2 float32) in ``bgr``'s own pixel coordinates. ``tile``: a
+        tile of a large image, whose text is at its native size: a flat tile (a piece of a long
+        thin image) is padded but not grown to the detector's usual 736 px."""
         h, w = bgr.shape[:2]
         pad_top = 0
         img = bgr
         # very flat images (a single line): pad above and below like rapidocr, the detector
         # was trained on page-like inputs
+        pre = 1.0  # a very long flat image is shrunk before it is padded (a 100000 x 16 line
+        # padded first would be a 100000 x 25000 canvas)
         if h <= 30 or w / h > 8:
-            new_h = max(int(w / 8), 30) * 2
-            pad_top = max(0, (new_h - h) // 2)
-            img = cv2.copyMakeBorder(bgr, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=(0, 0, 0))
+            if limit > 0 and w > limit:
+                pre = limit / w
+                img = cv2.resize(bgr, (limit, max(1, int(round(h * pre)))), interpolation=cv2.INTER_AREA)
+            fh, fw = img.shape[:2]
+            new_h = max(int(fw / 8), 30) * 2
+            pad_top = max(0, (new_h - fh) // 2)
+            img = cv2.copyMakeBorder(img, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=(0, 0, 0))
         ih, iw = img.shape[:2]
         shrink = min(1.0, DET_MAX_SIDE / max(ih, iw))
-        grow = max(1.0, DET_MIN_SIDE / (min(ih, iw) * shrink))
+        grow = 1.0 if tile and pad_top else max(1.0, DET_MIN_SIDE / (min(ih, iw) * shrink))
         if limit <= 0 and max(ih, iw) * shrink * grow <= DET_HARD_MAX:
             # exactly rapidocr's own sizing (shrink to 2000 in steps of 32, the detector grows
             # the short side to 736), so boxes and crops match plain RapidOCR pixel for pixel
@@ -172,6 +210,7 @@ class LocalEngine(Recognizer):
         boxes[:, :, 0] *= iw / rw
         boxes[:, :, 1] *= ih / rh
         boxes[:, :, 1] -= pad_top
+        boxes /= pre
         boxes[:, :, 0] = np.clip(boxes[:, :, 0], 0, w)
         boxes[:, :, 1] = np.clip(boxes[:, :, 1], 0, h)
         quads, scores = [], []
@@ -193,18 +232,20 @@ class LocalEngine(Recognizer):
         sh, sw = img.shape[:2]
         pieces = []
         for t in tiling.plan_tiles(sw, sh):
-            quads, scores = self._detect_single(img[t.y0:t.y1, t.x0:t.x1], 0)
+            quads, scores = self._detect_single(img[t.y0:t.y1, t.x0:t.x1], 0, tile=True)
             for q, s in zip(quads, scores):
                 pieces.append((q + np.array([t.x0, t.y0], dtype=np.float32), s, t))
         # multi-scale: one whole-image pass at the usual size finds text too big for a tile
         # (a headline taller than the overlap is cut in every tile)
-        whole = tiling.Tile(0, 0, sw, sh)
-        tile_quads = [p[0] for p in pieces]
-        cut_flags = tiling.cut_flags(pieces, sw, sh)
-        big_q, big_s = self._detect_single(img, 0)
-        for q, s in zip(big_q, big_s):
-            if tiling.is_big_text(q, tile_quads, cut_flags):
-                pieces.append((q, s, whole))
+        # (none fits in an image thinner than that: a long strip skips the pass)
+        if min(sw, sh) >= tiling.BIG_TEXT:
+            whole = tiling.Tile(0, 0, sw, sh)
+            tile_quads = [p[0] for p in pieces]
+            cut_flags = tiling.cut_flags(pieces, sw, sh)
+            big_q, big_s = self._detect_single(img, 0)
+            for q, s in zip(big_q, big_s):
+                if tiling.is_big_text(q, tile_quads, cut_flags):
+                    pieces.append((q, s, whole))
         quads, scores = tiling.merge_tile_boxes(pieces, sw, sh)
         if scale != 1.0:
             quads = [q / np.float32(scale) for q in quads]
@@ -241,34 +282,62 @@ class LocalEngine(Recognizer):
             frames.append(frame)
         if not crops:
             return []
+        # a line longer than MAX_LINE_RATIO times its height is read in pieces cut at gaps (the
+        # recogniser's memory grows with the square of a line's length)
+        pieces: list[tuple[int, float, float, str]] = []  # (line, u0, u1, separator before it)
+        for k, crop in enumerate(crops):
+            if crop.shape[1] > MAX_LINE_RATIO * crop.shape[0]:
+                pieces += [(k, u0, u1, sep) for u0, u1, sep in _split_long(crop)]
+        long_lines = {k for k, *_ in pieces}
+        short = [k for k in range(len(crops)) if k not in long_lines]
+        txts: list[str] = [""] * len(crops)
+        scores: list[float] = [0.0] * len(crops)
+        char_lists: list[list[CharBox] | None] = [None] * len(crops)
         # the 0/180 line classifier proposes flips; recognition confirms them: both readings of a
         # flagged line are recognised and the more confident one is kept. (The classifier squeezes
         # a line into 192 px, so on very long lines it is sometimes confidently wrong.)
         models = self._loaded()
-        flagged = [k for k, (flipped, score) in enumerate(models.classify(crops))
+        flagged = [k for k, (flipped, score) in zip(short, models.classify([crops[k] for k in short]))
                    if flipped and score > models.cls_thresh]
-        batch = list(crops) + [np.ascontiguousarray(np.rot90(crops[k], 2)) for k in flagged]
-        rec = models.recognize(batch, word_boxes=chars)
-        txts, scores = list(rec.txts[:len(crops)]), list(rec.scores[:len(crops)])
-        words = list(rec.words[:len(crops)]) if chars else [None] * len(crops)
-        for j, k in enumerate(flagged):
-            alt = len(crops) + j
-            if rec.scores[alt] > scores[k]:
-                txts[k], scores[k] = rec.txts[alt], rec.scores[alt]
+        piece_crops = [np.ascontiguousarray(crops[k][:, int(u0 * crops[k].shape[1]):int(u1 * crops[k].shape[1])])
+                       for k, u0, u1, _ in pieces]
+        batch = ([crops[k] for k in short] + [np.ascontiguousarray(np.rot90(crops[k], 2)) for k in flagged]
+                 + piece_crops)
+        rec = models.recognize(batch, word_boxes=chars) if batch else None
+        if rec is not None:
+            alt_of = {k: len(short) + i for i, k in enumerate(flagged)}
+            for j, k in enumerate(short):
+                txts[k], scores[k] = rec.txts[j], rec.scores[j]
+                words_k = rec.words[j]
+                alt = alt_of.get(k)
+                if alt is not None and rec.scores[alt] > scores[k]:
+                    txts[k], scores[k], words_k = rec.txts[alt], rec.scores[alt], rec.words[alt]
+                    f = frames[k]
+                    frames[k] = [f[2], f[3], f[0], f[1]]
                 if chars:
-                    words[k] = rec.words[alt]
-                f = frames[k]
-                frames[k] = [f[2], f[3], f[0], f[1]]
+                    char_lists[k] = _char_boxes(txts[k], words_k, frames[k], _clamp(scores[k]))
+            base = len(short) + len(flagged)
+            by_line: dict[int, list[tuple[int, float, float, str]]] = {}
+            for i, (k, u0, u1, sep) in enumerate(pieces):
+                by_line.setdefault(k, []).append((base + i, u0, u1, sep))
+            for k, parts in by_line.items():
+                texts = [rec.txts[i] for i, *_ in parts]
+                txts[k] = "".join(sep + t if t else "" for (_, _, _, sep), t in zip(parts, texts)).strip()
+                weights = [max(1, len(t)) for t in texts]
+                scores[k] = float(np.average([rec.scores[i] for i, *_ in parts], weights=weights))
+                if chars:
+                    boxes: list[CharBox] = []
+                    for (i, u0, u1, _), t in zip(parts, texts):
+                        if t.strip():
+                            boxes += _char_boxes(t, rec.words[i], _sub_frame(frames[k], u0, u1),
+                                                 _clamp(rec.scores[i])) or []
+                    char_lists[k] = boxes or None
         lines = []
         for k, (txt, score) in enumerate(zip(txts, scores)):
             if not txt.strip():
                 continue
-            score = min(1.0, max(0.0, float(score)))
-            char_boxes = None
-            if chars:
-                char_boxes = _char_boxes(txt, words[k], frames[k], score)
-            lines.append(TextLine(text=txt, polygon=[tuple(p) for p in frames[k]], score=score,
-                                  chars=char_boxes))
+            lines.append(TextLine(text=txt, polygon=[tuple(p) for p in frames[k]], score=_clamp(score),
+                                  chars=char_lists[k] if chars else None))
         return lines
 
     # ---------------------------------------------------------------------------------------
@@ -284,6 +353,11 @@ class LocalEngine(Recognizer):
             lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
             # only a reading the other way round is a finding (a tall line's 90 is its shape)
             return self._result(image, lines, angle, angle in (180.0, -90.0), t0)
+        if options.det_limit <= 0 and tiling.needs_tiling(w, h) \
+                and min(w, h) * tiling.tiling_scale(w, h) < MIN_DETECT_SIDE:
+            raise ImageTooLarge(f"the image is too elongated to read ({w}x{h} px): detection would shrink it to "
+                                f"under {MIN_DETECT_SIDE} px across; cut it into shorter pieces",
+                                source=image.source or None)
         with self._lock:
             self._load()
             quads, _ = self._detect(bgr, options.det_limit)
@@ -300,12 +374,22 @@ class LocalEngine(Recognizer):
                 if turn != 0.0:
                     matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
                     work = rotation.warp_image(bgr, matrix, (nw, nh))
-                    quads, _ = self._detect(work, options.det_limit)
-                    # the upright image's own line direction refines the estimate
+                    if orient.quarter:
+                        # a turned page: the detector finds its lines better upright (measured on
+                        # the evaluation set's turned pages, 180 included)
+                        quads, _ = self._detect(work, options.det_limit)
+                    else:
+                        # a skewed upright page: the boxes move rigidly, so they are carried
+                        # through the exact transform instead of a second detection pass
+                        quads = [rotation.upright_quad(q, matrix) for q in quads]
+                    # the upright boxes' own line direction refines the estimate
                     resid, evidence = rotation.line_direction(quads)
                     if evidence > 0 and abs(resid) < 5.0:
                         residual = resid
                         angle = normalize_angle(turn + resid)
+            # the detector's working memory (OpenVINO keeps it) is given back before the
+            # recogniser needs its own: the peak is the larger of the two, not their sum
+            self._loaded().trim()
             lines = self._read(work, quads, options.chars)
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
         lines = _order(lines, residual, work.shape[1], work.shape[0])
@@ -347,6 +431,42 @@ class LocalEngine(Recognizer):
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back
         result.elapsed = time.perf_counter() - t0
         return result
+
+
+def _clamp(score) -> float:
+    return min(1.0, max(0.0, float(score)))
+
+
+def _split_long(crop: np.ndarray) -> list[tuple[float, float, str]]:
+    """Cut a line crop longer than MAX_LINE_RATIO heights into pieces of at most PIECE_RATIO, each
+    cut at the emptiest column in the last third of its piece. Returns (u0, u1, separator) per
+    piece, u as a fraction of the crop's width; the separator is a space where the cut fell in a
+    gap wider than a third of the line's height, else empty."""
+    h, w = crop.shape[:2]
+    gray = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float64)
+    ink = np.abs(gray - np.median(gray)).mean(axis=0)
+    quiet = ink <= 0.1 * max(1e-6, float(ink.max()))
+    longest = int(PIECE_RATIO * h)
+    cuts, seps = [0], [""]
+    while w - cuts[-1] > longest:
+        lo, hi = cuts[-1] + (2 * longest) // 3, cuts[-1] + longest
+        c = lo + int(np.argmin(ink[lo:hi]))
+        run_lo, run_hi = c, c
+        while run_lo > cuts[-1] and quiet[run_lo - 1]:
+            run_lo -= 1
+        while run_hi < w - 1 and quiet[run_hi + 1]:
+            run_hi += 1
+        cuts.append(c)
+        seps.append(" " if quiet[c] and run_hi - run_lo + 1 >= h / 3 else "")
+    cuts.append(w)
+    return [(cuts[i] / w, cuts[i + 1] / w, seps[i]) for i in range(len(cuts) - 1)]
+
+
+def _sub_frame(frame, u0: float, u1: float) -> list[np.ndarray]:
+    """The part of a line frame (top-left, top-right, bottom-right, bottom-left) between the
+    fractions u0 and u1 of its length."""
+    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
+    return [tl + (tr - tl) * u0, tl + (tr - tl) * u1, bl + (br - bl) * u1, bl + (br - bl) * u0]
 
 
 def _map(points, m: np.ndarray, w: int, h: int) -> list[tuple[float, float]]:

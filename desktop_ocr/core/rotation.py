@@ -209,6 +209,13 @@ def oriented_crop(img: np.ndarray, quad: np.ndarray, angle: float) -> np.ndarray
     return cv2.warpPerspective(img, pm, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
+def upright_quad(quad: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """A detected box mapped through ``m`` into the upright image, its corners ordered
+    top-left, top-right, bottom-right, bottom-left there (float32, 4 x 2)."""
+    up = apply_matrix(quad, m)
+    return up[order_quad(up)].astype(np.float32)
+
+
 def order_quad(pts: np.ndarray) -> list[int]:
     """Indices of 4 points as top-left, top-right, bottom-right, bottom-left (upright frame)."""
     p = np.asarray(pts, dtype=np.float64)

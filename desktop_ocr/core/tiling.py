@@ -127,30 +127,38 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
         cut = _is_cut(r, t, w, h, edge)
         items.append({"quad": quad.astype(np.float64), "score": float(score), "rect": r, "cut": cut,
                       "alive": True})
-    # largest first so contained duplicates and pieces meet their full version
-    items.sort(key=lambda it: -_quad_area(it["quad"]))
-    for i, a in enumerate(items):
-        if not a["alive"]:
-            continue
-        for b in items[i + 1:]:
-            if not b["alive"]:
+    # largest first so contained duplicates and pieces meet their full version; passes repeat
+    # until nothing changes, since a box grown by a join can then overlap one it was compared
+    # with before (a long line cut by several tiles)
+    changed = True
+    while changed:
+        changed = False
+        items = [it for it in items if it["alive"]]
+        items.sort(key=lambda it: -_quad_area(it["quad"]))
+        for i, a in enumerate(items):
+            if not a["alive"]:
                 continue
-            if _inter(a["rect"], b["rect"]) <= 0:
-                continue
-            inter = _quad_inter(a["quad"], b["quad"])
-            small = min(_quad_area(a["quad"]), _quad_area(b["quad"]))
-            if small <= 0:
-                continue
-            if inter / small >= 0.6:
-                b["alive"] = False  # b lies (mostly) inside a: a duplicate or a cut piece of a
-                if b["cut"] and not a["cut"]:
+            for b in items[i + 1:]:
+                if not b["alive"]:
                     continue
-                if b["cut"] and a["cut"]:
+                if _inter(a["rect"], b["rect"]) <= 0:
+                    continue
+                inter = _quad_inter(a["quad"], b["quad"])
+                small = min(_quad_area(a["quad"]), _quad_area(b["quad"]))
+                if small <= 0:
+                    continue
+                if inter / small >= 0.6:
+                    b["alive"] = False  # b lies (mostly) inside a: a duplicate or a cut piece of a
+                    changed = True
+                    if b["cut"] and a["cut"]:
+                        _join(a, b)
+                    continue
+                # cut pieces of one line; or a cut piece overlapping a whole box along its row
+                # (the far end of a line whose last tile saw it whole)
+                if (a["cut"] or b["cut"]) and _same_row(a["rect"], b["rect"], overlap_only=not (a["cut"] and b["cut"])):
+                    b["alive"] = False
+                    changed = True
                     _join(a, b)
-                continue
-            if a["cut"] and b["cut"] and _same_row(a["rect"], b["rect"]):
-                b["alive"] = False
-                _join(a, b)
     alive = [it for it in items if it["alive"]]
     return [it["quad"].astype(np.float32) for it in alive], [it["score"] for it in alive]
 
@@ -168,13 +176,15 @@ def _convex(q: np.ndarray) -> np.ndarray:
     return cv2.convexHull(q.astype(np.float32))
 
 
-def _same_row(a, b) -> bool:
+def _same_row(a, b, overlap_only: bool = False) -> bool:
+    """Two boxes of one text row: overlapping vertically by most of their similar heights, and
+    touching (or, with ``overlap_only``, overlapping by a character or more) horizontally."""
     ha, hb = a[3] - a[1], b[3] - b[1]
     ov_y = min(a[3], b[3]) - max(a[1], b[1])
     if ov_y < 0.6 * min(ha, hb) or max(ha, hb) > 1.6 * min(ha, hb):
         return False
     gap_x = max(a[0], b[0]) - min(a[2], b[2])  # negative when they overlap horizontally
-    return gap_x <= 0.5 * min(ha, hb)
+    return gap_x <= (-min(ha, hb) if overlap_only else 0.5 * min(ha, hb))
 
 
 def _join(a: dict, b: dict) -> None:
