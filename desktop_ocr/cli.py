@@ -121,6 +121,12 @@ def build_recognize_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
                    help="limit for each URL download (default 30)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only failures and the summary")
+    p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                   help="with --out: recognise N images at once, each on its own single-threaded local engine "
+                        "with its own models (N times the memory); default 1: one engine spread over the cores. "
+                        "Either way the next image is decoded while one is recognised. Local backend only "
+                        "(refused for a cloud backend, which takes one image at a time); "
+                        "benchmarks/bench_batch.py measures both")
     add_backend_arguments(p)
     return p
 
@@ -193,8 +199,14 @@ def run_recognize(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         _err(f"--out {args.out}: exists and is not a folder")
         return EXIT_USAGE
+    backend = getattr(args, "backend", "local") or "local"
+    if args.workers > 1 and backend != "local":
+        _err(f"--workers {args.workers}: only the local engine runs several instances; the {backend} backend "
+             "recognises one image at a time (leave --workers out)")
+        return EXIT_USAGE
     try:
-        recognizer = build_recognizer(args)
+        loadable = sum(isinstance(e, str) for e in entries)
+        recognizers = build_recognizers(args, loadable) if args.out is not None else [build_recognizer(args)]
     except (ValueError, NotImplementedError) as exc:
         _err(str(exc))
         return EXIT_USAGE
@@ -202,8 +214,20 @@ def run_recognize(args: argparse.Namespace) -> int:
         _err(f"cannot start recognition: {exc}")
         return EXIT_FAILED
     if args.out is None:
-        return _recognize_to_stdout(entries[0], recognizer, args)
-    return _recognize_batch(entries, recognizer, args)
+        return _recognize_to_stdout(entries[0], recognizers[0], args)
+    return _recognize_batch(entries, recognizers, args)
+
+
+def build_recognizers(args: argparse.Namespace, sources: int) -> list[Recognizer]:
+    """The recognisers of a batch of ``sources`` loadable sources: the one the options describe, or
+    (``--workers N`` > 1, local backend only) N single-threaded local engines, one core each, but
+    never more engines than sources."""
+    workers = min(args.workers, sources)
+    if workers <= 1:
+        return [build_recognizer(args)]
+    from .core.engine import LocalEngine
+
+    return [LocalEngine(threads=1, runtime=getattr(args, "runtime", None) or "auto") for _ in range(workers)]
 
 
 def _load(source: str, args: argparse.Namespace):
@@ -273,9 +297,13 @@ def _label(source: str) -> str:
     return source if len(source) <= 200 else source[:60] + "…"
 
 
-def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args: argparse.Namespace) -> int:
+def _recognize_batch(entries: list[str | OcrError], recognizers: list[Recognizer], args: argparse.Namespace) -> int:
+    """Every entry into its file in --out; core.batch decodes the next source while one is recognised
+    and runs the recognisers (--workers) on different sources at once. Progress lines, files and
+    failures come in source order."""
     from .core.atomic import write_atomic
-    from .formats import file_extension
+    from .core.batch import recognize_in_order
+    from .formats import export_text, file_extension
 
     out_dir: Path = args.out
     targets = plan_outputs(entries, out_dir, file_extension(args.format))
@@ -284,46 +312,57 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
     ok = 0
     t_start = time.perf_counter()
     progress = not args.quiet
-    try:
-        t0 = time.perf_counter()
+    # Libraries must not print into our result stream (recognition runs on worker threads, so the
+    # whole batch is redirected, not each call): anything on Python's stdout goes to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
         try:
-            with contextlib.redirect_stdout(sys.stderr):
-                recognizer.warm_up()
-        except OcrError as exc:  # no engine, no point going through the list
-            _err(f"cannot start recognition: {exc}")
-            return EXIT_FAILED
-        if progress:
-            _err(f"engine ready in {time.perf_counter() - t0:.1f} s; {total} source{'s' if total != 1 else ''}")
-        t_loop = time.perf_counter()
-        for i, job in enumerate(targets, 1):
-            head = f"[{i}/{total}] {_label(job.source)}"
-            if job.out is None:  # expansion already failed (missing path, empty folder)
-                entry = entries[i - 1]
-                failures.append((job.source, str(entry), None))
-                if progress:
-                    _err(f"{head} FAILED: {entry.message if isinstance(entry, OcrError) else entry}")
-                continue
             t0 = time.perf_counter()
             try:
-                result, text = _recognize_one(job.source, recognizer, args)
-                write_atomic(job.out, text)
-            except Exception as exc:
-                message = user_message(exc, with_source=True)
-                if isinstance(exc, OcrError) and not exc.source:
-                    message = f"{_label(job.source)}: {message}"
-                failures.append((job.source, message, job.out))
-                if progress:  # the head already names the source
-                    _err(f"{head} FAILED: {exc.message if isinstance(exc, OcrError) else message}")
-                if not isinstance(exc, OcrError):
-                    traceback.print_exc(file=sys.stderr)
-                continue
-            ok += 1
+                for recognizer in recognizers:
+                    recognizer.warm_up()
+            except OcrError as exc:  # no engine, no point going through the list
+                _err(f"cannot start recognition: {exc}")
+                return EXIT_FAILED
             if progress:
-                n = len(result.lines)
-                _err(f"{head} -> {job.out}  {time.perf_counter() - t0:.1f} s, {n} line{'s' if n != 1 else ''}")
-    except KeyboardInterrupt:
-        _err(f"interrupted after {ok + len(failures)} of {total}; files written so far are complete")
-        return EXIT_INTERRUPTED
+                engines = f" ({len(recognizers)} workers)" if len(recognizers) > 1 else ""
+                _err(f"engine ready in {time.perf_counter() - t0:.1f} s{engines}; "
+                     f"{total} source{'s' if total != 1 else ''}")
+            t_loop = time.perf_counter()
+            loadable = [job for job in targets if job.out is not None]
+            results = recognize_in_order(loadable, lambda job: _load(job.source, args), recognizers,
+                                         recognize_options(args))
+            with contextlib.closing(results):
+                for i, job in enumerate(targets, 1):
+                    head = f"[{i}/{total}] {_label(job.source)}"
+                    if job.out is None:  # expansion already failed (missing path, empty folder)
+                        entry = entries[i - 1]
+                        failures.append((job.source, str(entry), None))
+                        if progress:
+                            _err(f"{head} FAILED: {entry.message if isinstance(entry, OcrError) else entry}")
+                        continue
+                    done = next(results)
+                    try:
+                        if isinstance(done.outcome, Exception):
+                            raise done.outcome
+                        result = done.outcome
+                        write_atomic(job.out, export_text(result, args.format))
+                    except Exception as exc:
+                        message = user_message(exc, with_source=True)
+                        if isinstance(exc, OcrError) and not exc.source:
+                            message = f"{_label(job.source)}: {message}"
+                        failures.append((job.source, message, job.out))
+                        if progress:  # the head already names the source
+                            _err(f"{head} FAILED: {exc.message if isinstance(exc, OcrError) else message}")
+                        if not isinstance(exc, OcrError):
+                            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+                        continue
+                    ok += 1
+                    if progress:
+                        n = len(result.lines)
+                        _err(f"{head} -> {job.out}  {done.seconds:.1f} s, {n} line{'s' if n != 1 else ''}")
+        except KeyboardInterrupt:
+            _err(f"interrupted after {ok + len(failures)} of {total}; files written so far are complete")
+            return EXIT_INTERRUPTED
     elapsed = time.perf_counter() - t_start
     loop = time.perf_counter() - t_loop
     if failures:
@@ -333,7 +372,7 @@ def _recognize_batch(entries: list[str | OcrError], recognizer: Recognizer, args
             stale = (f" (an older {out} from an earlier run was left as it was)"
                      if out is not None and out.exists() else "")
             print(f"  {message}{stale}", file=sys.stderr)
-    per = f", {loop / ok:.2f} s per image" if ok else ""
+    per = f", {loop / ok:.2f} s per image, {ok * 60 / loop:.1f} images/min" if ok and loop > 0 else ""
     _err(f"done: {ok} ok, {len(failures)} failed, {elapsed:.1f} s total{per}; output in {out_dir}")
     return EXIT_FAILED if failures else EXIT_OK
 
