@@ -44,6 +44,7 @@ THREADS_KEY = "EngineConfig.onnxruntime.intra_op_num_threads"
 #: the detector's inference runtime and OpenVINO's thread count (``runtime="openvino"``)
 DET_ENGINE_KEY = "Det.engine_type"
 OV_THREADS_KEY = "EngineConfig.openvino.inference_num_threads"
+OV_PINNING_KEY = "EngineConfig.openvino.enable_cpu_pinning"
 #: the recogniser's input height, and the most padded width (lines x widest line) one
 #: recognition batch may have: longer lines go in smaller batches
 REC_HEIGHT = 48
@@ -329,6 +330,9 @@ def load_models(model_paths: dict[str, str], threads: int | None = None, runtime
     if threads is not None:
         params[THREADS_KEY] = threads
         params[OV_THREADS_KEY] = threads
+        # OpenVINO pins a single inference thread to CPU 0: two single-threaded engines (CLI
+        # --workers 2, serve --threads 1) would share one core
+        params[OV_PINNING_KEY] = False
     if runtime == "openvino":
         from rapidocr.utils.typings import EngineType
 

@@ -267,11 +267,18 @@ class BatchQueue(QObject):
             sig.loaded.emit(job.id, to_qimage(image.pixels))
             if job.cancel.is_set():
                 return
-            result = self.host.get(backend).recognize(image, self.options)
+            recognizer = self.host.get(backend)
+            result = recognizer.recognize(image, self.options)
             sig.done.emit(job.id, result)
         except Exception as exc:  # every failure becomes a visible state, never an unhandled crash
             log.warning("job %s (%s) failed: %s", job.id, job.name, exc, exc_info=not isinstance(exc, OcrError))
             sig.failed.emit(job.id, user_message(exc))
+        else:
+            # nothing else queued: the local engine gives back the working memory it keeps between
+            # recognitions (hundreds of MB with OpenVINO) while the window sits idle
+            trim = getattr(recognizer, "trim", None)
+            if callable(trim) and not any(j.state == QUEUED for j in self.jobs if j is not job):
+                trim()
 
     # GUI thread --------------------------------------------------------------------------
     def _on_started(self, job_id: int) -> None:
