@@ -204,3 +204,13 @@ def test_a_renamed_model_attribute_is_named(monkeypatch):
     monkeypatch.setattr(rapidocr.main, "TextDetector", TextDetector)
     with pytest.raises(EngineUnavailable, match="TextDetector.limit_type is missing"):
         rapid.load_models(model_paths())
+
+
+def test_our_detector_input_matches_rapidocrs_normalisation():
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    img = np.random.default_rng(3).integers(0, 256, (64, 96, 3), dtype=np.uint8)
+    theirs = DetPreProcess(96, "max")(img)  # no resize at this size: normalisation only
+    ours = rapid._det_blob(img)
+    assert ours.shape == theirs.shape == (1, 3, 64, 96) and ours.dtype == np.float32
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
