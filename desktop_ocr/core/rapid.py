@@ -171,6 +171,7 @@ class Models:
     cls: Any  # rapidocr TextClassifier
     rec: Any  # rapidocr TextRecognizer
     pool: ThreadPoolExecutor | None = None
+    workers: int = 1  # the pool's threads
     _det_shape: tuple | None = field(default=None, compare=False)
 
     @property
@@ -246,16 +247,17 @@ class Models:
         if not crops:
             return []
         batches = self._batches(crops, batch, width_budget)
-        n = min(self.pool._max_workers if self.pool is not None else 1, len(batches))
-        if n <= 1 and len(batches) == 1 and len(crops) > 1 and self.pool is not None:
+        pool = self.pool
+        if pool is not None and len(batches) == 1 and len(crops) > 1:
             half = (len(batches[0]) + 1) // 2  # one batch on two cores: halved
-            batches, n = [batches[0][:half], batches[0][half:]], 2
-        shares: list[list[list[int]]] = [batches[k::n] for k in range(max(1, n))]
+            batches = [batches[0][:half], batches[0][half:]]
 
         def run(share: list[list[int]]) -> list[tuple[int, object]]:
             return [(i, r) for idx in share for i, r in zip(idx, fn([crops[i] for i in idx]))]
 
-        parts = [run(shares[0])] if len(shares) == 1 else list(self.pool.map(run, shares))  # type: ignore[union-attr]
+        n = min(self.workers, len(batches)) if pool is not None else 1
+        shares = [batches[k::n] for k in range(n)]
+        parts = list(pool.map(run, shares)) if pool is not None and n > 1 else [run(shares[0])]
         out: list = [None] * len(crops)
         for part in parts:
             for i, r in part:
@@ -365,4 +367,4 @@ def load_models(model_paths: dict[str, str], threads: int | None = None, runtime
     if problems:
         raise _changed(problems)
     pool = ThreadPoolExecutor(parallel, thread_name_prefix="ocr-rec") if parallel > 1 else None
-    return Models(ocr=ocr, det=det, cls=cls, rec=rec, pool=pool)
+    return Models(ocr=ocr, det=det, cls=cls, rec=rec, pool=pool, workers=max(1, parallel))
