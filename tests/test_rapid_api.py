@@ -214,3 +214,50 @@ def test_our_detector_input_matches_rapidocrs_normalisation():
     ours = rapid._det_blob(img)
     assert ours.shape == theirs.shape == (1, 3, 64, 96) and ours.dtype == np.float32
     np.testing.assert_allclose(ours, theirs, atol=1e-6)
+
+
+def test_recognizer_reads_each_crop_as_rapidocr_reads_it_in_its_batch(models):
+    """Models.recognize infers crop by crop, but pads each crop to its batch's width as rapidocr's
+    TextRecognizer does: the same texts and scores as rapidocr's own batched call."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    # five short lines and a long one: rapidocr pads the short ones to the long one's width, which
+    # changes their readings (here "No. 12" reads "No.12" and scores move by ~0.06 unpadded)
+    texts = ["ID 7F3A", "No. 12", "合计", "Total", "第1页",
+             "备注：请于三日内付款 Invoice No. INV-2024-0042 合计金额 ¥3,580.00 E-mail: info@example.com",
+             "Qty 3 x 19.99 = 59.97", "发票代码 144031900111"]  # (and a second batch of two)
+    crops = [np.ascontiguousarray(rgb_array(render_lines([t], font_size=30, margin=6, spacing=1.2))[:, :, ::-1])
+             for t in texts]
+    ours = models.recognize(crops)
+    theirs = models.rec(TextRecInput(img=crops, return_word_box=False))
+    assert ours.txts == list(theirs.txts)
+    np.testing.assert_allclose(ours.scores, [float(s) for s in theirs.scores], atol=1e-4)
+
+
+def _boxes_close(a, b) -> bool:
+    a, b = sorted(np.asarray(a).tolist()), sorted(np.asarray(b).tolist())
+    return len(a) == len(b) and bool(np.abs(np.asarray(a) - np.asarray(b)).max() <= 1.0)
+
+
+@pytest.mark.skipif(not rapid.openvino_available(), reason="the [fast] extra (OpenVINO) is not installed")
+def test_fixed_shape_detection_finds_the_same_boxes_as_the_dynamic_model():
+    """The tiles of a large image go to a detector compiled for their exact shape (less memory);
+    it must find what the dynamic-shape detector finds, and the two must take turns cleanly."""
+    models = rapid.load_models(model_paths(), runtime="openvino")
+
+    def tile(lines: list[str]) -> np.ndarray:
+        bgr = np.ascontiguousarray(rgb_array(render_lines(lines, font_size=22))[:, :, ::-1])
+        h, w = bgr.shape[:2]
+        return cv2.copyMakeBorder(bgr, 0, 1600 - h, 0, 1000 - w, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+
+    first = tile(["第1行 Item 01 数量 1", "Total: $1,234.56", "2024-05-21 09:42"])
+    second = tile(["发票代码 144031900111", "Invoice No. INV-2024-0042"])
+    dynamic_first, _ = models.detect(first, "min", 736)
+    dynamic_second, _ = models.detect(second, "min", 736)
+    assert len(dynamic_first) == 3 and len(dynamic_second) == 2
+    assert _boxes_close(models.detect(first, "min", 736, fixed=True)[0], dynamic_first)
+    assert _boxes_close(models.detect(second, "min", 736, fixed=True)[0], dynamic_second)  # same shape again
+    models.trim()
+    assert _boxes_close(models.detect(first, "min", 736)[0], dynamic_first)  # back to the dynamic model
+    assert _boxes_close(models.detect(first[:800], "min", 736, fixed=True)[0],  # a new shape
+                        models.detect(first[:800], "min", 736)[0])
