@@ -205,7 +205,7 @@ class LocalEngine(Recognizer):
             rh = max(32, int(round(ih * scale / 32)) * 32)
             resized = cv2.resize(img, (rw, rh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
             limit_type, limit_side = "max", max(rw, rh)  # already sized: no resize inside
-        found, found_scores = self._loaded().detect(resized, limit_type, limit_side)
+        found, found_scores = self._loaded().detect(resized, limit_type, limit_side, fixed=tile)
         if found is None or len(found) == 0:
             return [], []
         boxes = np.asarray(found, dtype=np.float64).copy()
@@ -237,16 +237,18 @@ class LocalEngine(Recognizer):
             quads, scores = self._detect_single(img[t.y0:t.y1, t.x0:t.x1], 0, tile=True)
             for q, s in zip(quads, scores):
                 pieces.append((q + np.array([t.x0, t.y0], dtype=np.float32), s, t))
-        # multi-scale: one whole-image pass at the usual size finds text too big for a tile
+        # multi-scale: one whole-image pass at up to 2000 px finds text too big for a tile
         # (a headline taller than the overlap is cut in every tile)
         # (none fits in an image thinner than that: a long strip skips the pass)
         if min(sw, sh) >= tiling.BIG_TEXT:
             whole = tiling.Tile(0, 0, sw, sh)
             tile_quads = [p[0] for p in pieces]
             cut_flags = tiling.cut_flags(pieces, sw, sh)
-            big_q, big_s = self._detect_single(img, 0)
-            for q, s in zip(big_q, big_s):
-                if tiling.is_big_text(q, tile_quads, cut_flags):
+            # at most DET_MAX_SIDE on the long side, never grown (text this big needs no growing:
+            # a 1000 x 12000 strip grown to 736 px across would cost more than all its tiles)
+            big_q, big_s = self._detect_single(img, DET_MAX_SIDE)
+            for q, s, keep in zip(big_q, big_s, tiling.big_text(big_q, tile_quads, cut_flags)):
+                if keep:
                     pieces.append((q, s, whole))
         quads, scores = tiling.merge_tile_boxes(pieces, sw, sh)
         if scale != 1.0:

@@ -79,24 +79,30 @@ def cut_flags(pieces, w: int, h: int) -> list[bool]:
     return [_is_cut(_rect(q), t, w, h) for q, _, t in pieces]
 
 
-def is_big_text(quad: np.ndarray, tile_quads: list[np.ndarray], cut: list[bool]) -> bool:
-    """A whole-image box worth keeping: text taller than BIG_TEXT, and not a blob of several
-    small lines the tiles resolved (the shrunken whole image can melt dense small text together)."""
-    edges = [float(np.hypot(*(quad[(i + 1) % 4] - quad[i]))) for i in range(4)]
-    if min(edges) < BIG_TEXT:
-        return False
-    height = min(edges)
-    big = quad.astype(np.float64)
-    covered = 0.0
-    for q, c in zip(tile_quads, cut):
-        if c:
+def big_text(quads: list[np.ndarray], tile_quads: list[np.ndarray], cut: list[bool]) -> list[bool]:
+    """Per whole-image box, whether it is worth keeping: text taller than BIG_TEXT, and not a blob
+    of several small lines the tiles resolved (the shrunken whole image can melt dense small text
+    together). ``cut``: per tile box, whether it touches an inner tile border (``cut_flags``)."""
+    def min_edge(q: np.ndarray) -> float:
+        return min(float(np.hypot(*(q[(i + 1) % 4] - q[i]))) for i in range(4))
+
+    whole = [q.astype(np.float64) for q, c in zip(tile_quads, cut) if not c]
+    rects = np.array([_rect(q) for q in whole]).reshape(-1, 4)
+    heights = np.array([min_edge(q) for q in whole])
+    keep = []
+    for quad in quads:
+        height = min_edge(quad)
+        if height < BIG_TEXT:
+            keep.append(False)
             continue
-        q64 = q.astype(np.float64)
-        q_edges = [float(np.hypot(*(q64[(i + 1) % 4] - q64[i]))) for i in range(4)]
-        if min(q_edges) < 0.5 * height:
-            covered += _quad_inter(big, q64)
-    # small whole lines filling much of the box: a blob, the tiles read them better
-    return covered < 0.3 * _quad_area(big)
+        big = quad.astype(np.float64)
+        x0, y0, x1, y1 = _rect(big)
+        near = np.flatnonzero((heights < 0.5 * height) & (rects[:, 0] < x1) & (rects[:, 2] > x0)
+                              & (rects[:, 1] < y1) & (rects[:, 3] > y0))
+        covered = sum(_quad_inter(big, whole[i]) for i in near)
+        # small whole lines filling much of the box: a blob, the tiles read them better
+        keep.append(covered < 0.3 * _quad_area(big))
+    return keep
 
 
 def _rect(quad: np.ndarray) -> tuple[float, float, float, float]:
