@@ -21,6 +21,10 @@ Every measurement runs in a fresh child process, so each peak is that process's 
     more from one recognition to the next with what glibc keeps of the freed buffers, so the
     growth of the trimmed RSS (memory still in use) is the one a leak shows in, and the one the
     full run's threshold applies to.
+(c) extreme shapes, each in a fresh process: a 100000 x 16 line image (--quick: 20000 x 16) of phrases
+    300 px apart, and a 1000000 x 15 one: what ``LocalEngine().recognize`` answers (lines and
+    characters read, or the error), seconds, and the process's peak (VmHWM) against the target of
+    1 GB (before the issue #11 work: 3.4 GB, and a crash inside resizing).
 --runtime: the detector's runtime of our engines (LocalEngine(runtime=...), default auto).
 
 Prints both tables; writes .bench-out/bench_memory.json (git-ignored). A full run fails (exit 1) when
@@ -48,6 +52,8 @@ FORM = "xfund_zh__zh_val_0.jpg"
 #: part (b): a cycle of varied sizes
 CYCLE = ["ccpd__00.jpg", "funsd__82092117.png", "sroie__025.jpg", "icdar2015__img_4.jpg", FORM]
 GROWTH_LIMIT_MB = 30.0
+#: part (c): the phrase repeated along the extreme shapes
+PHRASE = "Item 12 数量 3 单价 45.50"
 ENGINES = {"ours": "ours LocalEngine()", "ours-t1": "ours LocalEngine(threads=1)", "plain": "plain RapidOCR()"}
 
 
@@ -139,6 +145,41 @@ def child_growth(first: int, last: int, runtime: str) -> dict:
             "trimmed_growth_mb": None if trimmed[first] is None else trimmed[last] - trimmed[first]}
 
 
+def hwm_mb() -> float:
+    """This process's own peak RSS (VmHWM)."""
+    with open("/proc/self/status") as fh:
+        return next(int(ln.split()[1]) for ln in fh if ln.startswith("VmHWM:")) / 1024
+
+
+def child_shape(width: int, height: int, runtime: str) -> dict:
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from desktop_ocr.core.errors import OcrError
+    from tests.drawing import cjk_font_path
+
+    img = Image.new("RGB", (width, height), "white")
+    font = ImageFont.truetype(cjk_font_path(), max(8, height - 4))
+    draw = ImageDraw.Draw(img)
+    phrases = 0
+    for x in range(10, width - 400, 300):
+        draw.text((x, 1), PHRASE, fill="black", font=font)
+        phrases += 1
+    pixels = np.asarray(img).copy()
+    del img, draw
+    recognize = _engine("ours", runtime)
+    before = hwm_mb()
+    t0 = time.perf_counter()
+    try:
+        res = recognize(pixels)
+        answer = {"lines": len(res.lines), "phrases_exact": sum(
+            ln.text.replace(" ", "").count(PHRASE.replace(" ", "")) for ln in res.lines)}
+    except OcrError as exc:
+        answer = {"error": type(exc).__name__, "message": str(exc)}
+    return {"size": [width, height], "phrases": phrases, **answer, "seconds": time.perf_counter() - t0,
+            "peak_before_mb": before, "peak_mb": hwm_mb()}
+
+
 def run_child(runtime: str, *args: str) -> dict:
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--runtime", runtime, "--child", *args],
                           stdout=subprocess.PIPE, text=True, check=True, cwd=REPO)
@@ -154,8 +195,12 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.child:
         kind, *rest = args.child
-        result = (child_peak(rest[0], args.runtime) if kind == "peak"
-                  else child_growth(int(rest[0]), int(rest[1]), args.runtime))
+        if kind == "peak":
+            result = child_peak(rest[0], args.runtime)
+        elif kind == "shape":
+            result = child_shape(int(rest[0]), int(rest[1]), args.runtime)
+        else:
+            result = child_growth(int(rest[0]), int(rest[1]), args.runtime)
         print(json.dumps(result))
         return 0
     if not (EVAL / "images").is_dir():
@@ -189,6 +234,16 @@ def main(argv=None) -> int:
         growth = g["trimmed_growth_mb"]
         print(f"once malloc_trim(0) has handed free heap memory back: after {first} {g['rss_first_trimmed_mb']:.0f}, "
               f"after {last} {g['rss_last_trimmed_mb']:.0f}: growth {growth:+.1f} MB (target < {GROWTH_LIMIT_MB:.0f})")
+
+    print("\n(c) extreme shapes, each in a fresh process (target: a result or a clear error within 1 GB)")
+    report["shapes"] = []
+    for w, h in ((20000 if args.quick else 100000, 16), (1000000, 15)):
+        r = run_child(args.runtime, "shape", str(w), str(h))
+        report["shapes"].append(r)
+        said = (f"{r['lines']} lines, {r['phrases_exact']}/{r['phrases']} phrases exact" if "lines" in r
+                else f"{r['error']}: {r['message']}")
+        print(f"{w}x{h}: {said}; {r['seconds']:.1f} s; peak {r['peak_mb']:.0f} MB "
+              f"({r['peak_before_mb']:.0f} MB before the recognition)", flush=True)
     report["load_avg_end"] = os.getloadavg()
     (OUT / "bench_memory.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"written: {OUT / 'bench_memory.json'}")
