@@ -4,14 +4,28 @@ from __future__ import annotations
 
 
 class OcrError(Exception):
-    """Base of every error we raise on purpose. ``code`` is a stable machine name."""
+    """Base of every error we raise on purpose.
+
+    ``code`` (per class) and ``reason`` (per raise, optional) are stable machine names; ``key`` joins
+    them ("download_failed.timeout"). ``params`` holds the values a sentence about the error needs
+    (numbers, names). The window words an error from its key and params in the user's language
+    (gui/error_text.py); ``message`` is the English sentence the command line prints and the window
+    offers as details.
+    """
 
     code = "ocr_error"
 
-    def __init__(self, message: str, *, source: str | None = None):
+    def __init__(self, message: str, *, source: str | None = None, reason: str | None = None,
+                 params: dict | None = None):
         super().__init__(message)
         self.message = message
         self.source = source
+        self.reason = reason
+        self.params = dict(params or {})
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}.{self.reason}" if self.reason else self.code
 
     def __str__(self) -> str:  # the message names the source when we know it
         return f"{self.source}: {self.message}" if self.source else self.message
@@ -42,8 +56,9 @@ class DownloadFailed(OcrError):
 
     code = "download_failed"
 
-    def __init__(self, message: str, *, status: int | None = None, source: str | None = None):
-        super().__init__(message, source=source)
+    def __init__(self, message: str, *, status: int | None = None, source: str | None = None,
+                 reason: str | None = None, params: dict | None = None):
+        super().__init__(message, source=source, reason=reason, params=params)
         self.status = status
 
 
@@ -67,8 +82,9 @@ class BackendError(OcrError):
     retry_after: float | None = None
 
     def __init__(self, message: str, *, vendor_code: str | None = None, status: int | None = None,
-                 request_id: str | None = None, source: str | None = None):
-        super().__init__(message, source=source)
+                 request_id: str | None = None, source: str | None = None, reason: str | None = None,
+                 params: dict | None = None):
+        super().__init__(message, source=source, reason=reason, params=params)
         self.vendor_code = vendor_code
         self.status = status
         self.request_id = request_id
@@ -88,6 +104,18 @@ class RateLimited(BackendError):
 
 class Cancelled(OcrError):
     code = "cancelled"
+
+
+class WriteFailed(OcrError):
+    """A result could not be written (core.atomic). ``fatal``: nothing more can be written there
+    (folder not writable, disk full...), as opposed to this one file (it exists, a folder is in the way)."""
+
+    code = "write_failed"
+
+    def __init__(self, message: str, *, fatal: bool = False, source: str | None = None,
+                 reason: str | None = None, params: dict | None = None):
+        super().__init__(message, source=source, reason=reason, params=params)
+        self.fatal = fatal
 
 
 def user_message(exc: BaseException, *, with_source: bool = False) -> str:
