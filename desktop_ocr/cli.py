@@ -5,8 +5,22 @@
     desktop-ocr recognize SOURCE...  recognise files, folders, URLs or '-' (stdin) without a window
     desktop-ocr serve                the cloud vendors' OCR APIs over http, answered by the local engine
 
-stdout carries only results; progress, failures and the summary go to stderr. Exit status: 0 all
-sources recognised, 1 any source failed (the others are still written), 2 usage error.
+stdout carries only results; progress, failures and the summary go to stderr, one line per failure,
+never a traceback (set DESKTOP_OCR_DEBUG=1 to see one for an unexpected error).
+
+``recognize --out DIR`` never replaces a file that already exists in DIR unless ``--overwrite`` is
+given: that source fails with a message (nothing is recognised for it) and the others go on; the
+file is claimed atomically, so two runs into one DIR cannot overwrite each other's results either.
+Within one run, same names get -2, -3... (core.naming). Files are written whole or not at all, with
+the mode a plain open() gives (the umask applies; a replaced file keeps its mode).
+
+Exit status:
+    0    every source recognised (and written)
+    1    some source failed (the others are still written)
+    2    usage error
+    3    the results cannot be written (--out not writable, disk full, stdout full or closed):
+         nothing further was recognised
+    130  interrupted (Ctrl+C); the files written so far are complete
 """
 
 from __future__ import annotations
@@ -14,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 import time
 import traceback
@@ -21,13 +36,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .core.errors import ImageTooLarge, OcrError, user_message
+from .core.errors import ImageTooLarge, OcrError, UnsupportedSource, WriteFailed, user_message
+from .core.naming import printable
 from .core.recognizer import RecognizeOptions, Recognizer
 
 PROG = "desktop-ocr"
 COMMANDS = ("recognize", "serve")
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 STDIN_MAX_BYTES = 500 * 1024 * 1024
+EXIT_STATUS_HELP = ("exit status: 0 all recognised, 1 some source failed (the others are still written), "
+                    "2 usage error, 3 the results cannot be written (--out not writable, disk full, stdout "
+                    "full or closed; nothing further is recognised), 130 interrupted")
 
 
 # -- parsers ------------------------------------------------------------------------------------
@@ -102,14 +121,17 @@ def build_recognize_parser() -> argparse.ArgumentParser:
         prog=f"{PROG} recognize",
         description="Recognise images without a window. One source prints its result on stdout; several "
                     "sources (or --out) write one file per image into DIR.",
-        epilog="exit status: 0 all recognised, 1 some source failed (the others are still written), "
-               "2 usage error")
+        epilog=EXIT_STATUS_HELP)
     p.add_argument("sources", nargs="+", metavar="SOURCE",
                    help="image or PDF file, folder (searched recursively), http(s) URL, or '-' for stdin")
     p.add_argument("-f", "--format", choices=formats.names(), default="json",
                    help="output: our own json (default), a cloud vendor's exact JSON, or plain text")
     p.add_argument("-o", "--out", metavar="DIR", type=Path,
-                   help="write one file per image into DIR (created if needed)")
+                   help="write one file per image into DIR (created if needed); a file that already exists "
+                        "there is never replaced (that source fails, the others go on) unless --overwrite")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --out: replace results that already exist in DIR (read-only ones too; "
+                        "a replaced file keeps its mode)")
     p.add_argument("--pdf-page", type=_positive_int, default=1, metavar="N", help="PDF page to recognise (default 1)")
     p.add_argument("--chars", action="store_true", help="include per-character text, score and box")
     p.add_argument("--min-score", type=_score, default=RecognizeOptions.min_score, metavar="F",
@@ -148,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug below us: one line, not a traceback
+        _err(user_message(exc))
+        _debug_traceback(exc)
+        return EXIT_FAILED
 
 
 def run_window(paths: list[str], *, self_test: bool = False) -> int:
@@ -166,18 +192,39 @@ def run_window(paths: list[str], *, self_test: bool = False) -> int:
     return int(app.run(list(paths), self_test=True) if self_test else app.run(list(paths)))
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """Text fit for one stderr line: undecodable file-name bytes and control characters (a newline
+    in a file name) as \\xNN, so every failure stays one line and always encodes; no secret (a key
+    or token a server echoed, a URL's password) ever reaches stderr (credentials.redact)."""
+    from .backends.credentials import redact
+
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", printable(redact(text)))
+
+
 def _err(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+    print(f"{PROG}: {_one_line(message)}", file=sys.stderr, flush=True)
+
+
+def _debug_traceback(exc: BaseException) -> None:
+    if os.environ.get("DESKTOP_OCR_DEBUG"):
+        from .backends.credentials import redact
+
+        sys.stderr.write(redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))))
 
 
 # -- recognize ----------------------------------------------------------------------------------
 
 @dataclass
 class OutputTarget:
-    """One source of a batch and the file its result goes to (None: the source already failed)."""
+    """One source of a batch and the file its result goes to (None: the source already failed,
+    ``error`` says why: expansion failed, or the file is in the way)."""
 
     source: str
     out: Path | None = None
+    error: OcrError | None = None
 
 
 def recognize_options(args: argparse.Namespace) -> RecognizeOptions:
@@ -204,6 +251,14 @@ def run_recognize(args: argparse.Namespace) -> int:
         _err(f"--workers {args.workers}: only the local engine runs several instances; the {backend} backend "
              "recognises one image at a time (leave --workers out)")
         return EXIT_USAGE
+    if args.out is not None:  # before any model is loaded: nothing is recognised that cannot be written
+        from .core.atomic import check_folder
+
+        try:
+            check_folder(args.out)
+        except WriteFailed as exc:
+            _err(f"--out: {exc.message}; nothing was recognised")
+            return EXIT_OUTPUT
     try:
         loadable = sum(isinstance(e, str) for e in entries)
         recognizers = build_recognizers(args, loadable) if args.out is not None else [build_recognizer(args)]
@@ -234,11 +289,33 @@ def _load(source: str, args: argparse.Namespace):
     from .core.sources import decode_bytes, load_image
 
     if source == "-":
-        data = sys.stdin.buffer.read(STDIN_MAX_BYTES + 1)
-        if len(data) > STDIN_MAX_BYTES:
-            raise ImageTooLarge(f"stdin carries more than {STDIN_MAX_BYTES // 1048576} MB", source="<stdin>")
-        return decode_bytes(data, "<stdin>", pdf_page=args.pdf_page)
+        return decode_bytes(_read_stdin(STDIN_MAX_BYTES), "<stdin>", pdf_page=args.pdf_page)
     return load_image(source, pdf_page=args.pdf_page, timeout=args.timeout)
+
+
+def _read_stdin(cap: int) -> bytes:
+    """All of stdin, but never more than ``cap`` bytes (stdin may be /dev/zero or an endless pipe):
+    read in chunks, so memory grows with what arrives, and refused as soon as it passes the cap."""
+    stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+    if stream is None:
+        raise UnsupportedSource("stdin is closed: there is nothing to read", source="<stdin>", reason="stdin_closed")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        try:
+            chunk = stream.read(min(1 << 20, cap + 1 - size))
+        except OSError as exc:
+            error = exc.strerror or str(exc)
+            raise UnsupportedSource(f"stdin cannot be read ({error})", source="<stdin>", reason="stdin_unreadable",
+                                    params={"error": error}) from None
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            limit = cap // 1048576
+            raise ImageTooLarge(f"stdin carries more than {limit} MB", source="<stdin>", reason="stdin_size",
+                                params={"limit_mb": limit})
 
 
 def _recognize_one(source: str, recognizer: Recognizer, args: argparse.Namespace):
@@ -261,20 +338,34 @@ def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: ar
     except OcrError as exc:
         _err(user_message(exc, with_source=True) if exc.source else f"{_label(entry)}: {exc}")
         return EXIT_FAILED
-    except Exception as exc:  # a bug below us: name it, show where, fail this run
+    except Exception as exc:  # a bug below us: name it in one line, fail this run
         _err(f"{_label(entry)}: {user_message(exc, with_source=True)}")
-        traceback.print_exc(file=sys.stderr)
+        _debug_traceback(exc)
         return EXIT_FAILED
     if not result.lines:  # still a valid (empty) answer on stdout; say why it is empty
         _err(f"{_label(entry)}: no text found")
     try:
         _write_stdout(text)
-    except BrokenPipeError:  # the reader left early (`| head`): not worth a traceback
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet too
+    except BrokenPipeError:  # the reader left early (`| head`): not worth a message
+        _silence_stdout()
         return EXIT_FAILED
+    except (OSError, ValueError, AttributeError) as exc:  # a full device (/dev/full); stdout closed (None, or
+        # ValueError: I/O operation on closed file)
+        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else "stdout is closed"
+        failed = WriteFailed(f"cannot write the result to stdout: {error}", fatal=True, reason="stdout",
+                             params={"error": error})
+        _silence_stdout()
+        _err(f"{_label(entry)}: {failed.message}")
+        return EXIT_OUTPUT
     return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout's descriptor at the null device, so the interpreter's final flush of what is
+    still buffered neither fails again nor prints 'Exception ignored' at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _write_stdout(text: str) -> None:
@@ -294,22 +385,26 @@ def _label(source: str) -> str:
         return "<stdin>"
     if source[:5].lower() == "data:":
         return "<data URI>"
+    source = printable(source)
     return source if len(source) <= 200 else source[:60] + "…"
 
 
 def _recognize_batch(entries: list[str | OcrError], recognizers: list[Recognizer], args: argparse.Namespace) -> int:
     """Every entry into its file in --out; core.batch decodes the next source while one is recognised
     and runs the recognisers (--workers) on different sources at once. Progress lines, files and
-    failures come in source order."""
+    failures come in source order. A source whose file already exists fails before it is recognised
+    (unless --overwrite); a write that shows nothing more can be written there (disk full, folder no
+    longer writable) stops the batch: exit status 3."""
     from .core.atomic import write_atomic
     from .core.batch import recognize_in_order
     from .formats import export_text, file_extension
 
     out_dir: Path = args.out
-    targets = plan_outputs(entries, out_dir, file_extension(args.format))
+    targets = plan_outputs(entries, out_dir, file_extension(args.format), overwrite=args.overwrite)
     total = len(targets)
-    failures: list[tuple[str, str, Path | None]] = []
+    failures: list[tuple[str, Path | None]] = []  # (closing-list line, output file an earlier run left)
     ok = 0
+    stopped: tuple[WriteFailed, int] | None = None  # the write error that stopped the batch, sources skipped
     t_start = time.perf_counter()
     progress = not args.quiet
     # Libraries must not print into our result stream (recognition runs on worker threads, so the
@@ -317,44 +412,45 @@ def _recognize_batch(entries: list[str | OcrError], recognizers: list[Recognizer
     with contextlib.redirect_stdout(sys.stderr):
         try:
             t0 = time.perf_counter()
+            loadable = [job for job in targets if job.error is None]
             try:
-                for recognizer in recognizers:
+                for recognizer in recognizers if loadable else ():  # nothing to recognise: no models
                     recognizer.warm_up()
             except OcrError as exc:  # no engine, no point going through the list
                 _err(f"cannot start recognition: {exc}")
                 return EXIT_FAILED
-            if progress:
+            if progress and loadable:
                 engines = f" ({len(recognizers)} workers)" if len(recognizers) > 1 else ""
                 _err(f"engine ready in {time.perf_counter() - t0:.1f} s{engines}; "
                      f"{total} source{'s' if total != 1 else ''}")
             t_loop = time.perf_counter()
-            loadable = [job for job in targets if job.out is not None]
             results = recognize_in_order(loadable, lambda job: _load(job.source, args), recognizers,
                                          recognize_options(args))
             with contextlib.closing(results):
                 for i, job in enumerate(targets, 1):
                     head = f"[{i}/{total}] {_label(job.source)}"
-                    if job.out is None:  # expansion already failed (missing path, empty folder)
-                        entry = entries[i - 1]
-                        failures.append((job.source, str(entry), None))
+                    if job.error is not None:  # expansion failed (missing path, empty folder) or the file exists
+                        failures.append((_failure_text(job.error, job.source), None))
                         if progress:
-                            _err(f"{head} FAILED: {entry.message if isinstance(entry, OcrError) else entry}")
+                            _err(f"{head} FAILED: {_reason_text(job.error)}")
                         continue
+                    assert job.out is not None
                     done = next(results)
                     try:
                         if isinstance(done.outcome, Exception):
                             raise done.outcome
                         result = done.outcome
-                        write_atomic(job.out, export_text(result, args.format))
+                        write_atomic(job.out, export_text(result, args.format), overwrite=args.overwrite)
                     except Exception as exc:
-                        message = user_message(exc, with_source=True)
-                        if isinstance(exc, OcrError) and not exc.source:
-                            message = f"{_label(job.source)}: {message}"
-                        failures.append((job.source, message, job.out))
+                        in_the_way = isinstance(exc, WriteFailed) and exc.reason in ("exists", "is_folder")
+                        failures.append((_failure_text(exc, job.source), None if in_the_way else job.out))
                         if progress:  # the head already names the source
-                            _err(f"{head} FAILED: {exc.message if isinstance(exc, OcrError) else message}")
+                            _err(f"{head} FAILED: {_reason_text(exc)}")
                         if not isinstance(exc, OcrError):
-                            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+                            _debug_traceback(exc)
+                        if isinstance(exc, WriteFailed) and exc.fatal:  # nothing more can be written
+                            stopped = (exc, total - i)
+                            break
                         continue
                     ok += 1
                     if progress:
@@ -368,25 +464,59 @@ def _recognize_batch(entries: list[str | OcrError], recognizers: list[Recognizer
     if failures:
         _err(f"{len(failures)} source{'s' if len(failures) != 1 else ''} failed; nothing was written for "
              f"{'them' if len(failures) != 1 else 'it'}:")
-        for _source, message, out in failures:
+        for message, out in failures:
             stale = (f" (an older {out} from an earlier run was left as it was)"
                      if out is not None and out.exists() else "")
-            print(f"  {message}{stale}", file=sys.stderr)
+            print(f"  {_one_line(message + stale)}", file=sys.stderr)
+    left = ""
+    if stopped is not None:
+        why, rest = stopped
+        _err(f"stopped: {why.message}; nothing more can be written, so the {rest} source"
+             f"{'s' if rest != 1 else ''} after it {'were' if rest != 1 else 'was'} skipped")
+        left = f", {rest} skipped"
     per = f", {loop / ok:.2f} s per image, {ok * 60 / loop:.1f} images/min" if ok and loop > 0 else ""
-    _err(f"done: {ok} ok, {len(failures)} failed, {elapsed:.1f} s total{per}; output in {out_dir}")
+    _err(f"done: {ok} ok, {len(failures)} failed{left}, {elapsed:.1f} s total{per}; output in {out_dir}")
+    if stopped is not None:
+        return EXIT_OUTPUT
     return EXIT_FAILED if failures else EXIT_OK
+
+
+_OVERWRITE_HINT = " (give --overwrite to replace it)"
+
+
+def _reason_text(exc: BaseException) -> str:
+    """Why one source failed, without its name (a progress line's head names it)."""
+    text = exc.message if isinstance(exc, OcrError) else user_message(exc, with_source=True)
+    return text + _OVERWRITE_HINT if isinstance(exc, WriteFailed) and exc.reason == "exists" else text
+
+
+def _failure_text(exc: BaseException, source: str) -> str:
+    """Why one source failed, naming it (the closing list)."""
+    if isinstance(exc, OcrError) and exc.source:
+        return user_message(exc, with_source=True)
+    return f"{_label(source)}: {_reason_text(exc)}"
 
 
 # -- output names ---------------------------------------------------------------------------------
 
-def plan_outputs(entries: list[str | OcrError], out_dir: Path, ext: str) -> list[OutputTarget]:
-    """One output path per loadable entry (core.naming: safe, unique, never onto a source)."""
+def plan_outputs(entries: list[str | OcrError], out_dir: Path, ext: str, *,
+                 overwrite: bool = False) -> list[OutputTarget]:
+    """One output path per loadable entry (core.naming: safe, unique, never onto a source). A path
+    already taken in ``out_dir`` (a file, unless ``overwrite``; a folder always) gives that entry
+    its error now, so it is not recognised for nothing."""
+    from .core.atomic import refusal
     from .core.naming import output_stem, source_keys, unique_paths
 
     ok = [e for e in entries if isinstance(e, str)]
     paths = iter(unique_paths([output_stem(e) for e in ok], out_dir, ext, avoid=source_keys(ok)))
-    return [OutputTarget(source=e.source or str(e)) if isinstance(e, OcrError) else
-            OutputTarget(source=e, out=next(paths)) for e in entries]
+    targets = []
+    for e in entries:
+        if isinstance(e, OcrError):
+            targets.append(OutputTarget(source=e.source or str(e), error=e))
+        else:
+            out = next(paths)
+            targets.append(OutputTarget(source=e, out=out, error=refusal(out, overwrite=overwrite)))
+    return targets
 
 
 # -- serve --------------------------------------------------------------------------------------

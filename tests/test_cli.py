@@ -157,7 +157,10 @@ def test_folder_batch_with_a_corrupt_file(capsys, real_engine, tmp_path, invoice
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     (out_dir / "broken.json").write_text("[]")  # left by an earlier run
-    code, out, err = run(capsys, ["recognize", str(src), "--out", str(out_dir), "--format", "aws"])
+    # --overwrite: without it broken.json would be refused up front (tests/test_hardening_cli.py);
+    # with it, a source that fails still writes nothing over an earlier run's file
+    code, out, err = run(capsys, ["recognize", str(src), "--out", str(out_dir), "--format", "aws",
+                                  "--overwrite"])
     assert code == 1 and out == ""
     assert sorted(p.name for p in out_dir.iterdir()) == ["a.json", "b.json", "broken.json"]
     assert (out_dir / "broken.json").read_text() == "[]"  # not overwritten: a failure writes nothing

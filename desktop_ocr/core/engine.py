@@ -96,7 +96,8 @@ def model_paths() -> dict[str, str]:
     if missing:
         raise EngineUnavailable(
             f"OCR model files missing from {root}: {', '.join(missing)}. "
-            "Reinstall the rapidocr package; models are never downloaded at run time."
+            "Reinstall the rapidocr package; models are never downloaded at run time.",
+            reason="models_missing", params={"folder": str(root), "files": missing},
         )
     return {k: str(p) for k, p in paths.items()}
 
@@ -137,7 +138,7 @@ class LocalEngine(Recognizer):
             except EngineUnavailable:  # rapidocr changed its internals: the message says which
                 raise
             except Exception as exc:
-                raise EngineUnavailable(f"the OCR engine failed to load: {exc}") from exc
+                raise EngineUnavailable(f"the OCR engine failed to load: {exc}", reason="load_failed") from exc
         return self._models
 
     def _loaded(self) -> rapid.Models:

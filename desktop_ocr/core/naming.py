@@ -5,6 +5,11 @@ safe on every file system (no separators, control or reserved characters, no DOS
 at most 150 characters), with ``-pN`` for a PDF page chosen explicitly. Names are then made unique
 within one folder: same stems get -2, -3... in order, compared case-insensitively (Windows and
 macOS folders are), and never landing on one of the paths in ``avoid`` (the sources themselves).
+
+File names that are not valid UTF-8 (e.g. GBK names from a Chinese Windows archive) reach Python as
+strings with lone surrogates (PEP 383), which no UTF-8 text can carry. ``printable`` shows each such
+byte as ``\\xNN`` (for messages and the ``source`` field of results); ``output_stem`` writes it as
+``%NN`` (file-safe everywhere): every byte stays visible, nothing is replaced by '?'.
 """
 
 from __future__ import annotations
@@ -17,8 +22,23 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 MAX_STEM = 150
+
+
+def _escape_surrogates(text: str, byte_form: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return byte_form % (code - 0xDC00) if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+    return _SURROGATES.sub(one, text)
+
+
+def printable(text: str) -> str:
+    """``text`` with every undecodable file-name byte (a lone surrogate, PEP 383) as ``\\xNN``:
+    always encodable as UTF-8, so it can go into JSON, files and terminals; other text unchanged."""
+    return _escape_surrogates(text, "\\x%02x") if _SURROGATES.search(text) else text
 
 
 def output_stem(source: str, page: int | None = None) -> str:
@@ -35,6 +55,7 @@ def output_stem(source: str, page: int | None = None) -> str:
         stem = "base64"
     else:
         stem = Path(source).stem
+    stem = _escape_surrogates(stem, "%%%02X")  # undecodable bytes (GBK names...) as %NN
     stem = _UNSAFE.sub("_", stem).strip(" .")[:MAX_STEM] or "image"
     if stem.lower() in _RESERVED:
         stem += "_"
@@ -42,9 +63,11 @@ def output_stem(source: str, page: int | None = None) -> str:
 
 
 def _key(path: Path) -> str:
+    # os.path.realpath, not Path.resolve: a symlink loop must not stop anything (resolve raises
+    # RuntimeError on one before Python 3.13); the loop is reported when its entry is read.
     try:
-        return str(path.resolve()).casefold()
-    except (OSError, ValueError):
+        return os.path.realpath(path).casefold()
+    except (OSError, ValueError, RuntimeError):
         return str(path).casefold()
 
 

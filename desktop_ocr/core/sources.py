@@ -8,6 +8,11 @@ Every failure is a typed OcrError whose message is a sentence and whose ``source
 EmptyInput, UnsupportedSource, UndecodableImage, ImageTooSmall, ImageTooLarge, DownloadFailed.
 Decompression bombs are refused from the header's dimensions before any pixel is decoded.
 
+Only regular files are read: a device (``/dev/zero``), a named pipe or a socket is refused before it
+is opened (a size cap cannot bound those: their size reads as 0), and a folder's listing skips them.
+A file name that is not valid UTF-8 is shown (``source``, messages) with its bytes as ``\\xNN``
+(core.naming.printable), so results and messages always encode.
+
 A PDF page comes back with ``format="png"`` and ``data`` = that rendered page as PNG, so that ``data``
 and ``pixels`` always show the same picture (cloud backends upload ``data``; coordinates match).
 """
@@ -16,9 +21,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import io
 import os
 import re
+import stat
 import warnings
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -31,6 +38,7 @@ from . import pdf as pdfmod
 from .download import DEFAULT_TIMEOUT, MAX_DOWNLOAD_BYTES, fetch, is_url
 from .errors import EmptyInput, ImageTooLarge, ImageTooSmall, OcrError, UndecodableImage, UnsupportedSource
 from .image import LoadedImage
+from .naming import printable
 
 MIN_SIDE = 15  # px; below this no text line fits (the vendors use the same floor)
 MAX_PIXELS = 100_000_000  # width x height; checked from the header, before decoding
@@ -119,6 +127,7 @@ def _subject(origin: str) -> tuple[str, str]:
 def decode_bytes(data: bytes, source: str = "", *, pdf_page: int = 1, origin: str = "data",
                  content_type: str = "") -> LoadedImage:
     """Decode encoded image (or PDF) bytes. ``origin`` ("file", "url", "data") words the messages."""
+    source = printable(source)  # a non-UTF-8 file name must not reach the result's JSON as surrogates
     src = source or None
     who, verb = _subject(origin)
     if not data:
@@ -253,11 +262,9 @@ def load_image(source: Source, *, pdf_page: int = 1, timeout: float = DEFAULT_TI
         got = fetch(text, timeout=timeout, max_bytes=cap)
         return decode_bytes(got.data, text, pdf_page=pdf_page, origin="url", content_type=got.content_type)
     path = Path(source)
-    try:
-        exists = path.exists()
-    except (OSError, ValueError):  # name too long, NUL byte: it is not a path
-        exists = False
-    if exists:
+    # lexists: a symlink loop or dangling link is a path too (_from_file says which); a name too
+    # long or with a NUL byte is not
+    if os.path.lexists(path):
         return _from_file(path, pdf_page, max_bytes)
     if _looks_base64(text):
         return _from_base64(text, pdf_page, max_bytes)
@@ -269,23 +276,75 @@ def _check_bytes_cap(size: int, cap: int, source: str) -> None:
         raise ImageTooLarge(f"the data is {size / 1048576:.0f} MB; the limit is {cap / 1048576:.0f} MB", source=source)
 
 
+#: what a path that is not a regular file is, for messages: S_IS* test -> (reason, message)
+_NOT_A_FILE = (
+    (stat.S_ISDIR, "folder", "is a folder, not an image file"),
+    (stat.S_ISFIFO, "fifo", "is a named pipe (FIFO), not a file; to read a pipe, give '-' and pipe the image "
+                            "into stdin"),
+    (stat.S_ISCHR, "device", "is a device, not a file"),
+    (stat.S_ISBLK, "device", "is a device, not a file"),
+    (stat.S_ISSOCK, "socket", "is a socket, not a file"),
+)
+
+
+def not_a_file(mode: int, name: str) -> UnsupportedSource | None:
+    """The error for a path of ``mode`` (from os.stat) that is not a regular file, else None."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, reason, message in _NOT_A_FILE:
+        if test(mode):
+            return UnsupportedSource(message, source=name, reason=reason)
+    return UnsupportedSource("is not a regular file", source=name, reason="not_a_file")
+
+
+def _stat_error(exc: OSError, path: str | os.PathLike, name: str) -> UnsupportedSource:
+    """os.stat/open failed on a path: why, in a sentence (a loop and a dangling link named as such)."""
+    if exc.errno == errno.ELOOP:
+        return UnsupportedSource("is a symbolic link loop (it points back to itself)", source=name,
+                                 reason="symlink_loop")
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        if os.path.islink(path):
+            return UnsupportedSource("is a symbolic link to a missing file", source=name, reason="broken_link")
+        return UnsupportedSource("no such file", source=name, reason="not_found")
+    if isinstance(exc, PermissionError):
+        return UnsupportedSource("the file cannot be read (permission denied)", source=name, reason="permission")
+    error = exc.strerror or str(exc)
+    return UnsupportedSource(f"the file cannot be read ({error})", source=name, reason="unreadable",
+                             params={"error": error})
+
+
+def _file_too_large(size: int, cap: int, name: str) -> ImageTooLarge:
+    mb, limit = round(size / 1048576), round(cap / 1048576)
+    return ImageTooLarge(f"the file is {mb} MB; the limit is {limit} MB", source=name, reason="file_size",
+                         params={"size_mb": mb, "limit_mb": limit})
+
+
 def _from_file(path: Path, pdf_page: int, max_bytes: int | None) -> LoadedImage:
-    name = str(path)
-    if path.is_dir():
-        raise UnsupportedSource("is a folder, not an image file", source=name)
+    """Read a regular file, at most ``cap`` bytes. Anything else is refused before it is opened
+    (and checked again on the open descriptor, opened non-blocking, should it have been swapped)."""
+    name = printable(str(path))
     cap = max_bytes or MAX_FILE_BYTES
     try:
-        size = path.stat().st_size
-        if size > cap:
-            raise ImageTooLarge(f"the file is {size / 1048576:.0f} MB; the limit is {cap / 1048576:.0f} MB",
-                                source=name)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnsupportedSource("no such file", source=name) from None
-    except PermissionError:
-        raise UnsupportedSource("the file cannot be read (permission denied)", source=name) from None
+        st = os.stat(path)
+        refused = not_a_file(st.st_mode, name)
+        if refused is not None:
+            raise refused
+        if st.st_size > cap:
+            raise _file_too_large(st.st_size, cap, name)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            refused = not_a_file(st.st_mode, name)
+            if refused is not None:
+                raise refused
+            want = min(st.st_size, cap) + 1
+            data = fh.read(want)
+            if len(data) == want:  # larger than stat said (still growing): read on, up to the cap
+                data += fh.read(cap + 1 - len(data))
+        if len(data) > cap:
+            raise _file_too_large(len(data), cap, name)
     except OSError as exc:
-        raise UnsupportedSource(f"the file cannot be read ({exc.strerror or exc})", source=name) from None
+        raise _stat_error(exc, path, name) from None
     return decode_bytes(data, name, pdf_page=pdf_page, origin="file")
 
 
@@ -378,14 +437,26 @@ def _natural_key(rel: str) -> list:
     return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", rel.casefold())]
 
 
+def _skipped(path: Path) -> bool:
+    """A device, named pipe or socket (never opened: reading one hangs or never ends). A symlink
+    loop or dangling link is kept: its entry then fails with a message naming it."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def list_folder(folder: Path) -> list[Path]:
-    """Image and PDF files under ``folder``, recursively, hidden entries skipped, in natural order."""
+    """Image and PDF files under ``folder``, recursively, hidden entries, devices, named pipes and
+    sockets skipped, in natural order. Symlinked folders are not followed (no loops)."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             if not name.startswith(".") and os.path.splitext(name)[1].lower() in SOURCE_EXTENSIONS:
-                found.append(Path(root) / name)
+                path = Path(root) / name
+                if not _skipped(path):
+                    found.append(path)
     found.sort(key=lambda p: _natural_key(p.relative_to(folder).as_posix()))
     return found
 
@@ -405,8 +476,9 @@ def expand_sources(args: list[str]) -> list[str | OcrError]:
 
     A ``file:`` URI is its local path. A folder becomes its image/PDF files (recursively, natural
     order); URLs, ``data:`` URIs, base64 text and '-' (stdin) pass through; a file passes through
-    whatever its extension (the loader judges its content). Anything else becomes an OcrError entry
-    in place, so callers can report it beside the others instead of stopping.
+    whatever its extension (the loader judges its content); a device, named pipe or socket does not
+    (never opened). Anything else becomes an OcrError entry in place, so callers can report it
+    beside the others instead of stopping.
     """
     out: list[str | OcrError] = []
     for arg in args:
@@ -415,20 +487,29 @@ def expand_sources(args: list[str]) -> list[str | OcrError]:
             out.append(text)
             continue
         path = Path(text)
+        name = printable(text)
         try:
-            is_dir, is_file = path.is_dir(), path.exists() and not path.is_dir()
-        except (OSError, ValueError):
-            is_dir = is_file = False
-        if is_dir:
+            mode: int | None = os.stat(path).st_mode
+            failed: OSError | None = None
+        except OSError as exc:
+            mode, failed = None, exc
+        except ValueError:  # a NUL byte: not a path
+            mode = failed = None
+        if mode is not None and stat.S_ISDIR(mode):
             files = list_folder(path)
             if files:
                 out.extend(str(f) for f in files)
             else:
-                out.append(EmptyInput(f"the folder holds no images ({SUPPORTED_TEXT} files)", source=text))
-        elif is_file:
-            out.append(text)
+                out.append(EmptyInput(f"the folder holds no images ({SUPPORTED_TEXT} files)", source=name,
+                                      reason="empty_folder"))
+        elif mode is not None:
+            refused = not_a_file(mode, name)
+            out.append(text if refused is None else refused)
         elif _looks_base64(text.strip()):
             out.append(text)
+        elif failed is not None and not isinstance(failed, (FileNotFoundError, NotADirectoryError)) \
+                or os.path.islink(text):
+            out.append(_stat_error(failed or FileNotFoundError(), text, name))
         else:
-            out.append(UnsupportedSource("no such file or folder", source=text))
+            out.append(UnsupportedSource("no such file or folder", source=name, reason="not_found"))
     return out
