@@ -32,5 +32,23 @@ def create(name: str, **settings: Any) -> Recognizer:
         return LocalEngine(runtime=settings.get("runtime") or "auto")
     if name not in vendors.names():
         raise ValueError(f"unknown backend {name!r}; choose from {', '.join(names())}")
-    cls = vendors.get(name).recognizer_class()
-    return cls(**{k: v for k, v in settings.items() if v is not None})
+    from ..core.errors import OcrError
+    from .credentials import register_secret, reveal, scrub_error
+
+    spec = vendors.get(name)
+    for key in spec.secret_fields:  # every secret field (key ids too) is scrubbed from what we show
+        if settings.get(key) is not None:
+            register_secret(reveal(settings[key]))
+    cls = spec.recognizer_class()
+    try:
+        return cls(**{k: v for k, v in settings.items() if v is not None})
+    except OcrError as exc:  # a setting quoted in the message (an endpoint with a password in it)
+        raise scrub_error(exc) from None
+
+
+def check_connection(name: str, settings=None, **kw):
+    """Test connection (backends.check.check_connection): one real call to a cloud vendor, the result
+    ok or a classified reason. Qt-free; blocks for up to the timeout (run it off the GUI thread)."""
+    from .check import check_connection as run
+
+    return run(name, settings, **kw)

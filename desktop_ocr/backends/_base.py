@@ -16,7 +16,7 @@ from ..core.image import LoadedImage
 from ..core.model import OcrResult
 from ..core.recognizer import RecognizeOptions, Recognizer
 from . import _http
-from .credentials import install_log_redaction
+from .credentials import install_log_redaction, scrub_error
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class SettingsError(EngineUnavailable, ValueError):
     variable, a settings tab)."""
 
     def __init__(self, message: str, *, fields: tuple[str, ...] = ()):
-        super().__init__(message)
+        super().__init__(message, reason="settings", params={"fields": list(fields)})
         self.fields = fields
 
 
@@ -39,8 +39,29 @@ def require(module: str, what: str):
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise EngineUnavailable(f"the {what} backend needs the {module.split('.')[0]} package: "
-                                f"{CLOUD_EXTRA_HINT}") from exc
+        package = module.split('.')[0]
+        raise EngineUnavailable(f"the {what} backend needs the {package} package: {CLOUD_EXTRA_HINT}",
+                                reason="cloud_extra_missing",
+                                params={"vendor": what, "package": package}) from exc
+
+
+#: vendor codes meaning the account cannot make calls now (reason "quota", never retried): in
+#: arrears, a used-up resource package, a billing state the vendor refuses, the service not enabled.
+#: Tencent API 3.0 and legacy codes from their error tables (formats.tencent.DOCUMENTED_CODES,
+#: formats.tencent_legacy.CODES); Huawei's ModelArts.4204 is named on the general-text API page.
+QUOTA_CODES: dict[str, tuple[str, ...]] = {
+    "tencent": ("ResourceUnavailable.InArrears", "ResourceUnavailable.ResourcePackageRunOut",
+                "ResourcesSoldOut.ChargeStatusException", "FailedOperation.UnOpenError"),
+    "tencent-legacy": ("25",),
+    "huawei": ("ModelArts.4204",),
+}
+
+
+def is_quota_code(vendor: str, code: Any) -> bool:
+    if code is None:
+        return False
+    code = str(code)
+    return any(code == e or code.startswith(e + ".") for e in QUOTA_CODES.get(vendor, ()))
 
 
 @dataclass
@@ -128,9 +149,8 @@ class CloudRecognizer(Recognizer):
             result = self.fmt().load(obj, width=round(image.width * scale), height=round(image.height * scale))
         except OcrError:
             raise
-        except Exception as exc:
-            raise BackendError(f"{self.vendor} answered with a body we cannot read "
-                               f"({type(exc).__name__}: {exc})") from exc
+        except Exception as exc:  # valid JSON, but not the vendor's answer shape
+            raise _http.bad_answer(self.vendor, "unexpected", detail=f"{type(exc).__name__}: {exc}") from None
         if scale != 1.0:  # the vendor saw a shrunk copy: back to original pixels
             for ln in result.lines:
                 ln.polygon = [(x / scale, y / scale) for x, y in ln.polygon]
@@ -159,14 +179,35 @@ class CloudRecognizer(Recognizer):
         except Exception:  # not the vendor's error shape: fall through to the generic message
             err = None
         if not isinstance(err, BackendError):
-            return _http.classify(status, f"{self.vendor} answered HTTP {status}")
+            err = _http.classify(status, f"{self.vendor} answered HTTP {status}")
+            err.params.update(vendor=self.vendor, status=status)
+            return err
+        params = {"vendor": self.vendor, "vendor_message": err.message}
+        if is_quota_code(self.name, err.vendor_code):
+            err.reason = "quota"
         transient = self.spec.classify(err.vendor_code) == "transient"
         if (transient or (status is not None and status >= 500)) and type(err) is BackendError:
             # keep the vendor's code and text, but let the retry policy see it as transient
             return _http.TransientError(err.message, vendor_code=err.vendor_code, status=status,
-                                        request_id=err.request_id)
+                                        request_id=err.request_id, reason="server", params=params)
         if err.status is None:
             err.status = status
+        err.reason = _http.reason_of(err)
+        err.params.update(params)
+        return err
+
+    def finish_error(self, err: OcrError) -> OcrError:
+        """Every error leaving a backend call: a cloud error gets its reason and the values a
+        sentence about it needs (vendor, vendor_code, request_id, status), and everything a front
+        end shows of it is scrubbed of secrets."""
+        if isinstance(err, BackendError):
+            err.reason = _http.reason_of(err)
+            err.params.setdefault("vendor", self.vendor)
+            for name in ("vendor_code", "request_id", "status"):
+                value = getattr(err, name)
+                if value is not None:
+                    err.params.setdefault(name, value)
+        scrub_error(err)
         return err
 
     def run(self, call):
@@ -175,9 +216,13 @@ class CloudRecognizer(Recognizer):
     def recognize(self, image: LoadedImage, options: RecognizeOptions | None = None) -> OcrResult:
         options = options or RecognizeOptions()
         t0 = time.perf_counter()
-        upload = self.prepare(image)
-        obj = self.run(lambda: self.request(upload, options))
-        return self.to_result(obj, image, options, t0, upload.scale)
+        try:
+            upload = self.prepare(image)
+            obj = self.run(lambda: self.request(upload, options))
+            return self.to_result(obj, image, options, t0, upload.scale)
+        except OcrError as err:
+            self.finish_error(err)
+            raise
 
     def request(self, upload: Upload, options: RecognizeOptions) -> Any:
         """One call: the parsed JSON answer on success, or raise a BackendError subclass."""

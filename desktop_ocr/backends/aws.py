@@ -13,11 +13,10 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from ..core.errors import BackendError
 from ..core.recognizer import RecognizeOptions
 from . import _http
 from ._base import CloudRecognizer, SettingsError, Upload, require
-from .credentials import Secret, mask, protect_logger, reveal
+from .credentials import Secret, mask, protect_logger, register_secret, reveal
 
 log = protect_logger(logging.getLogger(__name__))
 
@@ -49,6 +48,7 @@ class AwsBackend(CloudRecognizer):
             raise SettingsError(f"not an http(s) URL: {endpoint!r}")
         self.endpoint = endpoint if parts.path else endpoint.rstrip("/") + "/"
         self.access_key_id = reveal(access_key_id)
+        register_secret(self.access_key_id)  # an access key id is scrubbed from messages too
         self.secret_access_key = secret_access_key if isinstance(secret_access_key, Secret) or \
             secret_access_key is None else Secret(secret_access_key)
         self.session_token = session_token if isinstance(session_token, Secret) or not session_token \
@@ -94,10 +94,14 @@ class AwsBackend(CloudRecognizer):
         resp = _http.post(self.endpoint, body, headers, timeout=self.timeout, vendor=self.vendor)
         if resp.status == 200:
             try:
-                return json.loads(resp.body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as exc:
-                raise BackendError(f"{self.vendor} answered with a body that is not JSON: "
-                                   f"{resp.body[:80]!r}", status=200) from exc
+                obj = json.loads(resp.body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                raise _http.bad_answer(self.vendor, "not_json", detail=_http.snippet(resp.body)) from None
+            if isinstance(obj, list):  # the function's answer: a list of lines
+                return obj
+            if isinstance(obj, dict) and (obj.get("message") or obj.get("Message")):  # a gateway's error
+                raise self.vendor_error(obj, 200)
+            raise _http.bad_answer(self.vendor, "unexpected", detail="not a list of lines")
         err = self.vendor_error(_error_body(resp), resp.status, resp.header("retry-after"))
         if err.request_id is None:
             err.request_id = resp.header("x-amzn-requestid") or None

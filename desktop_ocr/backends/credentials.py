@@ -1,5 +1,10 @@
 """Cloud credentials: kept in the OS keyring, read from the vendors' usual environment variables,
-masked in every repr, and scrubbed from log records (ours and the vendor SDKs').
+masked in every repr, and scrubbed (``redact``) from log records (ours and the vendor SDKs', their
+tracebacks included), from every error a cloud backend raises (``scrub_error``: message, params,
+vendor code, request id) and from the command line's stderr. Redaction knows every secret a
+Secret() was made of or ``register_secret`` was given (secret keys, session and IAM tokens, access
+key ids), also JSON-escaped or percent-encoded, plus credential headers, URL passwords and the
+credentials of presigned URLs.
 
 Only secrets are stored here. Non-secret settings (endpoint, region, project id, appid) belong in
 the caller's ordinary settings; a secret never goes to QSettings, a log, an export or a crash dialog.
@@ -11,12 +16,14 @@ store says so and keeps secrets in memory for this session only.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import threading
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from .. import vendors
 
@@ -80,26 +87,79 @@ def mask(value: str | None, keep: int = 4) -> str:
 _SECRETS: set[str] = set()
 _SECRETS_LOCK = threading.Lock()
 # Header values that carry credentials in every vendor's request dumps.
-_AUTH_HEADER = re.compile(r"(?i)((?:authorization|x-auth-token|x-tc-token|x-amz-security-token|"
-                          r"x-security-token)['\"]?\s*[:=]\s*['\"]?)([^'\"\r\n}]+)")
+_AUTH_HEADER = re.compile(r"(?i)((?:proxy-)?(?:authorization|x-auth-token|x-subject-token|x-tc-token|"
+                          r"x-amz-security-token|x-security-token|x-api-key)['\"]?\s*[:=]\s*['\"]?)"
+                          r"([^'\"\r\n}]+)")
 # (the whole value: a TC3/SigV4/SDK-HMAC header carries its replayable Signature after commas)
+# The password of a URL's user info (https://user:password@host/...).
+_URL_PASSWORD = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]*:)([^@/\s'\"]+)(@)")
+# Credentials in a URL's query: presigned links (X-Amz-Signature, X-Amz-Security-Token,
+# X-Amz-Credential), OBS/COS/OSS signatures, access tokens.
+_URL_QUERY_SECRET = re.compile(
+    r"(?i)([?&](?:x-amz-(?:signature|security-token|credential)|x-obs-security-token|x-cos-security-token|"
+    r"signature|sign|sig|q-signature|access_?token|token|security-?token|x-auth-token|"
+    r"password|passwd|pwd|secret|secret_?key|api_?key|accesskeyid|accesskey)=)([^&#\s'\"]+)")
+
+
+def _variants(value: str) -> set[str]:
+    """The forms a secret takes when echoed: as is, JSON-escaped, percent-encoded."""
+    out = {value, json.dumps(value)[1:-1], json.dumps(value)[1:-1].replace("/", "\\/"),
+           quote(value, safe=""), quote_plus(value, safe="")}
+    return {v for v in out if len(v) >= 8}
 
 
 def register_secret(value: str | None) -> None:
-    """Remember a secret so the log filter scrubs it wherever it appears (8+ chars only)."""
+    """Remember a secret so redaction scrubs it wherever it appears (8+ chars only), also in its
+    JSON-escaped and percent-encoded forms."""
     if value and len(value) >= 8:
         with _SECRETS_LOCK:
-            _SECRETS.add(value)
+            _SECRETS.update(_variants(value))
 
 
-def redact(text: str) -> str:
-    """``text`` with every registered secret and credential header value replaced by ***."""
+def redact(text) -> str:
+    """``text`` with every registered secret, credential header value, URL password and URL query
+    credential replaced by ***. Every message we print, log or show goes through it."""
+    if not isinstance(text, str):
+        text = str(text)
     with _SECRETS_LOCK:
         secrets = sorted(_SECRETS, key=len, reverse=True)
     for s in secrets:
         if s in text:
             text = text.replace(s, "***")
+    text = _URL_PASSWORD.sub(lambda m: m.group(1) + "***" + m.group(3), text)
+    text = _URL_QUERY_SECRET.sub(lambda m: m.group(1) + "***", text)
     return _AUTH_HEADER.sub(lambda m: m.group(1) + "***", text)
+
+
+def redact_value(value: Any) -> Any:
+    """``value`` with the strings in it redacted (str, and lists/tuples/dicts of them)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_value(v) for v in value)
+    if isinstance(value, dict):
+        return {k: redact_value(v) for k, v in value.items()}
+    return value
+
+
+def scrub_error(exc: BaseException) -> BaseException:
+    """``exc`` (changed in place and returned) with secrets removed from everything a front end
+    prints or shows of it: message, args, source, params, the vendor's code and request id."""
+    from ..core.errors import OcrError
+
+    if isinstance(exc, OcrError):
+        exc.message = redact(exc.message)
+        exc.args = (exc.message,)
+        if exc.source is not None:
+            exc.source = redact(exc.source)
+        exc.params = redact_value(exc.params)
+        for attr in ("vendor_code", "request_id"):
+            value = getattr(exc, attr, None)
+            if isinstance(value, str):
+                setattr(exc, attr, redact(value))
+    else:
+        exc.args = tuple(redact_value(a) for a in exc.args)
+    return exc
 
 
 class RedactingFilter(logging.Filter):
@@ -113,6 +173,12 @@ class RedactingFilter(logging.Filter):
         clean = redact(msg)
         if clean != msg or record.args:
             record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:  # the traceback's texts too (formatted once, here)
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
@@ -137,10 +203,21 @@ _installed = False
 
 
 def install_log_redaction() -> None:
-    """Attach the redacting filter to every logger that may see a request. Idempotent."""
+    """Scrub every log record from now on, whichever logger makes it: a logger's filter sees only
+    the records made on that very logger (not its children's, nor a crash report logged by the
+    window), so the record factory redacts each record as it is made; the filter stays on the
+    loggers that see requests as well. Idempotent."""
     global _installed
     if _installed:
         return
+    previous = logging.getLogRecordFactory()
+
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    logging.setLogRecordFactory(make_record)
     for name in SDK_LOGGERS:
         logging.getLogger(name).addFilter(_FILTER)
     for name in list(logging.root.manager.loggerDict):

@@ -10,6 +10,7 @@ Two ways in, as the vendor offers them:
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from ..core.errors import BackendError
 from ..core.recognizer import RecognizeOptions
 from . import _http
 from ._base import CloudRecognizer, SettingsError, Upload, require
-from .credentials import Secret, mask, protect_logger, reveal
+from .credentials import Secret, mask, protect_logger, register_secret, reveal
 
 log = protect_logger(logging.getLogger(__name__))
 
@@ -51,6 +52,7 @@ class HuaweiBackend(CloudRecognizer):
         if not self.project_id:
             raise SettingsError("Huawei Cloud needs the project id of your region", fields=("project_id",))
         self.ak = reveal(ak)
+        register_secret(self.ak)  # an access key is scrubbed from messages too
         self.sk = sk if isinstance(sk, Secret) or sk is None else Secret(sk)
         self.token = token if isinstance(token, Secret) or not token else Secret(token)
         if not ((self.ak and self.sk) or self.token):
@@ -80,6 +82,12 @@ class HuaweiBackend(CloudRecognizer):
             creds = BasicCredentials(self.ak, reveal(self.sk), self.project_id)
             self._client = (OcrClient.new_builder().with_http_config(config)
                             .with_credentials(creds).with_endpoint(self.base_url).build())
+            # The SDK logs each failure at ERROR on its own logger (no propagation, no handler), so
+            # Python's last-resort handler printed it on stderr ("ConnectionException occurred.
+            # HTTPConnection(host=...)"): a second, raw line beside ours. Our error says it all.
+            sdk_log = protect_logger(logging.getLogger(f"HuaweiCloud-SDK-{OcrClient.__name__}"))
+            if not sdk_log.handlers:
+                sdk_log.addHandler(logging.NullHandler())
         return self._client
 
     def _request_sdk(self, b64: str):
@@ -87,39 +95,44 @@ class HuaweiBackend(CloudRecognizer):
         from huaweicloudsdkocr.v1 import GeneralTextRequestBody, RecognizeGeneralTextRequest
 
         req = RecognizeGeneralTextRequest(body=GeneralTextRequestBody(image=b64, detect_direction=True))
+        client = self.client()
         try:
-            resp = self.client().recognize_general_text(req)
+            resp = client.recognize_general_text(req)
         except hx.ServiceResponseException as exc:
             obj = {"error_code": exc.error_code, "error_msg": exc.error_msg}
             err = self.vendor_error(obj, exc.status_code)
             err.request_id = err.request_id or exc.request_id
             raise err from None
         except hx.RequestTimeoutException:
-            raise BackendError(f"{self.vendor} did not answer within {self.timeout:g} s") from None
-        except hx.ConnectionException as exc:
-            raise _http.TransientError(f"cannot reach {self.vendor} at {self.base_url}: "
-                                       f"{exc.error_msg}") from None
-        except Exception as exc:  # the SDK lets some requests exceptions through as they are
+            raise BackendError(f"{self.vendor} did not answer within {self.timeout:g} s", reason="timeout",
+                               params={"vendor": self.vendor, "host": self._host, "seconds": self.timeout}) from None
+        except Exception as exc:
+            # The SDK's ConnectionException carries requests' text ("HTTPConnectionPool(...): Max
+            # retries exceeded ... NewConnectionError(...)"), and some requests exceptions (a cut-off
+            # or malformed answer, a read timeout) come through as they are; the SDK also chokes on
+            # bodies it cannot parse (KeyError, TypeError...). The real cause is in the chain.
             raise self._transport_error(exc) from None
         raw = resp.raw_content
         return _parse(raw, self.vendor, 200)
 
+    @property
+    def _host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
     def _transport_error(self, exc: Exception) -> BackendError:
-        timeouts: tuple[type[BaseException], ...] = ()
-        unreachable: tuple[type[BaseException], ...] = ()
+        from huaweicloudsdkcore.exceptions import exceptions as hx
+
+        network: tuple[type[BaseException], ...] = (hx.ConnectionException, hx.RequestTimeoutException, OSError,
+                                                    http.client.HTTPException)
         try:
             import requests
         except ImportError:  # pragma: no cover - the SDK depends on requests
             pass
         else:
-            timeouts, unreachable = (requests.exceptions.Timeout,), (requests.exceptions.ConnectionError,)
-        if isinstance(exc, timeouts):
-            return BackendError(f"{self.vendor} did not answer within {self.timeout:g} s")
-        if isinstance(exc, unreachable):
-            return _http.TransientError(f"cannot reach {self.vendor} at {self.base_url}: {exc}")
-        if isinstance(exc, (ValueError, TypeError)):  # the SDK choked on the body
-            return BackendError(f"{self.vendor} answered with a body we cannot read ({exc})")
-        return BackendError(f"{self.vendor} request failed: {type(exc).__name__}: {exc}")
+            network += (requests.exceptions.RequestException,)
+        if isinstance(exc, network):
+            return _http.network_error(exc, vendor=self.vendor, host=self._host, timeout=self.timeout)
+        return _http.bad_answer(self.vendor, "unexpected", detail=type(exc).__name__)
 
     # -- IAM token: plain HTTP ---------------------------------------------------
 
@@ -146,7 +159,7 @@ class HuaweiBackend(CloudRecognizer):
         if not isinstance(obj, dict) or "result" not in obj:
             if isinstance(obj, dict) and "error_code" in obj:
                 raise self.vendor_error(obj, 200)
-            raise BackendError(f"{self.vendor} answered without a result object")
+            raise _http.bad_answer(self.vendor, "unexpected", detail="no result object in the answer")
         return obj
 
 
@@ -156,5 +169,4 @@ def _parse(raw, vendor: str, status: int):
     try:
         return json.loads(raw)
     except (TypeError, ValueError):
-        raise BackendError(f"{vendor} answered with a body that is not JSON: {str(raw)[:80]!r}",
-                           status=status) from None
+        raise _http.bad_answer(vendor, "not_json", detail=_http.snippet(str(raw)), status=status) from None

@@ -14,6 +14,7 @@ Content-Type is exactly application/json). Non-200 answers (a gateway 5xx) come 
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from ..core.errors import BackendError
 from ..core.recognizer import RecognizeOptions
 from . import _http
 from ._base import CloudRecognizer, SettingsError, Upload, require
-from .credentials import Secret, mask, protect_logger, reveal
+from .credentials import Secret, mask, protect_logger, register_secret, reveal
 
 log = protect_logger(logging.getLogger(__name__))
 
@@ -59,6 +60,7 @@ class TencentBackend(CloudRecognizer):
         if action not in ACTIONS:
             raise SettingsError(f"unknown Tencent action {action!r}; choose from {', '.join(ACTIONS)}")
         self.secret_id = reveal(secret_id)
+        register_secret(self.secret_id)  # a SecretId is scrubbed from messages too
         self.secret_key = secret_key if isinstance(secret_key, Secret) or secret_key is None \
             else Secret(secret_key)
         self.token = token if isinstance(token, Secret) or not token else Secret(token)
@@ -96,22 +98,41 @@ class TencentBackend(CloudRecognizer):
             params["IsWords"] = True
         if options.single_line and self.action == "GeneralAccurateOCR":  # GeneralBasicOCR lacks it
             params["EnableDetectText"] = False
+        client = self.client()
         try:
-            body = self.client().call(self.action, params)
+            body = client.call(self.action, params)
         except TencentCloudSDKException as exc:
             raise self.sdk_error(exc) from None
-        except ValueError as exc:  # Content-Type said JSON, the body was not
-            raise BackendError(f"{self.vendor} answered with a body that is not JSON ({exc})") from None
+        except Exception as exc:
+            # The SDK reads the body after its network wrapper (a cut-off body comes through as
+            # requests' ChunkedEncodingError), and indexes into the JSON looking for an error
+            # (KeyError/TypeError on another shape; ValueError when Content-Type said JSON and the
+            # body was not): a bad answer, never an unexpected error.
+            raise self._call_failed(exc) from None
         try:
             obj = json.loads(body)
-        except (ValueError, TypeError) as exc:
-            raise BackendError(f"{self.vendor} answered with a body that is not JSON: "
-                               f"{str(body)[:80]!r}") from exc
+        except (ValueError, TypeError):
+            raise _http.bad_answer(self.vendor, "not_json", detail=_http.snippet(body)) from None
         if not isinstance(obj, dict) or not isinstance(obj.get("Response"), dict):
-            raise BackendError(f"{self.vendor} answered without a Response object")
+            raise _http.bad_answer(self.vendor, "unexpected", detail="no Response object in the answer")
         if "Error" in obj["Response"]:  # an error the SDK did not raise (Content-Type not exactly JSON)
             raise self.vendor_error(obj, 200)
         return obj
+
+    def _call_failed(self, exc: Exception) -> BackendError:
+        network: tuple[type[BaseException], ...] = (OSError, http.client.HTTPException)
+        try:
+            import requests
+        except ImportError:  # pragma: no cover - the SDK depends on requests
+            pass
+        else:
+            network += (requests.exceptions.RequestException,)
+        if isinstance(exc, network):
+            return _http.network_error(exc, vendor=self.vendor, host=self.host, timeout=self.timeout,
+                                       answered=True)
+        if isinstance(exc, ValueError):
+            return _http.bad_answer(self.vendor, "not_json")
+        return _http.bad_answer(self.vendor, "unexpected", detail=type(exc).__name__)
 
     def sdk_error(self, exc) -> BackendError:
         code = exc.get_code() if hasattr(exc, "get_code") else getattr(exc, "code", None)
@@ -121,12 +142,14 @@ class TencentBackend(CloudRecognizer):
             message = message.decode("utf-8", "replace")
         message = str(message or "")
         if code == "ClientNetworkError":
-            low = message.lower()
-            if "timed out" in low or "timeout" in low:
-                return BackendError(f"{self.vendor} did not answer within {self.timeout:g} s")
-            return _http.TransientError(f"cannot reach {self.vendor} at {self.host}: {message[:200]}")
+            # The SDK wraps every requests exception as ClientNetworkError(str(e)): requests' own text
+            # ("HTTPSConnectionPool(...): Max retries exceeded ... NewConnectionError(...)"). The real
+            # exception is its __context__ (raised while handling it): classify that instead.
+            return _http.network_error(exc, vendor=self.vendor, host=self.host, timeout=self.timeout)
         if code == "ServerNetworkError":  # a non-200 answer: gateway trouble, not an API error
-            return _http.TransientError(f"{self.vendor} answered with an HTTP error: {message[:200]}",
-                                        vendor_code=code)
+            return _http.TransientError(f"{self.vendor} answered with an HTTP error instead of an API "
+                                        f"answer: {_http.snippet(message)}", vendor_code=code, reason="server",
+                                        params={"vendor": self.vendor, "host": self.host,
+                                                "vendor_message": _http.snippet(message)})
         obj = {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}}
         return self.vendor_error(obj, 200)

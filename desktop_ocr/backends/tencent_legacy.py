@@ -13,12 +13,11 @@ import logging
 import uuid
 from urllib.parse import urlsplit
 
-from ..core.errors import BackendError
 from ..core.recognizer import RecognizeOptions
 from ..signatures import tencent_legacy as legacy_sign
 from . import _http
 from ._base import CloudRecognizer, SettingsError, Upload
-from .credentials import Secret, mask, protect_logger, reveal
+from .credentials import Secret, mask, protect_logger, register_secret, reveal
 
 log = protect_logger(logging.getLogger(__name__))
 
@@ -67,6 +66,7 @@ class TencentLegacyBackend(CloudRecognizer):
         if not self.appid:
             raise SettingsError("the legacy Tencent OCR needs your APPID", fields=("appid",))
         self.secret_id = reveal(secret_id)
+        register_secret(self.secret_id)  # a SecretId is scrubbed from messages too
         self.secret_key = secret_key if isinstance(secret_key, Secret) or secret_key is None \
             else Secret(secret_key)
         if not (self.secret_id and self.secret_key):
@@ -95,11 +95,13 @@ class TencentLegacyBackend(CloudRecognizer):
             obj = json.loads(resp.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             if resp.status != 200:
-                raise _http.classify(resp.status, f"{self.vendor} answered HTTP {resp.status}") from None
-            raise BackendError(f"{self.vendor} answered with a body that is not JSON: "
-                               f"{resp.body[:80]!r}", status=resp.status) from None
+                raise self.vendor_error(None, resp.status, resp.header("retry-after")) from None
+            raise _http.bad_answer(self.vendor, "not_json", detail=_http.snippet(resp.body),
+                                   status=resp.status) from None
         if not isinstance(obj, dict) or "code" not in obj:
-            raise BackendError(f"{self.vendor} answered without a code", status=resp.status)
+            if resp.status != 200:
+                raise self.vendor_error(None, resp.status, resp.header("retry-after"))
+            raise _http.bad_answer(self.vendor, "unexpected", detail="no code in the answer", status=resp.status)
         if obj.get("code") == 0 and resp.status == 200:
             return obj
         raise self.vendor_error(obj, resp.status, resp.header("retry-after"))
