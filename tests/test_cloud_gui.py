@@ -62,7 +62,7 @@ def test_window_recognizes_through_each_cloud_backend(qtbot, cloud_window, engin
         assert job.result.engine == vendor
         assert "INV-2024-0815" in job.result.text
         assert len(line_items(win)) == len(job.result.lines) > 0
-        assert vendor in win.status_engine.text()
+        assert vendors.get(vendor).title in win.status_engine.text() and "connected" in win.status_engine.text()
         assert len(fake.requests) == 1
         for name in formats.names():
             text = formats.export_text(job.result, name)
@@ -81,9 +81,10 @@ def test_wrong_key_shows_the_vendor_error_and_the_window_keeps_working(qtbot, cl
         win.backend_combo.setCurrentIndex(win.backend_combo.findData("tencent"))
         with qtbot.waitSignal(win.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
             drop_files(win, [drawn_page(tmp_path, name="b.png")])
-        message = blocker.args[0]
-        assert "[AuthFailure.SignatureFailure]" in message and "credentials could not be validated" in message
-        assert "wrongTencentKey" not in message
+        message, details = blocker.args[0], win.message_bar.details()
+        assert "refused the keys (AuthFailure.SignatureFailure)" in message  # one sentence, the vendor's code
+        assert "[AuthFailure.SignatureFailure]" in details and "credentials could not be validated" in details
+        assert "wrongTencentKey" not in message + details
         assert "INV-2024-0815" in win.queue.job(first).result.text  # the earlier result is still there
         # The window keeps working: fix the key, the same backend recognises.
         dlg = win.open_cloud_settings()
@@ -176,8 +177,9 @@ def test_choosing_an_unconfigured_backend_says_what_is_missing(qtbot, cloud_wind
     win = cloud_window
     with qtbot.waitSignal(win.error_shown, timeout=RESULT_TIMEOUT_MS) as blocker:
         win.backend_combo.setCurrentIndex(win.backend_combo.findData("aws"))
-    message = blocker.args[0]
-    assert "endpoint URL" in message and "ValueError" not in message
+    message, details = blocker.args[0], win.message_bar.details()
+    assert "AWS General OCR is not set up: Invoke URL missing or wrong" in message  # the field as the dialog names it
+    assert "endpoint URL" in details and "ValueError" not in message + details
     win.backend_combo.setCurrentIndex(win.backend_combo.findData("local"))  # and local still works
     job_id = wait_result(qtbot, win, lambda: drop_files(win, [drawn_page(tmp_path)]))
     assert win.queue.job(job_id).result.engine == "local"

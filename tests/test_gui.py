@@ -38,7 +38,7 @@ def test_drop_drawn_image_draws_one_polygon_per_line(qtbot, window, tmp_path):
         assert item.polygon().boundingRect().left() == pytest.approx(line.bbox()[0], abs=0.01)
         assert line.text in item.toolTip()
     # status bar: engine, time, line count, angle
-    assert "local" in window.status_engine.text()
+    assert "Local engine" in window.status_engine.text()
     assert window.status_time.text().endswith("s")
     assert str(len(result.lines)) in window.status_lines.text()
     assert "°" in window.status_angle.text()
@@ -123,7 +123,7 @@ def test_edit_line_changes_exports_and_copies(qtbot, window, tmp_path):
     window.results.select_rows([0, 1])
     window.act_copy.trigger()
     assert QGuiApplication.clipboard().text() == "改正 Fixed 42\n" + result.lines[1].text
-    window.settings.set_export_format("huawei")
+    window.export_current("huawei", tmp_path / "edited.huawei.json")  # Copy JSON follows the last JSON export
     window.copy_json()
     hw = json.loads(QGuiApplication.clipboard().text())
     assert hw["result"]["words_block_list"][0]["words"] == "改正 Fixed 42"
@@ -141,8 +141,8 @@ def test_each_export_format_writes_valid_vendor_files(qtbot, window, tmp_path):
     for fmt in formats.names():
         folder = tmp_path / f"out-{fmt}"
         written = window.export_batch(fmt, folder, confirm=lambda existing: False)
-        ext = formats.file_extension(fmt)
-        assert sorted(p.name for p in written) == [f"a{ext}", f"b{ext}"]
+        suffix = formats.file_suffix(fmt)  # a.aws.json, a.tencent.json, a.json, a.txt
+        assert sorted(p.name for p in written) == [f"a{suffix}", f"b{suffix}"]
         for job, path in zip(done, sorted(written)):
             body = path.read_text(encoding="utf-8")
             n = len(job.result.lines)
@@ -175,11 +175,11 @@ def test_each_export_format_writes_valid_vendor_files(qtbot, window, tmp_path):
             elif fmt == "json":
                 assert doc["schema"] == "desktop_ocr.result" and len(doc["lines"]) == n
     # overwrite asks first: "no" keeps the existing file untouched, "yes" replaces it
-    target = tmp_path / "out-aws" / "a.json"
+    target = tmp_path / "out-aws" / "a.aws.json"
     target.write_text("keep me", encoding="utf-8")
     asked = []
     window.export_batch("aws", tmp_path / "out-aws", confirm=lambda existing: asked.append(existing) or False)
-    assert [p.name for p in asked[0]] == ["a.json", "b.json"]
+    assert [p.name for p in asked[0]] == ["a.aws.json", "b.aws.json"]
     assert target.read_text(encoding="utf-8") == "keep me"
     window.export_batch("aws", tmp_path / "out-aws", confirm=lambda existing: True)
     assert json.loads(target.read_text(encoding="utf-8"))[0]["words"] == done[0].result.lines[0].text

@@ -97,14 +97,20 @@ def test_unhandled_exception_shows_dialog_and_is_logged(qtbot, tmp_path):
     before = list(root.handlers)
     try:
         path = app.setup_logging()
+        from desktop_ocr.backends.credentials import register_secret
+
+        register_secret("SECRETtoken0123456789")
         try:
-            raise ZeroDivisionError("a bug in a slot")
+            raise ZeroDivisionError("a bug in a slot, SECRETtoken0123456789 in hand")
         except ZeroDivisionError:
             box = app.report_exception(*sys.exc_info())
         qtbot.addWidget(box)
         assert box.isVisible() and not box.isModal()
-        assert "ZeroDivisionError: a bug in a slot" in box.text()
+        # one sentence for the user; the exception and its traceback behind "Show Details"
+        assert "window keeps working" in box.text() and "Traceback" not in box.text()
+        assert "ZeroDivisionError: a bug in a slot" in box.detailedText()
         assert "Traceback" in box.detailedText() and str(path) in box.detailedText()
+        assert "SECRETtoken0123456789" not in box.detailedText() + box.text()
         for h in root.handlers:
             h.flush()
         logged = path.read_text(encoding="utf-8")

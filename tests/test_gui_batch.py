@@ -67,9 +67,9 @@ def test_folder_batch_completes_with_progress(qtbot, window, tmp_path):
 
 def test_cancel_midway_keeps_finished_results(qtbot, window, tmp_path):
     folder = make_folder(tmp_path)
-    drop_files(window, [folder])
+    drop_files(window, [folder])  # walked on a worker: the images are queued as they are found
+    qtbot.waitUntil(lambda: len(window.queue.jobs) == len(BATCH_PAGES), timeout=10_000)
     total = len(window.queue.jobs)
-    assert total == len(BATCH_PAGES)
     qtbot.waitUntil(window.batch.cancel_button.isEnabled, timeout=5000)
     qtbot.waitUntil(lambda: window.queue.counts()[0] >= 1, timeout=RESULT_TIMEOUT_MS)
     with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
@@ -226,9 +226,10 @@ def test_opening_a_pdf_asks_which_pages(qtbot, window, tmp_path):
     pdf = tmp_path / "three.pdf"
     pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=150)
     window.interactive = True
-    assert window.open_paths([str(pdf)]) == []  # nothing queued until pages are chosen
+    window.open_paths([str(pdf)])  # its pages are counted on a worker, then the picker asks
+    qtbot.waitUntil(lambda: window.findChild(PdfPagePicker) is not None, timeout=10_000)
     picker = window.findChild(PdfPagePicker)
-    assert picker is not None and picker.isVisible() and not window.queue.jobs
+    assert picker.isVisible() and not window.queue.jobs  # nothing queued until pages are chosen
     picker.list.item(1).setSelected(False)
     with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
         picker.accept()
@@ -284,20 +285,23 @@ def test_background_work_runs_below_the_gui_thread(qtbot):
 
     from PySide6.QtCore import QThreadPool
 
-    from desktop_ocr.gui.workers import BACKGROUND_NICE, Task
+    from desktop_ocr.gui.workers import BACKGROUND_NICE, Task, start_thread
 
     seen: dict[str, int] = {}
 
-    def work() -> None:
-        seen["task"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    def work(key: str) -> None:
+        seen[key] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
         child = threading.Thread(target=lambda: seen.update(
-            child=os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+            {key + " child": os.getpriority(os.PRIO_PROCESS, threading.get_native_id())}))
         child.start()
         child.join()
 
     pool = QThreadPool()
-    pool.start(Task(work))
+    pool.start(Task(work, "task"))
     assert pool.waitForDone(10_000)
+    thread = start_thread(work, "thread")  # recognitions, model loading, folder walks
+    thread.join(10)
     gui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    assert seen == {"task": max(gui, BACKGROUND_NICE), "child": max(gui, BACKGROUND_NICE)}
+    low = max(gui, BACKGROUND_NICE)
+    assert seen == {"task": low, "task child": low, "thread": low, "thread child": low}
     assert gui < BACKGROUND_NICE  # the GUI thread itself is left alone

@@ -70,6 +70,15 @@ def file_extension(name: str) -> str:
     return ".txt" if name == "text" else ".json"
 
 
+def file_suffix(name: str) -> str:
+    """How the window ends an exported file's name: the extension, after the vendor's name for a
+    vendor format (receipt.tencent.json, receipt.aws.json), so that exports of one image in several
+    JSON formats never propose the same name; ours stay receipt.json and receipt.txt."""
+    if name in _OWN:
+        return file_extension(name)
+    return f".{vendors.get(name).name}{file_extension(name)}"
+
+
 def _serialize(obj: Any) -> str:
     if isinstance(obj, str):
         return obj if obj.endswith("\n") or not obj else obj + "\n"

@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -44,15 +44,19 @@ _open_dialogs: list[QMessageBox] = []
 
 
 def report_exception(exc_type, exc, tb) -> QMessageBox | None:
-    """Log an unhandled exception and show it in a (non-blocking) dialog. Never lets the app die silently."""
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    """Log an unhandled exception and show it in a (non-blocking) dialog. Never lets the app die silently.
+
+    The dialog says in one translated sentence that the window keeps working; the exception's own text
+    and the traceback (for a bug report) are behind "Show Details", with every known secret redacted."""
+    from ..backends.credentials import redact
+
+    text = redact("".join(traceback.format_exception(exc_type, exc, tb)))
     log.error("unhandled exception:\n%s", text)
     if QApplication.instance() is None:
         sys.stderr.write(text)
         return None
-    box = QMessageBox(QMessageBox.Icon.Critical, QApplication.translate("App", "Unexpected error"),
-                      QApplication.translate("App", "Something went wrong; the window keeps working.\n\n%1")
-                      .replace("%1", f"{exc_type.__name__}: {exc}"))
+    said = QApplication.translate("App", "Something went wrong; the window keeps working. Please report it.")
+    box = QMessageBox(QMessageBox.Icon.Critical, QApplication.translate("App", "Unexpected error"), said)
     box.setDetailedText(text + "\n" + QApplication.translate("App", "Log file: %1").replace("%1", str(log_file())))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowModality(Qt.WindowModality.NonModal)
@@ -86,6 +90,25 @@ def make_app() -> QApplication:
     return app
 
 
+def leave(code: int) -> int:
+    """The window has closed (its settings are saved). If work is still running in the background
+    (a recognition the user quit during, models still loading, a cloud request of Compare), end the
+    process now: Python and Qt would otherwise wait for those threads at exit, and nothing they
+    could still produce is wanted."""
+    from .workers import background_running
+
+    if background_running() or QThreadPool.globalInstance().activeThreadCount():
+        log.info("quitting with background work still running: not waiting for it")
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # closed or on a full device: nothing more to say there
+                pass
+        os._exit(code)
+    return code
+
+
 def run(paths: list[str], self_test: bool = False) -> int:
     """Open the window (with ``paths`` queued). ``self_test``: also recognise the bundled sample image,
     then close; returns 0 only if the window showed and the engine drew boxes (packaged-app smoke test)."""
@@ -107,7 +130,7 @@ def run(paths: list[str], self_test: bool = False) -> int:
     elif not self_test and settings.first_run():
         QTimer.singleShot(0, window.open_sample)  # something to look at on the very first start
     if not self_test:
-        return app.exec()
+        return leave(app.exec())
 
     outcome: dict[str, Any] = {"code": 1, "message": "timed out"}
 
@@ -128,4 +151,4 @@ def run(paths: list[str], self_test: bool = False) -> int:
     app.exec() if window.isVisible() else None
     print(f"self-test: {'ok' if outcome['code'] == 0 else 'FAILED'} ({outcome['message']}, "
           f"{time.perf_counter() - t0:.1f}s, platform {os.environ.get('QT_QPA_PLATFORM') or app.platformName()})")
-    return outcome["code"]
+    return leave(outcome["code"])

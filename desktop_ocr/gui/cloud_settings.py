@@ -7,19 +7,27 @@ keyring; the dialog says which). Password fields never show a stored key: leavin
 what is stored. Which values win when several places have one is credentials.resolve's precedence
 (explicit settings, then the vendor's environment variables, then the keyring); the dialog says
 when the environment overrides the stored keys.
+
+Nothing here claims that a service works before it answered: each tab says whether keys are set and
+that the connection is not tested, and its *Test connection* button makes the cheapest real call
+(backends.check_connection, on a daemon thread so the dialog never waits on the network) with the
+values typed in the tab (what is left empty comes from the environment and the keyring, as for a
+recognition), then shows the outcome in one sentence (gui.error_text) with the details in its tooltip.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 
-from PySide6.QtCore import QCoreApplication, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,8 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import vendors
+from .. import backends, vendors
 from ..backends.credentials import CredentialStore, default_store, resolve, secrets_source
+from . import error_text
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +88,19 @@ class CloudSettings:
         return bool(self.plain(name).get("endpoint") or secrets_source(name, store=self.store))
 
 
+class _CheckSignals(QObject):
+    """A connection test's thread -> the dialog (queued onto the GUI thread)."""
+
+    done = Signal(str, object, bool)  # backend, backends.check.ConnectionCheck, tested the saved settings
+
+
 class CloudSettingsDialog(QDialog):
-    """One tab per cloud backend. ``saved`` carries the backends whose settings changed."""
+    """One tab per cloud backend. ``saved`` carries the backends whose settings changed;
+    ``connection_tested`` (backend, ok, saved) follows each Test connection (``saved``: it tested
+    the settings as stored, nothing typed over them)."""
 
     saved = Signal(list)
+    connection_tested = Signal(str, bool, bool)
 
     def __init__(self, cloud: CloudSettings, parent: QWidget | None = None, current: str | None = None):
         super().__init__(parent)
@@ -92,6 +110,11 @@ class CloudSettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.inputs: dict[str, dict[str, QLineEdit | QComboBox]] = {}
         self.forget_buttons: dict[str, QPushButton] = {}
+        self.test_buttons: dict[str, QPushButton] = {}
+        self.test_results: dict[str, QLabel] = {}
+        self._checks: set[str] = set()  # backends whose connection test is running
+        self._check_signals = _CheckSignals(self)
+        self._check_signals.done.connect(self._on_tested)
         for spec in vendors.specs():
             name, fields = spec.name, spec.fields
             page = QWidget(self)
@@ -127,8 +150,26 @@ class CloudSettingsDialog(QDialog):
                 form.addRow(note)
             forget = QPushButton(self.tr("Forget stored keys"), page)
             forget.clicked.connect(lambda _=False, n=name: self._forget(n))
-            form.addRow("", forget)
+            test = QPushButton(self.tr("Test connection"), page)
+            test.setObjectName(f"{name}:test")
+            test.setToolTip(self.tr("Send one tiny image with the values in this tab (empty keys: the stored "
+                                    "ones) and say whether the service answers"))
+            test.clicked.connect(lambda _=False, n=name: self.test_connection(n))
+            row = QHBoxLayout()
+            row.addWidget(forget)
+            row.addWidget(test)
+            row.addStretch(1)
+            form.addRow("", row)
+            result = QLabel(page)
+            result.setWordWrap(True)
+            result.setTextFormat(Qt.TextFormat.PlainText)
+            result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            result.setObjectName(f"{name}:test-result")
+            form.addRow(result)
             self.forget_buttons[name] = forget
+            self.test_buttons[name] = test
+            self.test_results[name] = result
+            self._show_untested(name)
             self.inputs[name] = widgets
             self.tabs.addTab(page, vendor_text(spec.title))
             if name == current:
@@ -160,6 +201,73 @@ class CloudSettingsDialog(QDialog):
                 w.clear()
                 w.setPlaceholderText(self.tr("not set"))
         self._changed.add(name)
+        if name not in self._checks:
+            self._show_untested(name)
+
+    # Test connection ---------------------------------------------------------------------------
+    def _show_untested(self, name: str) -> None:
+        """What is known without a call: whether keys are set, never that the service works."""
+        label = self.test_results[name]
+        label.setStyleSheet("")
+        label.setToolTip("")
+        if secrets_source(name, store=self.cloud.store):
+            label.setText(self.tr("Keys are set; the connection has not been tested."))
+        else:
+            label.setText(self.tr("No keys are stored; the connection has not been tested."))
+
+    def test_connection(self, name: str) -> None:
+        """One real call to ``name`` with the tab's values, off the GUI thread; the outcome appears
+        under the button (and ``connection_tested`` fires)."""
+        if name in self._checks:
+            return
+        plain, secrets = self.values(name)
+        stored = self.cloud.plain(name)
+        defaults = {f.key: f.default or (f.choices[0] if f.choices else "") or "" for f in vendors.get(name).fields}
+        saved = not secrets and all((plain.get(k) or defaults.get(k, "")) == (stored.get(k) or defaults.get(k, ""))
+                                    for k in set(plain) | set(stored))
+        settings = {**{k: v for k, v in plain.items() if v}, **secrets}
+        store, signals = self.cloud.store, self._check_signals
+        self._checks.add(name)
+        self.test_buttons[name].setEnabled(False)
+        label = self.test_results[name]
+        label.setStyleSheet("")
+        label.setToolTip("")
+        label.setText(self.tr("Testing the connection…"))
+
+        def run() -> None:  # on its own daemon thread: a hung service never holds the dialog or the quit
+            try:
+                check = backends.check_connection(name, settings, store=store)
+            except Exception as exc:  # noqa: BLE001 - check_connection words its failures; this is a fault
+                log.exception("the connection test of %s failed", name)
+                check = exc
+            try:
+                signals.done.emit(name, check, saved)
+            except RuntimeError:  # the dialog is gone (its signals with it): nobody waits for the answer
+                pass
+
+        threading.Thread(target=run, name=f"test-connection-{name}", daemon=True).start()
+
+    def _on_tested(self, name: str, check: object, saved: bool) -> None:
+        self._checks.discard(name)
+        if name not in self.test_buttons:
+            return
+        self.test_buttons[name].setEnabled(True)
+        label = self.test_results[name]
+        ok = bool(getattr(check, "ok", False))
+        if ok:
+            label.setText(self.tr("Connected: %1 answered, the settings and keys work.").replace(
+                "%1", vendor_text(vendors.get(name).title)))
+            label.setToolTip("")
+            label.setStyleSheet("color: #1b7f2a")
+        else:
+            exc = check if isinstance(check, BaseException) else getattr(check, "error", None)
+            if exc is None:  # a failed check always carries its error; be safe all the same
+                exc = RuntimeError(getattr(check, "message", "") or "the connection test failed")
+            label.setText(error_text.fill(self.tr("The connection test failed: %1"),
+                                          error_text.summary(exc, vendor=name)))
+            label.setToolTip(error_text.details(exc))
+            label.setStyleSheet("color: #b00020")
+        self.connection_tested.emit(name, ok, saved)
 
     def values(self, name: str) -> tuple[dict[str, str], dict[str, str]]:
         """(plain, secrets) typed into the tab of ``name``; empty secret fields are left out."""

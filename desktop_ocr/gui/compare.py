@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QPointF, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import backends
-from ..core.errors import user_message
+from .. import backends, vendors
 from ..core.image import LoadedImage
 from ..core.model import OcrResult, TextLine
+from . import error_text
 from .canvas import OcrCanvas
 from .workers import Task, to_pixmap, to_qimage
 
@@ -107,7 +107,7 @@ def differences(a: OcrResult, b: OcrResult) -> tuple[set[int], set[int], list[tu
 
 class _Signals(QObject):
     done = Signal(str, object)  # side, OcrResult
-    failed = Signal(str, str)  # side, message
+    failed = Signal(str, object)  # side, the exception (gui.error_text words it)
     loaded = Signal(object)  # LoadedImage
 
 
@@ -164,13 +164,13 @@ class CompareDialog(QDialog):
         self.pool = QThreadPool.globalInstance()
         self.cloud_combo = QComboBox(self)
         for name in backends.cloud_names():
-            self.cloud_combo.addItem(name, name)
+            self.cloud_combo.addItem(backend_title(name), name)
         if cloud in backends.cloud_names():
             self.cloud_combo.setCurrentIndex(self.cloud_combo.findData(cloud))
         self.run_button = QPushButton(self.tr("Compare"), self)
         self.summary = QLabel(self)
-        self.local = ComparePane(self.tr("local"), self)
-        self.cloud = ComparePane(self.cloud_combo.currentData(), self)
+        self.local = ComparePane(backend_title(backends.LOCAL), self)
+        self.cloud = ComparePane(self.cloud_combo.currentText(), self)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.local)
         split.addWidget(self.cloud)
@@ -192,7 +192,7 @@ class CompareDialog(QDialog):
         self._sig.failed.connect(self._on_failed)
         self.run_button.clicked.connect(self.run)
         self.cloud_combo.currentIndexChanged.connect(
-            lambda: self.cloud.title.setText(self.cloud_combo.currentData()))
+            lambda: self.cloud.title.setText(self.cloud_combo.currentText()))
 
     def set_image(self, image: LoadedImage) -> None:
         self.image = image
@@ -213,7 +213,9 @@ class CompareDialog(QDialog):
             pane.result = None
             pane.canvas.set_result(None)
             pane.mark(set())
-            pane.state.setText(self.tr("recognising with %1…").replace("%1", backend))
+            pane.state.setText(self.tr("recognising with %1…").replace("%1", backend_title(backend)))
+            pane.state.setStyleSheet("")
+            pane.state.setToolTip("")
             self.pool.start(Task(self._work, side, backend))
         self.run_button.setEnabled(False)
 
@@ -221,7 +223,7 @@ class CompareDialog(QDialog):
         try:
             result = self.host.get(backend).recognize(self.image)
         except Exception as exc:  # shown in the pane, never raised into Qt
-            self._sig.failed.emit(side, user_message(exc))
+            self._sig.failed.emit(side, exc)
             return
         self._sig.done.emit(side, result)
 
@@ -236,9 +238,12 @@ class CompareDialog(QDialog):
         pane.state.setText(self.tr("%1 lines").replace("%1", str(len(result.lines))) + secs)
         self._finish_one()
 
-    def _on_failed(self, side: str, message: str) -> None:
+    def _on_failed(self, side: str, exc: object) -> None:
         pane = self._pane(side)
-        pane.state.setText(self.tr("failed: %1").replace("%1", message))
+        backend = backends.LOCAL if side == "local" else self.cloud_combo.currentData()
+        message, details = error_text.reason_text(exc, vendor=backend)
+        pane.state.setText(error_text.fill(self.tr("failed: %1"), message))
+        pane.state.setToolTip(details)  # the English technical text, for a bug report
         pane.state.setStyleSheet("color: #b00020")
         self.side_failed.emit(side, message)
         self._finish_one()
@@ -259,11 +264,23 @@ class CompareDialog(QDialog):
         total = max(len(a.lines), len(b.lines))
         self.summary.setText(self.tr("%1 of %2 lines differ").replace("%1", str(len(rows))).replace("%2", str(total)))
         for ta, tb in rows:
-            self.diff_list.addItem(f"local: {ta or '—'}    |    {self.cloud_combo.currentData()}: {tb or '—'}")
+            self.diff_list.addItem(error_text.fill(self.tr("%1: %2    |    %3: %4"), backend_title(backends.LOCAL),
+                                                   ta or "—", self.cloud_combo.currentText(), tb or "—"))
         self.compared.emit(len(rows))
 
     def wait(self, msecs: int = 60000) -> bool:
         return self.pool.waitForDone(msecs)
+
+
+def backend_title(name: str) -> str:
+    """A backend as the user knows it, in the user's language: the local engine, or the vendor's
+    service name from the registry (never the command line's machine name)."""
+    if name == backends.LOCAL:
+        return QCoreApplication.translate("Backends", "Local engine")
+    try:
+        return QCoreApplication.translate(vendors.TR_CONTEXT, vendors.get(name).title)
+    except ValueError:
+        return name
 
 
 def default_cloud(current: str, configured: Callable[[str], bool]) -> str:

@@ -8,7 +8,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,19 +28,31 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, backends, formats
 from ..core import sources
-from ..core.errors import OcrError, user_message
-from . import export, i18n
+from ..core.errors import BackendError
+from . import error_text, export, i18n
 from .batch_panel import BatchPanel
 from .canvas import AMBER, GREEN, RED, OcrCanvas
 from .cloud_settings import CloudSettings, CloudSettingsDialog
-from .compare import CompareDialog, default_cloud
-from .dialogs import OpenUrlDialog, PdfPagePicker, is_web_url, pdf_page_count
+from .compare import CompareDialog, backend_title, default_cloud
+from .dialogs import OpenUrlDialog, PdfPagePicker, is_web_url
 from .message_bar import MessageBar
 from .resources import resource_path, sample_image
 from .results_panel import ResultsPanel
 from .serve_panel import ServePanel
 from .settings import Settings
-from .workers import DONE, FAILED, BatchQueue, Job, RecognizerHost, load_source, to_pixmap
+from .workers import (
+    ACTIVE,
+    CANCELLED,
+    DONE,
+    FAILED,
+    Background,
+    BatchQueue,
+    Found,
+    Job,
+    RecognizerHost,
+    load_source,
+    to_pixmap,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +69,15 @@ class MainWindow(QMainWindow):
         self.interactive = interactive  # False in tests: no modal pickers (PDF: first page)
         self.setWindowIcon(QIcon(str(resource_path("icon.png"))))
         self.setAcceptDrops(True)
-        self.pool = QThreadPool(self)
+        self.background = Background(self)  # one-off work off the GUI thread (Compare's page)
         self.cloud_settings = CloudSettings(self.settings.q)
-        self.host = RecognizerHost(self.pool, self.cloud_settings.settings_for, self)
+        self.host = RecognizerHost(self.cloud_settings.settings_for, self)
         self.host.name = self.settings.backend() if self.settings.backend() in backends.names() else backends.LOCAL
         self.cloud_dialog: CloudSettingsDialog | None = None
         self.compare_dialog: CompareDialog | None = None
         self.queue = BatchQueue(self.host, self)
         self.current_id: int | None = None
+        self._show_first: set[int] = set()  # open requests whose first image is not on screen yet
         self._select_guard = False
 
         # widgets --------------------------------------------------------------------------
@@ -83,7 +96,7 @@ class MainWindow(QMainWindow):
         self.hide_low_check = QCheckBox(self)
         self.backend_combo = QComboBox(self)
         for name in backends.names():
-            self.backend_combo.addItem(name, name)
+            self.backend_combo.addItem(backend_title(name), name)
         self.backend_combo.setCurrentIndex(max(0, self.backend_combo.findData(self.host.name)))
 
         self.view_bar = QToolBar(self)
@@ -122,6 +135,9 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(w)
         self.engine_state = "loading"
         self.engine_error = ""
+        #: what is known of a cloud backend's connection: "ok" (a call went through), "failed" (the
+        #: last call failed on the way or was refused); absent = not checked since its settings changed
+        self.cloud_checked: dict[str, str] = {}
         self.serve_panel = ServePanel(self.settings, self)
         self.statusBar().addPermanentWidget(self.serve_panel)
 
@@ -133,6 +149,9 @@ class MainWindow(QMainWindow):
         self.queue.job_loaded.connect(self._on_job_loaded)
         self.queue.job_changed.connect(self._on_job_changed)
         self.queue.reload_failed.connect(self._on_reload_failed)
+        self.queue.found.connect(self._on_found)
+        self.queue.walked.connect(self._show_first.discard)
+        self.queue.jobs_removed.connect(self._on_jobs_removed)
         self.batch.job_activated.connect(self.show_job)
         self.canvas.selection_changed.connect(self._on_canvas_selection)
         self.results.selection_changed.connect(self._on_list_selection)
@@ -280,7 +299,8 @@ class MainWindow(QMainWindow):
             self.act_open: self.tr("&Open…"), self.act_open_folder: self.tr("Open &Folder…"),
             self.act_open_url: self.tr("Open &URL…"), self.act_sample: self.tr("Open &Sample Image"),
             self.act_paste: self.tr("&Paste Image or URL"), self.act_copy: self.tr("&Copy Selected Lines"),
-            self.act_copy_all: self.tr("Copy &All Text"), self.act_copy_json: self.tr("Copy &JSON"),
+            self.act_copy_all: self.tr("Copy &All Text"),
+            self.act_copy_json: self.tr("Copy &JSON (%1)").replace("%1", export.format_label(self.copy_format())),
             self.act_export: self.tr("Export…"), self.act_export_batch: self.tr("Export Batch…"),
             self.act_cancel: self.tr("Cancel &Batch"), self.act_quit: self.tr("&Quit"),
             self.act_zoom_in: self.tr("Zoom &In"), self.act_zoom_out: self.tr("Zoom &Out"),
@@ -311,6 +331,8 @@ class MainWindow(QMainWindow):
         self.export_button_action.setText(self.tr("Export %1").replace(
             "%1", export.format_label(self.settings.export_format())))
         self.engine_label.setText(self.tr(" Engine: "))
+        for i in range(self.backend_combo.count()):
+            self.backend_combo.setItemText(i, backend_title(self.backend_combo.itemData(i)))
         self.threshold_label.setText(self.tr("Threshold "))
         self.hide_low_check.setText(self.tr("Hide low"))
         self.hide_low_check.setToolTip(self.tr("Hide lines scored below the threshold (canvas and list)"))
@@ -342,11 +364,12 @@ class MainWindow(QMainWindow):
             self.engine_state, self.engine_error = "ready", ""
             self._update_status()
 
-    def _on_engine_failed(self, name: str, reason: str) -> None:
+    def _on_engine_failed(self, name: str, reason: object) -> None:
         if name == self.host.name:
-            self.engine_state, self.engine_error = "failed", reason
+            text, details = error_text.reason_text(reason, vendor=name)
+            self.engine_state, self.engine_error = "failed", text
             self._update_status()
-            self.show_error(self.tr("The %1 engine is not available: %2").replace("%1", name).replace("%2", reason))
+            self.show_error(text, details)  # the sentence names the engine or the service
 
     def _on_backend_changed(self) -> None:
         name = self.backend_combo.currentData()
@@ -361,6 +384,7 @@ class MainWindow(QMainWindow):
         current = self.host.name if self.host.name in backends.cloud_names() else None
         dlg = CloudSettingsDialog(self.cloud_settings, self, current)
         dlg.saved.connect(self._on_cloud_settings_saved)
+        dlg.connection_tested.connect(self._on_connection_tested)
         self.cloud_dialog = dlg
         if self.interactive:
             dlg.open()
@@ -369,8 +393,16 @@ class MainWindow(QMainWindow):
     def _on_cloud_settings_saved(self, names: list[str]) -> None:
         for name in names:
             self.host.forget(name)  # rebuilt with the new settings on next use
+            self.cloud_checked.pop(name, None)  # new settings: nothing is known of them yet
+        self._update_status()
         if self.host.name in names:
             self.start_engine()
+
+    def _on_connection_tested(self, name: str, ok: bool, saved: bool) -> None:
+        """Test connection in Cloud Settings: it tells the status bar about the saved settings only."""
+        if saved:
+            self.cloud_checked[name] = "ok" if ok else "failed"
+            self._update_status()
 
     def open_compare(self, cloud: str | None = None) -> CompareDialog | None:
         """Compare the image on screen: the local engine and one cloud service, side by side."""
@@ -378,18 +410,25 @@ class MainWindow(QMainWindow):
         if job is None:
             self.show_error(self.tr("Open an image first, then compare it with a cloud service."))
             return None
-        try:
-            # a downloaded URL's bytes when the queue kept them: comparing needs no new download
-            image = load_source(job.data or job.source, job.page)
-        except Exception as exc:  # noqa: BLE001 - every failure is a message, never a crash
-            self.show_error(user_message(exc))
-            return None
         dlg = CompareDialog(self.host, self, cloud or default_cloud(self.host.name, self.cloud_settings.configured))
-        dlg.set_image(image)
         self.compare_dialog = dlg
         if self.interactive:
             dlg.show()
-        dlg.run()
+        # the page is decoded on a worker (a big scan or a PDF page takes a while), then compared; a
+        # downloaded URL's bytes when the queue kept them: comparing needs no new download
+        source, page, name = job.data or job.source, job.page, job.name
+
+        def loaded(image) -> None:
+            if self.interactive and not dlg.isVisible():
+                return  # closed while its page was decoding: nothing to compare for
+            dlg.set_image(image)
+            dlg.run()
+
+        def failed(exc: BaseException) -> None:
+            dlg.close()
+            self.show_exception(exc, self.tr("Cannot compare %1: %2"), name)
+
+        self.background.run(lambda: load_source(source, page), loaded, failed, name="desktop_ocr-compare")
         return dlg
 
     def _sync_serve_action(self) -> None:
@@ -400,44 +439,51 @@ class MainWindow(QMainWindow):
         self.act_serve.setEnabled(not self.serve_panel.busy)
 
     # inputs -------------------------------------------------------------------------------
-    def open_paths(self, paths: list[str]) -> list[Job]:
+    def open_paths(self, paths: list[str]) -> None:
         """Queue files, folders, PDFs and URLs (core.sources.expand_sources, as the command line).
-        The first new job becomes the one on screen; what cannot be opened is named in the banner."""
-        jobs: list[Job] = []
-        for raw in paths:
-            item = sources.local_path(str(raw).strip())
-            if not item:
-                continue
-            is_dir = not sources.is_url(item) and Path(item).is_dir()
-            for entry in sources.expand_sources([item]):
-                if isinstance(entry, OcrError):
-                    self.show_error(user_message(entry, with_source=True))
-                elif sources.is_url(entry):
-                    jobs.append(self.queue.add(entry, entry))  # the loader judges the scheme and the answer
-                else:
-                    jobs.extend(self._add_file(Path(entry), in_folder=is_dir))
-            if sources.is_url(item):
-                self.settings.add_recent(item)
-            elif Path(item).exists():
-                self.settings.add_recent(item)
-                self.settings.set_last_folder(item if is_dir else str(Path(item).parent))
-        self._rebuild_recent()
-        if jobs:
-            self.show_job(jobs[0].id)
-        return jobs
+        They are looked at on a worker (folders walked, PDFs' pages counted: never on the GUI
+        thread) and queued as they are found (_on_found); the first image found becomes the one on
+        screen; what cannot be opened is named in the banner."""
+        items = [str(p) for p in paths if str(p).strip()]
+        if items:
+            self._show_first.add(self.queue.open(items))
 
-    def _add_file(self, path: Path, in_folder: bool = False) -> list[Job]:
-        if path.suffix.lower() == ".pdf" and path.is_file():
-            try:
-                pages = pdf_page_count(str(path))
-            except Exception:
-                pages = 1  # a broken PDF: let the loader report why, in the list
-            chosen = list(range(1, pages + 1))[:MAX_PDF_PAGES_IN_FOLDER] if in_folder else [1]
-            if pages > 1 and not in_folder and self.interactive:
-                self._pick_pdf_pages(path, pages)
-                return []
-            return [self.queue.add(str(path), str(path), page=p) for p in chosen]
-        return [self.queue.add(str(path), str(path))]
+    def _on_found(self, walk: int, found: list[Found]) -> None:
+        """What an open request found (in order): queue it, say what cannot be opened, remember it."""
+        first: Job | None = None
+        remembered = False
+        for f in found:
+            if f.kind == "error":
+                assert f.error is not None, "an error entry carries its error"
+                self.show_exception(f.error, self.tr("Cannot open %1: %2"), f.error.source or f.source)
+            elif f.kind == "opened":
+                self.settings.add_recent(f.source)
+                if not sources.is_url(f.source):
+                    self.settings.set_last_folder(f.source if f.in_folder else str(Path(f.source).parent))
+                remembered = True
+            else:
+                jobs = self._add_pdf(f) if f.kind == "pdf" else [self.queue.add(f.source, f.source)]
+                first = first or (jobs[0] if jobs else None)
+        if remembered:
+            self._rebuild_recent()
+        if first is not None and walk in self._show_first:
+            self._show_first.discard(walk)
+            self.show_job(first.id)
+
+    def _add_pdf(self, found: Found) -> list[Job]:
+        path = found.source
+        if found.error is not None:  # damaged, empty, too large: one failed item says why
+            return [self.queue.add(path, path, error=found.error)]
+        pages = found.pages
+        if found.in_folder:
+            if pages > MAX_PDF_PAGES_IN_FOLDER:
+                self.show_info(self.tr("%1 has %2 pages: only the first %3 are recognised.").replace(
+                    "%1", Path(path).name).replace("%2", str(pages)).replace("%3", str(MAX_PDF_PAGES_IN_FOLDER)))
+            return [self.queue.add(path, path, page=p) for p in range(1, min(pages, MAX_PDF_PAGES_IN_FOLDER) + 1)]
+        if pages > 1 and self.interactive:
+            self._pick_pdf_pages(Path(path), pages)
+            return []
+        return [self.queue.add(path, path, page=1)]
 
     def _pick_pdf_pages(self, path: Path, pages: int) -> None:
         """Ask which pages to recognise, without blocking (this may run inside a drop handler)."""
@@ -456,28 +502,33 @@ class MainWindow(QMainWindow):
         self.show_job(job.id)
         return job
 
-    def open_mime(self, mime: QMimeData) -> list[Job]:
+    def open_mime(self, mime: QMimeData) -> None:
         """Files/folders, then image data (browser drags, screenshots), then web URLs, then URL text."""
         urls = mime.urls() if mime.hasUrls() else []
         local = [u.toLocalFile() for u in urls if u.isLocalFile()]
         if local:
-            return self.open_paths(local)
+            self.open_paths(local)
+            return
         if mime.hasImage():
             image = mime.imageData()
             if isinstance(image, QImage) and not image.isNull():
                 web = [u.toString() for u in urls if u.scheme() in ("http", "https")]
                 name = web[0] if web else self.tr("pasted image")
-                return [self.open_bytes(qimage_png(image), name)]
+                # queued as it is: the worker encodes it (PNG, for cloud uploads), not the GUI thread
+                job = self.queue.add(image, name)
+                self.show_job(job.id)
+                return
         web = [u.toString() for u in urls if u.scheme() in ("http", "https")]
         if web:
-            return self.open_paths(web)
+            self.open_paths(web)
+            return
         if mime.hasText():
             candidates = [t.strip() for t in mime.text().splitlines() if t.strip()]
             usable = [t for t in candidates if is_web_url(t) or t.startswith("file:") or Path(t).exists()]
             if usable:
-                return self.open_paths(usable)
+                self.open_paths(usable)
+                return
         self.show_error(self.tr("Nothing to open: the clipboard or drop holds no image, file or URL."))
-        return []
 
     def dragEnterEvent(self, event) -> None:
         mime = event.mimeData()
@@ -552,13 +603,26 @@ class MainWindow(QMainWindow):
         elif job.state == DONE:
             self.results.set_result(job.result)  # the text now; the page and its boxes once decoded again
             self.queue.ensure_image(job)
+        elif job.state == CANCELLED or (job.state == FAILED and job.decoded):
+            self.queue.ensure_image(job)  # its page (a failed one whose page never decoded has none)
         self._update_status()
         self._update_actions()
 
-    def _on_reload_failed(self, job_id: int, reason: str) -> None:
+    def _on_reload_failed(self, job_id: int, reason: object) -> None:
         job = self.queue.job(job_id)
         assert job is not None, "the queue never drops a job"
-        self.show_error(self.tr("Cannot show %1 again: %2").replace("%1", job.name).replace("%2", reason))
+        text, details = error_text.reason_text(reason)
+        self.show_error(error_text.fill(self.tr("Cannot show %1 again: %2"), job.name, text), details)
+
+    def _on_jobs_removed(self, job_ids: list[int]) -> None:
+        """Images taken out of the list: the window drops the one on screen if it was one of them
+        (the list has made the next one current already when there is one)."""
+        if self.current_id in job_ids:
+            self.current_id = None
+            self.canvas.clear_page()
+            self.results.set_result(None)
+            self._update_status()
+        self._update_actions()
 
     def _on_job_loaded(self, job_id: int) -> None:
         job = self.queue.job(job_id)
@@ -571,13 +635,24 @@ class MainWindow(QMainWindow):
         job = self.queue.job(job_id)
         if job is None:
             return
+        self._note_cloud_call(job)
         if job.state == FAILED:
-            self.show_error(self.tr("Could not recognise %1: %2").replace("%1", job.name).replace("%2", job.error))
+            text, details = error_text.reason_text(job.exception or job.error)
+            self.show_error(error_text.fill(self.tr("Could not recognise %1: %2"), job.name, text), details)
         if job_id == self.current_id:
             if job.state == DONE:
                 self._show_result(job)
             self._update_status()
         self._update_actions()
+
+    def _note_cloud_call(self, job: Job) -> None:
+        """A cloud call's outcome is what the status bar can claim about that backend."""
+        if job.state == DONE and job.result is not None and job.result.engine in backends.cloud_names():
+            self.cloud_checked[job.result.engine] = "ok"
+        elif job.state == FAILED and isinstance(job.exception, BackendError):
+            name = error_text.vendor_name(job.exception)
+            if name:
+                self.cloud_checked[name] = "failed"
 
     def _show_result(self, job: Job) -> None:
         self.canvas.set_result(job.result)
@@ -616,13 +691,20 @@ class MainWindow(QMainWindow):
     # status -------------------------------------------------------------------------------
     def _update_status(self) -> None:
         name = self.host.name
-        state = {"loading": self.tr("loading models…"), "ready": self.tr("ready"),
-                 "failed": self.tr("unavailable")}.get(self.engine_state, "")
-        self.status_engine.setText(self.tr("Engine: %1 (%2)").replace("%1", name).replace("%2", state))
+        if name in backends.cloud_names():  # built from its settings: nothing says the service answers
+            checked = {"ok": self.tr("connected"), "failed": self.tr("last call failed")}
+            state = {"loading": self.tr("checking settings…"),
+                     "ready": checked.get(self.cloud_checked.get(name, ""), self.tr("set up, not checked yet")),
+                     "failed": self.tr("unavailable")}.get(self.engine_state, "")
+        else:
+            state = {"loading": self.tr("loading models…"), "ready": self.tr("ready"),
+                     "failed": self.tr("unavailable")}.get(self.engine_state, "")
+        self.status_engine.setText(error_text.fill(self.tr("Engine: %1 (%2)"), backend_title(name), state))
+        self.status_engine.setToolTip(self.engine_error if self.engine_state == "failed" else "")
         job = self.current_job()
         res = job.result if job is not None and job.state == DONE else None
         if res is None:
-            busy = job is not None and job.state not in (DONE, FAILED)
+            busy = job is not None and job.state in ACTIVE
             self.status_time.setText(self.tr("recognising…") if busy else "")
             self.status_lines.setText("")
             self.status_angle.setText("")
@@ -641,38 +723,70 @@ class MainWindow(QMainWindow):
         for act in (self.act_export, self.act_copy_json, self.act_copy, self.act_copy_all,
                     *self.export_actions.values()):
             act.setEnabled(has_result)
-        any_done = any(j.state == DONE for j in self.queue.jobs)
+        any_done = self.queue.count(DONE) > 0  # a count kept by the queue: no pass over a big batch per change
         for act in (self.act_export_batch, *self.export_batch_actions.values()):
             act.setEnabled(any_done)
 
-    def show_error(self, text: str) -> None:
-        log.warning("%s", text)
-        self.message_bar.show_message(text, "error")
+    def show_error(self, text: str, details: str = "") -> None:
+        """``text`` (one sentence, translated) in the message bar; ``details`` (English, technical)
+        behind its Details button."""
+        log.warning("%s%s", text, f" [{details}]" if details else "")
+        self.message_bar.show_message(text, "error", details)
         self.error_shown.emit(text)
+
+    def show_exception(self, exc: BaseException, template: str = "%2", subject: str = "", **context) -> None:
+        """An error in the message bar: ``template`` (translated; %1 = ``subject``, %2 = the error's
+        sentence from gui.error_text), its technical details on demand."""
+        self.show_error(error_text.fill(template, subject, error_text.summary(exc, **context)),
+                        error_text.details(exc))
 
     def show_info(self, text: str) -> None:
         self.message_bar.show_message(text, "info")
 
     # copy / export ------------------------------------------------------------------------
+    # What is copied and exported is what the window shows: with Hide low on, the lines hidden below
+    # the threshold are left out, and the notice says how many (export.View).
+    def view(self) -> export.View:
+        return export.View(self.threshold_slider.value() / 100.0, self.hide_low_check.isChecked())
+
+    def copy_format(self) -> str:
+        """The format Copy JSON copies: always a JSON format (the last JSON one exported to, else the
+        export format when it is JSON, else ours): never the plain text of a text export."""
+        for fmt in (self.settings.json_format(), self.settings.export_format()):
+            if fmt in formats.names() and export.is_json(fmt):
+                return fmt
+        return "json"
+
+    def _hidden_note(self, hidden: int) -> str:
+        return " " + self.tr("%n line(s) hidden by Hide low left out.", "", hidden) if hidden else ""
+
     def copy_selected(self) -> None:
         job = self.current_job()
         if not job or not job.result:
             return
+        view = self.view()
+        shown = view.apply(job.result)
+        visible = {id(ln) for ln in shown.lines}
         rows = self.results.selected_rows() or self.canvas.selected_indices()
-        text = "\n".join(job.result.lines[i].text for i in rows) if rows else job.result.text
+        rows = [i for i in rows if 0 <= i < len(job.result.lines) and id(job.result.lines[i]) in visible]
+        text = "\n".join(job.result.lines[i].text for i in rows) if rows else shown.text
         QGuiApplication.clipboard().setText(text)
 
     def copy_all(self) -> None:
         job = self.current_job()
         if job and job.result:
-            QGuiApplication.clipboard().setText(job.result.text)
+            QGuiApplication.clipboard().setText(self.view().apply(job.result).text)
+            hidden = self.view().hidden(job.result)
+            if hidden:
+                self.show_info(self.tr("Copied the text shown.") + self._hidden_note(hidden))
 
     def copy_json(self) -> None:
         job = self.current_job()
         if job and job.result:
-            QGuiApplication.clipboard().setText(formats.export_text(job.result, self.settings.export_format()))
-            self.show_info(self.tr("Copied the result as %1.").replace(
-                "%1", export.format_label(self.settings.export_format())))
+            fmt, view = self.copy_format(), self.view()
+            QGuiApplication.clipboard().setText(formats.export_text(view.apply(job.result), fmt))
+            self.show_info(self.tr("Copied the result as %1.").replace("%1", export.format_label(fmt))
+                           + self._hidden_note(view.hidden(job.result)))
 
     def export_current(self, fmt: str, path: str | os.PathLike | None = None) -> Path | None:
         """Export the image on screen; ``path`` skips the dialog (its caller already confirmed)."""
@@ -681,39 +795,58 @@ class MainWindow(QMainWindow):
             self.show_error(self.tr("Nothing to export yet: no recognised image is shown."))
             return None
         self._remember_format(fmt)
-        target = Path(path) if path else export.ask_save_path(self, job, fmt, self.settings.last_folder())
+        target = Path(path) if path else export.ask_save_path(self, job, fmt, self._export_fallback())
         if target is None:
             return None
+        view = self.view()
         try:
-            written = export.write_result(job, target, fmt)
+            written = export.write_result(job, target, fmt, view)
         except Exception as exc:
             self._export_failed(target, exc)
             return None
-        self.show_info(self.tr("Exported %1").replace("%1", str(written)))
+        self.settings.set_last_export_folder(str(written.parent))
+        assert job.result is not None, "a finished job has its result"
+        self.show_info(self.tr("Exported %1").replace("%1", str(written)) + self._hidden_note(view.hidden(job.result)))
         return written
 
     def export_batch(self, fmt: str, folder: str | os.PathLike | None = None, confirm=None) -> list[Path]:
         """Every finished image into one folder, one file each. ``confirm(existing)`` decides overwrites."""
         self._remember_format(fmt)
-        target = Path(folder) if folder else export.ask_folder(self, self.settings.last_folder())
+        done = [j for j in self.queue.jobs if j.state == DONE]
+        target = Path(folder) if folder else export.ask_folder(
+            self, export.default_folder(done, self._export_fallback()))
         if target is None:
             return []
+        view = self.view()
         try:
             written = export.export_batch(self.queue.jobs, target, fmt,
-                                          confirm or (lambda existing: export.ask_overwrite(self, existing)))
+                                          confirm or (lambda existing: export.ask_overwrite(self, existing)), view)
         except Exception as exc:
             self._export_failed(target, exc)
             return []
-        self.show_info(self.tr("Exported %n file(s) to %1", "", len(written)).replace("%1", str(target)))
+        self.settings.set_last_export_folder(str(target))
+        hidden = sum(view.hidden(j.result) for j in done if j.result is not None)
+        self.show_info(self.tr("Exported %n file(s) to %1", "", len(written)).replace("%1", str(target))
+                       + self._hidden_note(hidden))
         return written
 
+    def _export_fallback(self) -> str:
+        """Where a save dialog opens when the image is not a local file."""
+        return self.settings.last_export_folder() or self.settings.last_folder()
+
     def _remember_format(self, fmt: str) -> None:
+        changed = False
+        if export.is_json(fmt) and fmt != self.settings.json_format():
+            self.settings.set_json_format(fmt)  # Copy JSON copies this one (its label names it)
+            changed = True
         if fmt != self.settings.export_format():
             self.settings.set_export_format(fmt)
+            changed = True
+        if changed:
             self.retranslate()
 
     def _export_failed(self, target: Path, exc: Exception) -> None:
-        self.show_error(self.tr("Export failed for %1: %2").replace("%1", str(target)).replace("%2", user_message(exc)))
+        self.show_exception(exc, self.tr("Export failed for %1: %2"), str(target))
 
     # misc ---------------------------------------------------------------------------------
     def set_language(self, code: str) -> None:
@@ -729,13 +862,7 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry(self.saveGeometry())
         self.settings.sync()
         self.serve_panel.shutdown()  # requests in flight finish, then its engine workers end
+        # everything stops at once: a recognition or model loading under way is abandoned, never
+        # waited for (its daemon thread ends in the background, or with the process: gui.app)
         self.queue.shutdown()
-        self.pool.waitForDone(30000)
         super().closeEvent(event)
-
-
-def qimage_png(image: QImage) -> bytes:
-    buf = QBuffer()
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buf, "PNG")  # type: ignore[call-overload]  # PySide6 stub says bytes; only a str works
-    return bytes(buf.data().data())

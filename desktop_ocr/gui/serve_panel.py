@@ -45,7 +45,7 @@ class _Signals(QObject):
 
 class ServePanel(QWidget):
     changed = Signal()  # on / busy changed: the window re-syncs its action
-    failed = Signal(str)  # a translated message for the window's message bar
+    failed = Signal(str, str)  # a translated sentence for the window's message bar, the English details
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, workers: int = 1):
         super().__init__(parent)
@@ -188,9 +188,9 @@ class ServePanel(QWidget):
                            "Choose another port in the status bar and try again.")
         elif kind == "missing":
             text = self.tr("Serving the API needs Starlette and uvicorn, which are not installed: %2")
-        else:
-            text = self.tr("Cannot serve the API on port %1: %2")
-        self._fail(text.replace("%1", str(port)).replace("%2", detail))
+        else:  # the cause is an English system or library text: behind Details, not in the sentence
+            text = self.tr("Cannot serve the API on port %1.")
+        self._fail(text.replace("%1", str(port)).replace("%2", detail), "" if kind == "missing" else detail)
 
     def _on_stopped(self) -> None:
         self._pending -= 1
@@ -209,16 +209,15 @@ class ServePanel(QWidget):
             self._timer.stop()
             self.handle = None
             self._run(self._stop_in_worker, handle)  # joins the finished thread, off the GUI thread
-            self._fail(self.tr("The API server stopped: %1").replace(
-                "%1", stats.error or self.tr("unknown reason")))
+            self._fail(self.tr("The API server stopped."), stats.error or "")
             return
         self._set_state(stats.state)
 
-    def _fail(self, text: str) -> None:
+    def _fail(self, text: str, details: str = "") -> None:
         self.wanted = False
-        self.error = text
+        self.error = text + (f" ({details})" if details else "")
         self._set_state("error")
-        self.failed.emit(text)
+        self.failed.emit(text, details)
 
     def _set_state(self, state: str) -> None:
         self.state = state

@@ -40,6 +40,14 @@ class Settings:
     def set_last_folder(self, folder: str) -> None:
         self.q.setValue("files/last_folder", folder)
 
+    def last_export_folder(self) -> str:
+        """The folder of the last export: where a save dialog opens for an image that is not a
+        local file (a URL, a pasted image)."""
+        return self._get("files/last_export_folder", "", str)
+
+    def set_last_export_folder(self, folder: str) -> None:
+        self.q.setValue("files/last_export_folder", folder)
+
     def recent_files(self) -> list[str]:
         v = self.q.value("files/recent", [])
         if isinstance(v, str):  # QSettings collapses one-element lists to a string
@@ -62,6 +70,14 @@ class Settings:
 
     def set_export_format(self, name: str) -> None:
         self.q.setValue("export/format", name)
+
+    def json_format(self) -> str:
+        """The JSON format Copy JSON uses: the last JSON format exported to (a plain-text export does
+        not change it); "" before any (gui.main_window.copy_format then follows the export format)."""
+        return self._get("export/json_format", "", str)
+
+    def set_json_format(self, name: str) -> None:
+        self.q.setValue("export/json_format", name)
 
     def threshold(self) -> float:
         return min(1.0, max(0.0, self._get("view/threshold", 0.6, float)))
