@@ -4,102 +4,209 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="53"/>
+        <location filename="../../desktop_ocr/gui/app.py" line="58"/>
+        <source>Something went wrong; the window keeps working. Please report it.</source>
+        <translation>出现了问题，窗口仍可继续使用。请报告此问题。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/app.py" line="59"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="54"/>
         <source>Something went wrong; the window keeps working.
 
 %1</source>
-        <translation>出现了问题，窗口仍可继续使用。
+        <translation type="vanished">出现了问题，窗口仍可继续使用。
 
 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="56"/>
+        <location filename="../../desktop_ocr/gui/app.py" line="60"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
 </context>
 <context>
+    <name>Backends</name>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="279"/>
+        <source>Local engine</source>
+        <translation>本地引擎</translation>
+    </message>
+</context>
+<context>
     <name>BatchPanel</name>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="56"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="200"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="57"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="101"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="70"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="102"/>
+        <source>Cancel every image still to recognise, and the one being recognised</source>
+        <translation>取消所有待识别的图片以及正在识别的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="103"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="104"/>
+        <source>Recognise the selected failed or cancelled images again</source>
+        <translation>重新识别所选的失败或已取消的图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="105"/>
+        <source>Cancel Selected</source>
+        <translation>取消所选</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="106"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="107"/>
+        <source>Remove the selected images from the list</source>
+        <translation>从列表中移除所选图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="108"/>
+        <source>Clear Finished</source>
+        <translation>清除已结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="109"/>
+        <source>Remove every finished image (done, failed or cancelled)</source>
+        <translation>移除所有已结束的图片（完成、失败或已取消）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="110"/>
+        <source>Clear All</source>
+        <translation>全部清除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="115"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="116"/>
+        <source>Remove finished images, or all of them</source>
+        <translation>移除已结束的图片，或移除全部图片</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="129"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="72"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="131"/>
         <source>running…</source>
         <translation>识别中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="75"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="134"/>
         <source>done, %n line(s)</source>
         <translation>
             <numerusform>完成，%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="77"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="136"/>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/batch_panel.py" line="79"/>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="138"/>
         <source>cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/batch_panel.py" line="198"/>
+        <source>Images (finding files…)</source>
+        <translation>图片（正在查找文件…）</translation>
     </message>
 </context>
 <context>
     <name>CloudSettingsDialog</name>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="90"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="108"/>
         <source>Cloud OCR Settings</source>
         <translation>云端 OCR 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="113"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="136"/>
         <source>stored — leave empty to keep</source>
         <translation>已保存 — 留空则保持不变</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="114"/>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="161"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="137"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="202"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="123"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="146"/>
         <source>The environment variables %1 are set: their keys are used, not the stored ones.</source>
         <translation>已设置环境变量 %1：将使用其中的密钥，而非已保存的密钥。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="128"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="151"/>
         <source>Forget stored keys</source>
         <translation>清除已保存的密钥</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="150"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="153"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="155"/>
+        <source>Send one tiny image with the values in this tab (empty keys: the stored ones) and say whether the service answers</source>
+        <translation>用本页中的设置发送一张很小的图片（密钥留空则使用已保存的密钥），检查服务是否应答</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="191"/>
         <source>Keys are kept in the system keyring (%1).</source>
         <translation>密钥保存在系统密钥环中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="151"/>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="192"/>
         <source>No system keyring is available (no Secret Service / Keychain / Credential Manager found): keys are kept in memory for this session only and must be entered again next time.</source>
         <translation>没有可用的系统密钥环（未找到 Secret Service / 钥匙串 / 凭据管理器）：密钥仅在本次会话中保存在内存里，下次需要重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="214"/>
+        <source>Keys are set; the connection has not been tested.</source>
+        <translation>已设置密钥；尚未测试连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="216"/>
+        <source>No keys are stored; the connection has not been tested.</source>
+        <translation>未保存密钥；尚未测试连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="235"/>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="258"/>
+        <source>Connected: %1 answered, the settings and keys work.</source>
+        <translation>已连接：%1 已应答，设置和密钥均有效。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/cloud_settings.py" line="266"/>
+        <source>The connection test failed: %1</source>
+        <translation>连接测试失败：%1</translation>
     </message>
 </context>
 <context>
@@ -115,9 +222,8 @@
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="172"/>
         <source>local</source>
-        <translation>本地</translation>
+        <translation type="vanished">本地</translation>
     </message>
     <message>
         <location filename="../../desktop_ocr/gui/compare.py" line="180"/>
@@ -135,55 +241,590 @@
         <translation>正在用 %1 识别…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="236"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="238"/>
         <source>%1 lines</source>
         <translation>%1 行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="241"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="245"/>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="253"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="258"/>
         <source>one side failed: nothing to compare</source>
         <translation>有一方识别失败：无法对比</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/compare.py" line="260"/>
+        <location filename="../../desktop_ocr/gui/compare.py" line="265"/>
         <source>%1 of %2 lines differ</source>
         <translation>%2 行中有 %1 行不同</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/compare.py" line="267"/>
+        <source>%1: %2    |    %3: %4</source>
+        <translation>%1：%2    |    %3：%4</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="39"/>
+        <source>The operation failed.</source>
+        <extracomment>key -&gt; variants (most specific first). Placeholders are {name}s from the error&apos;s params (or the caller&apos;s context); see _value for how each is written.</extracomment>
+        <translation>操作失败。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="40"/>
+        <source>There is nothing to read: the input is empty.</source>
+        <translation>没有可识别的内容：输入为空。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="41"/>
+        <source>This input cannot be opened as an image.</source>
+        <translation>无法将此输入作为图片打开。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="42"/>
+        <source>The file is not an image that can be read, or it is damaged.</source>
+        <translation>该文件不是可读取的图片，或已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="43"/>
+        <source>The image is too small to read.</source>
+        <translation>图片太小，无法识别。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="44"/>
+        <source>The image is too large to read.</source>
+        <translation>图片太大，无法识别。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="46"/>
+        <source>The image could not be downloaded from {host}.</source>
+        <translation>无法从 {host} 下载图片。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="47"/>
+        <source>The image could not be downloaded.</source>
+        <translation>无法下载图片。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="49"/>
+        <source>No text was found in the image.</source>
+        <translation>图片中未找到文字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="50"/>
+        <source>The OCR engine is not available.</source>
+        <translation>OCR 引擎不可用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="52"/>
+        <source>{vendor} answered with an error ({vendor_code}).</source>
+        <translation>{vendor} 返回了错误（{vendor_code}）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="53"/>
+        <source>{vendor} answered with an error.</source>
+        <translation>{vendor} 返回了错误。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="54"/>
+        <source>The cloud service answered with an error.</source>
+        <translation>云服务返回了错误。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="57"/>
+        <source>{vendor} refused the keys ({vendor_code}): check them in Cloud Settings.</source>
+        <translation>{vendor} 拒绝了密钥（{vendor_code}）：请在云端设置中检查密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="58"/>
+        <source>{vendor} refused the keys: check them in Cloud Settings.</source>
+        <translation>{vendor} 拒绝了密钥：请在云端设置中检查密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="59"/>
+        <source>The cloud service refused the keys: check them in Cloud Settings.</source>
+        <translation>云服务拒绝了密钥：请在云端设置中检查密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="62"/>
+        <source>{vendor} refused the call: too many requests, or the quota is used up ({vendor_code}).</source>
+        <translation>{vendor} 拒绝了调用：请求过多，或配额已用完（{vendor_code}）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="64"/>
+        <source>{vendor} refused the call: too many requests, or the quota is used up.</source>
+        <translation>{vendor} 拒绝了调用：请求过多，或配额已用完。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="65"/>
+        <source>The cloud service refused the call: too many requests, or the quota is used up.</source>
+        <translation>云服务拒绝了调用：请求过多，或配额已用完。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="68"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="70"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="223"/>
+        <source>{path} could not be written.</source>
+        <translation>无法写入 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="71"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="224"/>
+        <source>The result could not be written.</source>
+        <translation>无法写入结果。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="74"/>
+        <source>The folder holds no images.</source>
+        <translation>该文件夹中没有图片。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="77"/>
+        <source>Only http:// and https:// addresses can be opened, not {scheme}://.</source>
+        <translation>只能打开 http:// 和 https:// 地址，无法打开 {scheme}:// 地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="78"/>
+        <source>This is a folder, not an image file.</source>
+        <translation>这是一个文件夹，不是图片文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="79"/>
+        <source>This is a named pipe (FIFO), not a file.</source>
+        <translation>这是一个命名管道（FIFO），不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="80"/>
+        <source>This is a device, not a file.</source>
+        <translation>这是一个设备，不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="81"/>
+        <source>This is a socket, not a file.</source>
+        <translation>这是一个套接字，不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="82"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="83"/>
+        <source>This is not a regular file.</source>
+        <translation>这不是普通文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="85"/>
+        <source>This is a symbolic link loop (it points back to itself).</source>
+        <translation>这是一个循环的符号链接（它指回了自身）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="86"/>
+        <source>This is a symbolic link to a missing file.</source>
+        <translation>这是一个指向不存在文件的符号链接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="87"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="238"/>
+        <source>The file does not exist (any more).</source>
+        <translation>该文件不存在（可能已被删除）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="88"/>
+        <source>You are not allowed to read this file.</source>
+        <translation>没有读取此文件的权限。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="89"/>
+        <source>The file cannot be read (a system error).</source>
+        <translation>无法读取该文件（系统错误）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="91"/>
+        <source>The PDF has no pages.</source>
+        <translation>该 PDF 没有页面。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="92"/>
+        <source>PDF page numbers start at 1.</source>
+        <translation>PDF 页码从 1 开始。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="94"/>
+        <source>The PDF has no page {page}: it has {count} page(s).</source>
+        <translation>该 PDF 没有第 {page} 页：它共有 {count} 页。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="95"/>
+        <source>The PDF has no such page.</source>
+        <translation>该 PDF 没有此页。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="98"/>
+        <source>PDF page {page} is {width_in} x {height_in} inches: too large to render readably.</source>
+        <translation>PDF 第 {page} 页为 {width_in} x {height_in} 英寸：太大，无法渲染成可识别的图像。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="100"/>
+        <source>The PDF page is too large to render readably.</source>
+        <translation>该 PDF 页面太大，无法渲染成可识别的图像。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="103"/>
+        <source>The PDF is password-protected; open it without a password first.</source>
+        <translation>该 PDF 受密码保护；请先解除其密码保护。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="104"/>
+        <source>The PDF is damaged and cannot be read.</source>
+        <translation>该 PDF 已损坏，无法读取。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="107"/>
+        <source>The file is {size_mb} MB; the limit is {limit_mb} MB.</source>
+        <translation>文件大小为 {size_mb} MB，上限为 {limit_mb} MB。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="109"/>
+        <source>The download is {size_mb} MB; the limit is {limit_mb} MB.</source>
+        <translation>下载内容大小为 {size_mb} MB，上限为 {limit_mb} MB。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="110"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="134"/>
+        <source>The download passed the {limit_mb} MB limit and was stopped.</source>
+        <translation>下载内容超过了 {limit_mb} MB 的上限，已停止下载。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="114"/>
+        <source>{host} did not answer within {seconds} s.</source>
+        <translation>{host} 在 {seconds} 秒内没有应答。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="115"/>
+        <source>The download timed out.</source>
+        <translation>下载超时。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="118"/>
+        <source>Cannot connect to {host}: check the address and the network connection.</source>
+        <translation>无法连接到 {host}：请检查地址和网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="119"/>
+        <source>Cannot connect to the server: check the address and the network connection.</source>
+        <translation>无法连接到服务器：请检查地址和网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="122"/>
+        <source>{host} sent an answer that is not valid HTTP.</source>
+        <translation>{host} 返回的应答不是有效的 HTTP。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="123"/>
+        <source>The server sent an answer that is not valid HTTP.</source>
+        <translation>服务器返回的应答不是有效的 HTTP。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="126"/>
+        <source>The download from {host} broke off before the end.</source>
+        <translation>从 {host} 下载时中途中断。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="127"/>
+        <source>The download broke off before the end.</source>
+        <translation>下载中途中断。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="130"/>
+        <source>{host} answered HTTP {status}: the image is not available there.</source>
+        <translation>{host} 返回 HTTP {status}：无法从该地址获取图片。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="131"/>
+        <source>The server answered HTTP {status}: the image is not available there.</source>
+        <translation>服务器返回 HTTP {status}：无法从该地址获取图片。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="135"/>
+        <source>The download is too large.</source>
+        <translation>下载内容太大。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="138"/>
+        <source>{host} redirected to a {scheme}:// address; only http and https are followed.</source>
+        <translation>{host} 重定向到了 {scheme}:// 地址；只跟随 http 和 https 重定向。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="139"/>
+        <source>The server redirected to an address that is not http or https.</source>
+        <translation>服务器重定向到了非 http 或 https 的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="142"/>
+        <source>{host} redirected more than {limit} times (a redirect loop?).</source>
+        <translation>{host} 重定向超过 {limit} 次（可能是重定向循环）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="143"/>
+        <source>The server redirected too many times (a redirect loop?).</source>
+        <translation>服务器重定向次数过多（可能是重定向循环）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="147"/>
+        <source>{vendor} is not set up: {fields} missing or wrong. Open Cloud Settings.</source>
+        <translation>{vendor} 尚未设置好：{fields} 缺失或有误。请打开云端设置。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="148"/>
+        <source>{vendor} is not set up: a setting is missing or wrong. Open Cloud Settings.</source>
+        <translation>{vendor} 尚未设置好：有设置项缺失或有误。请打开云端设置。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="149"/>
+        <source>The cloud service is not set up: a setting is missing or wrong. Open Cloud Settings.</source>
+        <translation>云服务尚未设置好：有设置项缺失或有误。请打开云端设置。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="153"/>
+        <source>The OCR model files are missing: reinstall desktop_ocr (models are never downloaded).</source>
+        <translation>缺少 OCR 模型文件：请重新安装 desktop_ocr（程序从不下载模型）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="155"/>
+        <source>The OCR engine failed to load.</source>
+        <translation>OCR 引擎加载失败。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="157"/>
+        <source>{vendor} needs the optional cloud packages, which are not installed.</source>
+        <translation>{vendor} 需要可选的云端组件包，但它们未安装。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="158"/>
+        <source>The cloud services need the optional cloud packages, which are not installed.</source>
+        <translation>云服务需要可选的云端组件包，但它们未安装。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="162"/>
+        <source>Cannot reach {vendor} at {host}: check the network connection and the endpoint.</source>
+        <translation>无法通过 {host} 访问 {vendor}：请检查网络连接和服务地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="163"/>
+        <source>Cannot reach {vendor}: check the network connection and the endpoint.</source>
+        <translation>无法访问 {vendor}：请检查网络连接和服务地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="164"/>
+        <source>Cannot reach the cloud service: check the network connection and the endpoint.</source>
+        <translation>无法访问云服务：请检查网络连接和服务地址。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="167"/>
+        <source>{vendor} did not answer within {seconds} s.</source>
+        <translation>{vendor} 在 {seconds} 秒内没有应答。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="168"/>
+        <source>{vendor} did not answer in time.</source>
+        <translation>{vendor} 未能及时应答。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="169"/>
+        <source>The cloud service did not answer in time.</source>
+        <translation>云服务未能及时应答。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="172"/>
+        <source>{vendor} had a server error ({vendor_code}); try again later.</source>
+        <translation>{vendor} 发生服务器错误（{vendor_code}）；请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="173"/>
+        <source>{vendor} had a server error (HTTP {status}); try again later.</source>
+        <translation>{vendor} 发生服务器错误（HTTP {status}）；请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="174"/>
+        <source>{vendor} had a server error; try again later.</source>
+        <translation>{vendor} 发生服务器错误；请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="175"/>
+        <source>The cloud service had a server error; try again later.</source>
+        <translation>云服务发生服务器错误；请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="178"/>
+        <source>{vendor} sent an answer that cannot be read.</source>
+        <translation>{vendor} 返回的应答无法解析。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="179"/>
+        <source>The cloud service sent an answer that cannot be read.</source>
+        <translation>云服务返回的应答无法解析。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="182"/>
+        <source>{vendor} refused the request ({vendor_code}).</source>
+        <translation>{vendor} 拒绝了请求（{vendor_code}）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="183"/>
+        <source>{vendor} refused the request (HTTP {status}).</source>
+        <translation>{vendor} 拒绝了请求（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="184"/>
+        <source>{vendor} refused the request.</source>
+        <translation>{vendor} 拒绝了请求。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="185"/>
+        <source>The cloud service refused the request.</source>
+        <translation>云服务拒绝了请求。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="188"/>
+        <source>An unexpected error stopped the test; please report it with the details.</source>
+        <translation>测试因意外错误而中止；请连同详细信息一起报告此问题。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="191"/>
+        <source>{path} could not be written: the disk is full.</source>
+        <translation>无法写入 {path}：磁盘已满。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="192"/>
+        <source>The result could not be written: the disk is full.</source>
+        <translation>无法写入结果：磁盘已满。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="195"/>
+        <source>{path} could not be written: the file size limit was reached.</source>
+        <translation>无法写入 {path}：已达到文件大小上限。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="196"/>
+        <source>The result could not be written: the file size limit was reached.</source>
+        <translation>无法写入结果：已达到文件大小上限。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="199"/>
+        <source>{path} could not be written: the file system is read-only.</source>
+        <translation>无法写入 {path}：文件系统为只读。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="200"/>
+        <source>The result could not be written: the file system is read-only.</source>
+        <translation>无法写入结果：文件系统为只读。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="203"/>
+        <source>{path} could not be written: input/output error on the device.</source>
+        <translation>无法写入 {path}：设备发生输入/输出错误。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="204"/>
+        <source>The result could not be written: input/output error on the device.</source>
+        <translation>无法写入结果：设备发生输入/输出错误。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="207"/>
+        <source>{folder} is not a folder.</source>
+        <translation>{folder} 不是文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="208"/>
+        <source>The output folder is not a folder.</source>
+        <translation>指定的输出位置不是文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="211"/>
+        <source>Nothing can be written into the folder {folder}.</source>
+        <translation>无法向文件夹 {folder} 写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="212"/>
+        <source>Nothing can be written into the output folder.</source>
+        <translation>无法向输出文件夹写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="215"/>
+        <source>{path} could not be written: permission denied.</source>
+        <translation>无法写入 {path}：权限不足。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="216"/>
+        <source>The result could not be written: permission denied.</source>
+        <translation>无法写入结果：权限不足。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="219"/>
+        <source>{path} is a folder; the result cannot be written there.</source>
+        <translation>{path} 是一个文件夹；无法将结果写入此处。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="221"/>
+        <source>{path} already exists and was not replaced.</source>
+        <translation>{path} 已存在，未替换。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="236"/>
+        <source>Something went wrong (a fault of desktop_ocr); please report it with the details.</source>
+        <extracomment>a quota reason on a vendor&apos;s own error code reads like a rate limit; an auth reason like AuthFailed</extracomment>
+        <translation>出现了问题（desktop_ocr 自身的故障）；请连同详细信息一起报告此问题。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="239"/>
+        <source>Permission denied.</source>
+        <translation>权限不足。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="240"/>
+        <source>A system error stopped the operation.</source>
+        <translation>操作因系统错误而中止。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="241"/>
+        <source>A setting is missing or wrong.</source>
+        <translation>有设置项缺失或有误。</translation>
     </message>
 </context>
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="58"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="113"/>
         <source>Replace files?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="59"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="114"/>
         <source>%1 file(s) already exist in the folder:</source>
         <translation>文件夹中已有 %1 个同名文件：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="61"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="116"/>
         <source>Replace them? (No keeps them and writes only the new files.)</source>
         <translation>是否替换？（选“否”将保留它们，只写入新文件。）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="70"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="126"/>
         <source>Export as %1</source>
         <translation>导出为 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="71"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="127"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/export.py" line="80"/>
+        <location filename="../../desktop_ocr/gui/export.py" line="136"/>
         <source>Export the batch into folder</source>
         <translation>将批量结果导出到文件夹</translation>
     </message>
@@ -217,207 +858,207 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="561"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="615"/>
         <source>Cannot show %1 again: %2</source>
         <translation>无法再次显示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="278"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="297"/>
         <source>desktop_ocr — offline OCR</source>
+        <extracomment>what is known of a cloud backend&apos;s connection: &quot;ok&quot; (a call went through), &quot;failed&quot; (the last call failed on the way or was refused); absent = not checked since its settings changed</extracomment>
         <translation>desktop_ocr — 离线文字识别</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="280"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="299"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="280"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="299"/>
         <source>Open &amp;Folder…</source>
         <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="281"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="300"/>
         <source>Open &amp;URL…</source>
         <translation>打开网址(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="281"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="300"/>
         <source>Open &amp;Sample Image</source>
         <translation>打开示例图片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="282"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="301"/>
         <source>&amp;Paste Image or URL</source>
         <translation>粘贴图片或网址(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="282"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="301"/>
         <source>&amp;Copy Selected Lines</source>
         <translation>复制所选行(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="283"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="302"/>
         <source>Copy &amp;All Text</source>
         <translation>复制全部文本(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="283"/>
         <source>Copy &amp;JSON</source>
-        <translation>复制 JSON(&amp;J)</translation>
+        <translation type="vanished">复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="284"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="304"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="284"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="304"/>
         <source>Export Batch…</source>
         <translation>批量导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="285"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="305"/>
         <source>Cancel &amp;Batch</source>
         <translation>取消批量任务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="285"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="305"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="286"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="306"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="286"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="306"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="287"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="307"/>
         <source>&amp;Fit</source>
         <translation>适合窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="287"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="307"/>
         <source>&amp;100%</source>
         <translation>100%(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="288"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="308"/>
         <source>Show Page &amp;Upright</source>
         <translation>摆正页面(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="288"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="308"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="290"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="310"/>
         <source>Serve API</source>
         <translation>提供 API 服务</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="294"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="314"/>
         <source>Open images or PDFs (Ctrl+O)</source>
         <translation>打开图片或 PDF (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="295"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="315"/>
         <source>Rotate the view by the detected page angle</source>
         <translation>按检测到的页面角度旋转视图</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="296"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="316"/>
         <source>A receipt drawn for trying the app</source>
         <translation>用于试用本程序的示例小票</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="297"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="317"/>
         <source>Serve the cloud vendors&apos; OCR APIs on 127.0.0.1, answered by the local engine (the port is in the status bar)</source>
         <translation>在 127.0.0.1 上提供各云厂商的 OCR API，由本地引擎应答（端口在状态栏中设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="299"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="319"/>
         <source>System Language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="300"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="320"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="301"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="321"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="302"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="322"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="303"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="323"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="304"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="324"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="305"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="325"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="306"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="326"/>
         <source>&amp;Export Image As</source>
         <translation>导出当前图片为(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="307"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="327"/>
         <source>Export &amp;Batch As</source>
         <translation>批量导出为(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="311"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="331"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="313"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="333"/>
         <source> Engine: </source>
         <translation> 引擎：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="314"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="336"/>
         <source>Threshold </source>
         <translation>阈值 </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="315"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="337"/>
         <source>Hide low</source>
         <translation>隐藏低分行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="316"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="338"/>
         <source>Hide lines scored below the threshold (canvas and list)</source>
         <translation>隐藏置信度低于阈值的行（画布和列表）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="321"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="343"/>
         <source>below threshold</source>
         <translation>低于阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="323"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="345"/>
         <source>Drop images, PDFs, folders or web links here
 
 Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
@@ -426,143 +1067,213 @@ Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
 Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="349"/>
         <source>The %1 engine is not available: %2</source>
-        <translation>%1 引擎不可用：%2</translation>
+        <translation type="vanished">%1 引擎不可用：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="469"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="516"/>
         <source>pasted image</source>
         <translation>粘贴的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="479"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="531"/>
         <source>Nothing to open: the clipboard or drop holds no image, file or URL.</source>
         <translation>没有可打开的内容：剪贴板或拖放内容中没有图片、文件或网址。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="499"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="550"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="500"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="551"/>
         <source>Images and PDFs</source>
         <translation>图片和 PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="501"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="552"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="506"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="557"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="528"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="579"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="575"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="641"/>
         <source>Could not recognise %1: %2</source>
         <translation>无法识别 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="619"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="700"/>
         <source>loading models…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="619"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="700"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="620"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="698"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="701"/>
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="621"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="303"/>
+        <source>Copy &amp;JSON (%1)</source>
+        <translation>复制 JSON（%1）(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="429"/>
+        <source>Cannot compare %1: %2</source>
+        <translation>无法对比 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="458"/>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="480"/>
+        <source>%1 has %2 pages: only the first %3 are recognised.</source>
+        <translation>%1 共 %2 页：只识别前 %3 页。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="695"/>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="695"/>
+        <source>last call failed</source>
+        <translation>上次调用失败</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="696"/>
+        <source>checking settings…</source>
+        <translation>正在检查设置…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="697"/>
+        <source>set up, not checked yet</source>
+        <translation>已设置，尚未检查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="702"/>
         <source>Engine: %1 (%2)</source>
         <translation>引擎：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="626"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="708"/>
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="631"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="713"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="634"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="716"/>
         <source>%n line(s)</source>
         <translation>
             <numerusform>%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="636"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="718"/>
         <source>Angle: %1</source>
         <translation>角度：%1</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop_ocr/gui/main_window.py" line="761"/>
+        <source>%n line(s) hidden by Hide low left out.</source>
+        <translation>
+            <numerusform>已略去被“隐藏低分行”隐藏的 %n 行。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="674"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="781"/>
+        <source>Copied the text shown.</source>
+        <translation>已复制显示的文本。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="788"/>
         <source>Copied the result as %1.</source>
         <translation>已按 %1 复制结果。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="681"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="795"/>
         <source>Nothing to export yet: no recognised image is shown.</source>
         <translation>暂无可导出的内容：当前没有已识别的图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="716"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="849"/>
         <source>Export failed for %1: %2</source>
         <translation>导出 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="692"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="809"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="707"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="829"/>
         <source>Exported %n file(s) to %1</source>
         <translation>
             <numerusform>已导出 %n 个文件到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="724"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="857"/>
         <source>About desktop_ocr</source>
         <translation>关于 desktop_ocr</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="725"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="858"/>
         <source>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;Offline OCR for Simplified Chinese and English.&lt;br&gt;Recognition: RapidOCR (PP-OCR models on ONNX Runtime), all on this computer.</source>
         <translation>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;简体中文与英文离线文字识别。&lt;br&gt;识别引擎：RapidOCR（PP-OCR 模型，ONNX Runtime），全部在本机运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="289"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="309"/>
         <source>Cloud Settings…</source>
         <translation>云端设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="289"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="309"/>
         <source>Compare with Cloud…</source>
         <translation>与云端对比…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="379"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="411"/>
         <source>Open an image first, then compare it with a cloud service.</source>
         <translation>请先打开一张图片，再与云服务对比。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBar</name>
+    <message>
+        <location filename="../../desktop_ocr/gui/message_bar.py" line="59"/>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/message_bar.py" line="60"/>
+        <source>Show the technical details (in English)</source>
+        <translation>显示技术细节（英文）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/message_bar.py" line="61"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -609,74 +1320,81 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <translation>提供 API 服务需要 Starlette 和 uvicorn，但它们未安装：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="192"/>
         <source>Cannot serve the API on port %1: %2</source>
-        <translation>无法在端口 %1 上提供 API 服务：%2</translation>
+        <translation type="vanished">无法在端口 %1 上提供 API 服务：%2</translation>
+    </message>
+    <message>
+        <source>The API server stopped: %1</source>
+        <translation type="vanished">API 服务已停止：%1</translation>
+    </message>
+    <message>
+        <source>unknown reason</source>
+        <translation type="vanished">原因未知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="192"/>
+        <source>Cannot serve the API on port %1.</source>
+        <translation>无法在端口 %1 上提供 API 服务。</translation>
     </message>
     <message>
         <location filename="../../desktop_ocr/gui/serve_panel.py" line="212"/>
-        <source>The API server stopped: %1</source>
-        <translation>API 服务已停止：%1</translation>
+        <source>The API server stopped.</source>
+        <translation>API 服务已停止。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="213"/>
-        <source>unknown reason</source>
-        <translation>原因未知</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="236"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="235"/>
         <source>API: off</source>
         <translation>API：已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="237"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="236"/>
         <source>API: starting on %1…</source>
         <translation>API：正在 %1 上启动…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="238"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="237"/>
         <source>API: serving on %1</source>
         <translation>API：正在 %1 上服务</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="239"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="238"/>
         <source>API: stopping…</source>
         <translation>API：正在停止…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="240"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="239"/>
         <source>API: error</source>
         <translation>API：出错</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="244"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="243"/>
         <source>%n request(s)</source>
         <translation>
             <numerusform>%n 个请求</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="247"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="246"/>
         <source>last error: %1</source>
         <translation>最近错误：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="249"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="248"/>
         <source>Serve API: the cloud vendors&apos; OCR APIs (AWS, Tencent, Huawei) on this computer, answered by the local engine. Point your clients at http://%1</source>
         <translation>提供 API 服务：在本机提供各云厂商（AWS、腾讯云、华为云）的 OCR API，由本地引擎应答。请将客户端指向 http://%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="252"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="251"/>
         <source>Last error answer: %1</source>
         <translation>最近一次错误应答：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="258"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="257"/>
         <source>API port</source>
         <translation>API 端口</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/serve_panel.py" line="259"/>
+        <location filename="../../desktop_ocr/gui/serve_panel.py" line="258"/>
         <source>The port Serve API listens on (127.0.0.1 only)</source>
         <translation>API 服务监听的端口（仅限 127.0.0.1）</translation>
     </message>
