@@ -88,6 +88,17 @@ def network_cause(exc: BaseException) -> tuple[str, str]:
     return kind, cause
 
 
+def sdk_network_errors(*extra: type[BaseException]) -> tuple[type[BaseException], ...]:
+    """The exception types a vendor SDK call raises when the network (not the vendor) failed: OS and
+    http.client errors, requests' (the SDKs' transport) when installed, and ``extra``."""
+    network: tuple[type[BaseException], ...] = (*extra, OSError, http.client.HTTPException)
+    try:
+        import requests
+    except ImportError:  # pragma: no cover - the SDKs depend on requests
+        return network
+    return (*network, requests.exceptions.RequestException)
+
+
 def network_error(exc: BaseException, *, vendor: str, host: str, timeout: float,
                   answered: bool = False) -> BackendError:
     """The BackendError for a failed exchange with ``vendor`` at ``host``: a reason and one sentence,

@@ -10,7 +10,6 @@ Two ways in, as the vendor offers them:
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 from urllib.parse import urlsplit
@@ -122,15 +121,7 @@ class HuaweiBackend(CloudRecognizer):
     def _transport_error(self, exc: Exception) -> BackendError:
         from huaweicloudsdkcore.exceptions import exceptions as hx
 
-        network: tuple[type[BaseException], ...] = (hx.ConnectionException, hx.RequestTimeoutException, OSError,
-                                                    http.client.HTTPException)
-        try:
-            import requests
-        except ImportError:  # pragma: no cover - the SDK depends on requests
-            pass
-        else:
-            network += (requests.exceptions.RequestException,)
-        if isinstance(exc, network):
+        if isinstance(exc, _http.sdk_network_errors(hx.ConnectionException, hx.RequestTimeoutException)):
             return _http.network_error(exc, vendor=self.vendor, host=self._host, timeout=self.timeout)
         return _http.bad_answer(self.vendor, "unexpected", detail=type(exc).__name__)
 

@@ -14,7 +14,6 @@ Content-Type is exactly application/json). Non-200 answers (a gateway 5xx) come 
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 from urllib.parse import urlsplit
@@ -120,14 +119,7 @@ class TencentBackend(CloudRecognizer):
         return obj
 
     def _call_failed(self, exc: Exception) -> BackendError:
-        network: tuple[type[BaseException], ...] = (OSError, http.client.HTTPException)
-        try:
-            import requests
-        except ImportError:  # pragma: no cover - the SDK depends on requests
-            pass
-        else:
-            network += (requests.exceptions.RequestException,)
-        if isinstance(exc, network):
+        if isinstance(exc, _http.sdk_network_errors()):
             return _http.network_error(exc, vendor=self.vendor, host=self.host, timeout=self.timeout,
                                        answered=True)
         if isinstance(exc, ValueError):
