@@ -204,7 +204,8 @@ def test_status_says_not_checked_until_the_service_answered(qtbot, window, engin
     win, kit = window, KITS["tencent"]
     with kit.make_fake(engine) as fake:
         configure(qtbot, win, "tencent", fake)
-        with qtbot.waitSignal(win.host.ready, timeout=RESULT_TIMEOUT_MS):
+        # (the local engine's own warm-up may report ready meanwhile: wait for this backend's)
+        with qtbot.waitSignal(win.host.ready, timeout=RESULT_TIMEOUT_MS, check_params_cb=lambda n: n == "tencent"):
             win.backend_combo.setCurrentIndex(win.backend_combo.findData("tencent"))
         status = win.status_engine.text()
         assert "not checked" in status and "ready" not in status and "Tencent Cloud OCR" in status
@@ -296,7 +297,8 @@ def test_a_passing_test_of_the_saved_settings_is_what_the_status_bar_says(qtbot,
     win, kit = window, KITS["huawei"]
     with kit.make_fake(engine) as fake:
         configure(qtbot, win, "huawei", fake)
-        with qtbot.waitSignal(win.host.ready, timeout=RESULT_TIMEOUT_MS):
+        # (the local engine's own warm-up may report ready meanwhile: wait for this backend's)
+        with qtbot.waitSignal(win.host.ready, timeout=RESULT_TIMEOUT_MS, check_params_cb=lambda n: n == "huawei"):
             win.backend_combo.setCurrentIndex(win.backend_combo.findData("huawei"))
         assert "not checked" in win.status_engine.text()
         dlg = win.open_cloud_settings()
