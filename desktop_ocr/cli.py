@@ -2,8 +2,10 @@
 
     desktop-ocr [PATH...]            open the window (with PATHs queued)
     desktop-ocr --self-test          open the window, recognise the bundled sample, close (smoke test)
+    desktop-ocr --tray [PATH...]     start hidden in the tray (the window is resident: see README)
     desktop-ocr recognize SOURCE...  recognise files, folders, URLs or '-' (stdin) without a window
     desktop-ocr serve                the cloud vendors' OCR APIs over http, answered by the local engine
+    desktop-ocr capture              capture a region of the screen and recognise it (see capture --help)
 
 stdout carries only results; progress, failures and the summary go to stderr, one line per failure,
 never a traceback (set DESKTOP_OCR_DEBUG=1 to see one for an unexpected error).
@@ -57,11 +59,15 @@ def build_window_parser() -> argparse.ArgumentParser:
         description="Offline OCR of Simplified Chinese and English with cloud-OCR-compatible JSON exports. "
                     "Without a command it opens the window.",
         epilog=f"commands:\n  recognize SOURCE...   recognise without a window; see '{PROG} recognize --help'"
-               f"\n  serve                 the vendors' OCR APIs over http; see '{PROG} serve --help'",
+               f"\n  serve                 the vendors' OCR APIs over http; see '{PROG} serve --help'"
+               f"\n  capture               recognise a region of the screen; see '{PROG} capture --help'",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH", help="images, PDFs or folders to open in the window")
     p.add_argument("--self-test", action="store_true",
                    help="open the window, recognise the bundled sample, close; exit 0 when all worked")
+    p.add_argument("--tray", action="store_true",
+                   help="start hidden in the tray (as at login); shown as usual where there is no tray. "
+                        "When a window already runs, its PATHs go to that window and this launch exits")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return p
 
@@ -133,13 +139,7 @@ def build_recognize_parser() -> argparse.ArgumentParser:
                    help="with --out: replace results that already exist in DIR (read-only ones too; "
                         "a replaced file keeps its mode)")
     p.add_argument("--pdf-page", type=_positive_int, default=1, metavar="N", help="PDF page to recognise (default 1)")
-    p.add_argument("--chars", action="store_true", help="include per-character text, score and box")
-    p.add_argument("--min-score", type=_score, default=RecognizeOptions.min_score, metavar="F",
-                   help=f"drop lines scored below F, 0..1 (default {RecognizeOptions.min_score})")
-    p.add_argument("--no-rotation", action="store_true",
-                   help="do not look for page rotation and skew (faster on upright pages)")
-    p.add_argument("--single-line", action="store_true",
-                   help="the image is one line of text: recognise it without detection (faster)")
+    add_recognition_arguments(p)
     p.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
                    help="limit for each URL download (default 30)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only failures and the summary")
@@ -153,6 +153,18 @@ def build_recognize_parser() -> argparse.ArgumentParser:
     return p
 
 
+def add_recognition_arguments(p: argparse.ArgumentParser) -> None:
+    """What is recognised and how (shared by recognize and capture): --chars, --min-score,
+    --no-rotation, --single-line."""
+    p.add_argument("--chars", action="store_true", help="include per-character text, score and box")
+    p.add_argument("--min-score", type=_score, default=RecognizeOptions.min_score, metavar="F",
+                   help=f"drop lines scored below F, 0..1 (default {RecognizeOptions.min_score})")
+    p.add_argument("--no-rotation", action="store_true",
+                   help="do not look for page rotation and skew (faster on upright pages)")
+    p.add_argument("--single-line", action="store_true",
+                   help="the image is one line of text: recognise it without detection (faster)")
+
+
 # -- entry point ----------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,11 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "serve":
             return run_serve(build_serve_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "capture":
+            return run_capture(build_capture_parser().parse_args(argv[1:]))
         if argv and argv[0] in COMMANDS:
             args = build_recognize_parser().parse_args(argv[1:])
             return run_recognize(args)
         args = build_window_parser().parse_args(argv)
-        return run_window(args.paths, self_test=args.self_test)
+        return run_window(args.paths, self_test=args.self_test, tray=args.tray)
     except SystemExit as exc:  # argparse: --help/--version (0) and usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
@@ -176,11 +190,20 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def run_window(paths: list[str], *, self_test: bool = False) -> int:
+def run_window(paths: list[str], *, self_test: bool = False, tray: bool = False) -> int:
+    """Open the window; when one already runs for this user and settings, hand the PATHs over to it
+    (gui.single_instance: it queues them and comes to the front) and exit 0 without loading Qt widgets
+    or models."""
     try:
+        if not self_test:
+            from .gui import single_instance
+
+            if single_instance.hand_over(single_instance.launch_message(list(paths), tray=tray)):
+                _err("handed over to the window already running")
+                return EXIT_OK
         from .gui import app
     except ModuleNotFoundError as exc:
-        if exc.name in ("desktop_ocr.gui", "desktop_ocr.gui.app"):
+        if exc.name in ("desktop_ocr.gui", "desktop_ocr.gui.app", "desktop_ocr.gui.single_instance"):
             _err(f"the window is not part of this build yet; use '{PROG} recognize SOURCE...' "
                  f"(see '{PROG} recognize --help')")
         else:
@@ -189,7 +212,7 @@ def run_window(paths: list[str], *, self_test: bool = False) -> int:
     except ImportError as exc:  # e.g. Qt's system libraries are missing
         _err(f"cannot open the window: {exc}")
         return EXIT_USAGE
-    return int(app.run(list(paths), self_test=True) if self_test else app.run(list(paths)))
+    return int(app.run(list(paths), self_test=True) if self_test else app.run(list(paths), tray=tray))
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -318,23 +341,28 @@ def _read_stdin(cap: int) -> bytes:
                                 params={"limit_mb": limit})
 
 
-def _recognize_one(source: str, recognizer: Recognizer, args: argparse.Namespace):
-    """Load, recognise and render one source as the text of the chosen format."""
+def _recognize_one(source: str, recognizer: Recognizer, args: argparse.Namespace, image=None):
+    """Load (unless ``image``, a LoadedImage, is given), recognise and render one source as the text
+    of the chosen format."""
     from . import formats
 
-    image = _load(source, args)
+    if image is None:
+        image = _load(source, args)
     # Libraries must not print into our result stream: anything on Python's stdout goes to stderr.
     with contextlib.redirect_stdout(sys.stderr):
         result = recognizer.recognize(image, recognize_options(args))
     return result, formats.export_text(result, args.format)
 
 
-def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: argparse.Namespace) -> int:
+def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: argparse.Namespace,
+                         image=None, on_result=None) -> int:
+    """Recognise ``entry`` (or the LoadedImage ``image`` named ``entry``) and print it; ``on_result``
+    receives the result before it is printed."""
     if isinstance(entry, OcrError):
         _err(str(entry))
         return EXIT_FAILED
     try:
-        result, text = _recognize_one(entry, recognizer, args)
+        result, text = _recognize_one(entry, recognizer, args, image)
     except OcrError as exc:
         _err(user_message(exc, with_source=True) if exc.source else f"{_label(entry)}: {exc}")
         return EXIT_FAILED
@@ -344,6 +372,8 @@ def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: ar
         return EXIT_FAILED
     if not result.lines:  # still a valid (empty) answer on stdout; say why it is empty
         _err(f"{_label(entry)}: no text found")
+    if on_result is not None:
+        on_result(result)
     try:
         _write_stdout(text)
     except BrokenPipeError:  # the reader left early (`| head`): not worth a message
@@ -517,6 +547,188 @@ def plan_outputs(entries: list[str | OcrError], out_dir: Path, ext: str, *,
             out = next(paths)
             targets.append(OutputTarget(source=e, out=out, error=refusal(out, overwrite=overwrite)))
     return targets
+
+
+# -- capture ------------------------------------------------------------------------------------
+
+def _rect(text: str):
+    from .capture.geometry import parse_rect
+
+    try:
+        return parse_rect(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _screen_number(text: str) -> int:
+    return _int_from(text, 0)
+
+
+def build_capture_parser() -> argparse.ArgumentParser:
+    from . import formats
+    from .capture.clipboard import KEEP_SECONDS
+    from .formats.text import JOIN_MODES
+
+    p = argparse.ArgumentParser(
+        prog=f"{PROG} capture",
+        description="Capture a region of the screen and recognise it: print the result (--format) and, with "
+                    "--copy, put the text on the clipboard. Without --rect, drag a rectangle over a frozen "
+                    "picture of the screens (Esc cancels). Screens come from Qt's grab on X11, Windows and "
+                    "macOS, and from the desktop portal on Wayland.",
+        epilog="exit status: 0 recognised, 1 the capture or the recognition failed (or the selection was "
+               "cancelled), 2 usage error, 3 the result cannot be written")
+    p.add_argument("--rect", type=_rect, metavar="X,Y,W,H",
+                   help="the region in logical pixels relative to the top-left corner of screen N (--screen); "
+                        "without it the region is selected with the mouse")
+    p.add_argument("--screen", type=_screen_number, default=None, metavar="N",
+                   help="with --rect: the screen the rectangle is on, 0 = the primary screen (default)")
+    p.add_argument("-f", "--format", choices=formats.names(), default="text",
+                   help="output: plain text (default), our own json, or a cloud vendor's exact JSON")
+    p.add_argument("-o", "--out", metavar="FILE", type=Path,
+                   help="write the result to FILE instead of stdout (never replaces a file unless --overwrite)")
+    p.add_argument("--save", metavar="FILE.png", type=Path,
+                   help="also save the captured image as PNG (never replaces a file unless --overwrite)")
+    p.add_argument("--overwrite", action="store_true", help="let --out and --save replace existing files")
+    p.add_argument("--copy", action="store_true",
+                   help="put the recognised text on the clipboard. On X11/Wayland the clipboard lives in the "
+                        "program that copied: wl-copy, xclip or xsel keeps it after this command ends when "
+                        "installed; otherwise this command stays running (after printing) until another "
+                        f"program copies something or --keep seconds pass (default {KEEP_SECONDS:g})")
+    p.add_argument("--join", choices=JOIN_MODES, default="lines",
+                   help="with --copy: the lines as they are (default), joined into paragraphs, or one line")
+    p.add_argument("--keep", type=_positive_float, default=KEEP_SECONDS, metavar="SECONDS",
+                   help="with --copy and no clipboard tool: how long at most the text is kept on the clipboard")
+    add_recognition_arguments(p)
+    add_backend_arguments(p)
+    return p
+
+
+def run_capture(args: argparse.Namespace) -> int:
+    """Grab the screens, cut the region (--rect on --screen, or selected with the mouse), recognise it
+    like `recognize` does one image, print it (or write --out), and copy the text (--copy)."""
+    from .core.atomic import refusal
+
+    if args.screen is not None and args.rect is None:
+        _err("--screen needs --rect (a selection with the mouse spans every screen)")
+        return EXIT_USAGE
+    for option, path in (("--out", args.out), ("--save", args.save)):
+        refused = refusal(path, overwrite=args.overwrite) if path is not None else None
+        if refused is not None:  # before anything is captured: nothing is done that cannot be kept
+            _err(f"{option}: {refused.message}" + ("" if args.overwrite else _OVERWRITE_HINT))
+            return EXIT_OUTPUT
+    if args.rect is None and not (args.out or args.save or args.copy):
+        from .gui import single_instance
+
+        if single_instance.hand_over({"command": "capture"}):  # the running window captures at once
+            _err("handed over to the window already running")
+            return EXIT_OK
+    try:
+        recognizer = build_recognizer(args)
+    except (ValueError, NotImplementedError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except OcrError as exc:  # e.g. a cloud backend without credentials
+        _err(f"cannot start recognition: {exc}")
+        return EXIT_FAILED
+    try:
+        image = _capture_image(args)
+        if image is None:
+            _err("the selection was cancelled; nothing was recognised")
+            return EXIT_FAILED
+        png = _png(image)
+        if args.save is not None:
+            from .core.atomic import write_atomic
+
+            write_atomic(args.save, png, overwrite=args.overwrite)
+        from .core.sources import decode_bytes
+
+        loaded = decode_bytes(png, "screen capture")
+    except WriteFailed as exc:
+        _err(f"--save: {exc.message}")
+        return EXIT_OUTPUT
+    except OcrError as exc:
+        _err(str(exc))
+        return EXIT_FAILED
+    if args.out is not None:
+        return _capture_to_file(loaded, recognizer, args)
+    results: list = []
+    status = _recognize_to_stdout("screen capture", recognizer, args, image=loaded, on_result=results.append)
+    if status != EXIT_OK or not args.copy:
+        return status
+    return _copy(results[0], args)
+
+
+def _capture_image(args: argparse.Namespace):
+    """The captured region as a QImage, or None when the selection was cancelled."""
+    from . import capture
+    from .capture.geometry import Rect, relative_to
+    from .core.errors import CaptureFailed
+
+    capture.ensure_app()
+    shots = capture.grab()
+    if args.rect is not None:
+        n = args.screen or 0
+        if n >= len(shots):
+            raise CaptureFailed(f"there is no screen {n}: screens 0 to {len(shots) - 1} are connected",
+                                reason="no_screen", params={"screen": n, "count": len(shots)})
+        shot = shots[n]
+        rect = relative_to(args.rect, Rect(shot.x, shot.y, shot.width, shot.height))
+        return capture.crop(shots, rect.x, rect.y, rect.width, rect.height)
+    try:
+        from .gui.capture_overlay import select_region
+    except ImportError as exc:
+        raise CaptureFailed(f"selecting a region with the mouse is not available ({exc}); give --rect X,Y,W,H",
+                            reason="no_selection", params={"error": str(exc)}) from None
+    region = select_region(shots)
+    return None if region is None else capture.crop(shots, *region)
+
+
+def _png(image) -> bytes:
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buf, "PNG")
+    return bytes(buf.data().data())
+
+
+def _capture_to_file(loaded, recognizer: Recognizer, args: argparse.Namespace) -> int:
+    from .core.atomic import write_atomic
+
+    try:
+        result, text = _recognize_one("screen capture", recognizer, args, loaded)
+    except OcrError as exc:
+        _err(f"screen capture: {exc}")
+        return EXIT_FAILED
+    if not result.lines:
+        _err("screen capture: no text found")
+    try:
+        write_atomic(args.out, text, overwrite=args.overwrite)
+    except WriteFailed as exc:
+        _err(f"--out: {exc.message}")
+        return EXIT_OUTPUT
+    return _copy(result, args) if args.copy else EXIT_OK
+
+
+def _copy(result, args: argparse.Namespace) -> int:
+    from .capture import clipboard
+    from .formats.text import joined
+
+    text = joined(result, args.join)
+    tool = clipboard.clipboard_tool()
+    try:
+        if tool is not None:
+            clipboard.copy_with_tool(tool, text)
+            return EXIT_OK
+    except OcrError as exc:
+        _err(str(exc))
+        return EXIT_FAILED
+    if clipboard.needs_holding():
+        _err(f"the text is on the clipboard until another program copies something or {args.keep:g} s pass "
+             "(install xclip, xsel or wl-copy to keep it after this command ends)")
+    if not clipboard.hold_qt_clipboard(text, args.keep) and clipboard.needs_holding():
+        _err("the clipboard's text was given up after --keep seconds")
+    return EXIT_OK
 
 
 # -- serve --------------------------------------------------------------------------------------

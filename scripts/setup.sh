@@ -11,6 +11,7 @@ SYSTEM_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
   xvfb xauth                    # a virtual screen for screenshots and headless runs
+  dbus-daemon                   # a private session bus for the screen-capture portal tests (tests/test_capture.py)
   binutils                      # objdump, which PyInstaller needs for the bundle
   g++ cmake nasm python3-dev     # packaging/build.sh compiles the slim OpenCV and numpy wheels once
                                 # per machine (headers for a .venv on the system Python); gcc also

@@ -118,6 +118,19 @@ class WriteFailed(OcrError):
         self.fatal = fatal
 
 
+class CaptureFailed(OcrError):
+    """The screen could not be captured, or a rectangle of it not cut out.
+
+    Reasons: "no_handler" (no way of taking a screenshot worked; params["tried"] names each with why),
+    "black_image" (a handler gave an all-black picture, as Qt's grab does on Wayland), "portal_denied"
+    (the desktop portal's request was refused or cancelled), "portal_failed" (the portal failed or did
+    not answer in time), "no_screen" (no screen, or no screen with the asked number), "bad_rect" (the
+    rectangle is empty or lies outside every screen).
+    """
+
+    code = "capture_failed"
+
+
 def user_message(exc: BaseException, *, with_source: bool = False) -> str:
     """The one-line reason a user sees for any failure, in the command line and the window alike.
 

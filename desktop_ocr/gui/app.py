@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
@@ -16,6 +16,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from . import i18n
 from .resources import resource_path
+
+if TYPE_CHECKING:
+    from .single_instance import Listener
+    from .tray import Resident
 
 log = logging.getLogger("desktop_ocr.gui")
 
@@ -109,12 +113,17 @@ def leave(code: int) -> int:
     return code
 
 
-def run(paths: list[str], self_test: bool = False) -> int:
+def run(paths: list[str], self_test: bool = False, tray: bool = False) -> int:
     """Open the window (with ``paths`` queued). ``self_test``: also recognise the bundled sample image,
-    then close; returns 0 only if the window showed and the engine drew boxes (packaged-app smoke test)."""
+    then close; returns 0 only if the window showed and the engine drew boxes (packaged-app smoke test).
+    ``tray``: start hidden in the tray (shown as usual when there is no tray). Except in the self-test,
+    the window is resident (gui.tray) and takes the arguments of later launches (gui.single_instance)."""
     t0 = time.perf_counter()
     app = make_app()
     setup_logging()
+    from ..backends.credentials import install_log_redaction
+
+    install_log_redaction()  # a URL's password or a key never reaches the log file, whoever logs it
     install_excepthook()
     from .main_window import MainWindow  # after QApplication exists
     from .settings import Settings
@@ -122,15 +131,38 @@ def run(paths: list[str], self_test: bool = False) -> int:
     settings = Settings()
     i18n.install(settings.language())
     window = MainWindow(settings)
-    window.show()
-    log.info("window visible after %.3fs", time.perf_counter() - t0)
+    resident: Resident | None = None
+    listener: Listener | None = None
+    if not self_test:
+        from .single_instance import Listener
+        from .tray import Resident
+
+        resident = Resident(window)
+        resident.finished.connect(app.quit)
+        app.setQuitOnLastWindowClosed(False)  # the program ends by resident.finished (it may live in the tray)
+        listener = Listener(parent=window)
+        if listener.listen():
+            listener.received.connect(resident.handle)
+            log.info("listening for other launches on %s", listener.full_name())
+        else:
+            listener = None
+    if tray and resident is not None and resident.available:
+        log.info("started hidden in the tray after %.3fs", time.perf_counter() - t0)
+    else:
+        if tray:
+            log.info("no system tray here: showing the window")
+        window.show()
+        log.info("window visible after %.3fs", time.perf_counter() - t0)
     QTimer.singleShot(0, window.start_engine)  # models load after the window is on screen
     if paths:
         QTimer.singleShot(0, lambda: window.open_paths(list(paths)))
-    elif not self_test and settings.first_run():
+    elif not self_test and not tray and settings.first_run():
         QTimer.singleShot(0, window.open_sample)  # something to look at on the very first start
     if not self_test:
-        return leave(app.exec())
+        code = app.exec()
+        if listener is not None:
+            listener.close()  # its socket file goes now: leave() may end the process without clean-up
+        return leave(code)
 
     outcome: dict[str, Any] = {"code": 1, "message": "timed out"}
 

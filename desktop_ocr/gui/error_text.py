@@ -223,6 +223,32 @@ CATALOG: dict[str, tuple[str, ...]] = {
         QT_TRANSLATE_NOOP("Errors", "{path} could not be written."),
         QT_TRANSLATE_NOOP("Errors", "The result could not be written."),
     ),
+    "write_failed.remove": (
+        QT_TRANSLATE_NOOP("Errors", "{path} could not be removed."),
+        QT_TRANSLATE_NOOP("Errors", "A file could not be removed."),
+    ),
+    # -- screen capture ------------------------------------------------------------------------
+    "capture_failed": (QT_TRANSLATE_NOOP("Errors", "The screen could not be captured."),),
+    "capture_failed.no_handler": (
+        QT_TRANSLATE_NOOP("Errors", "The screen cannot be captured: no way of taking a screenshot worked on "
+                                    "this desktop."),),
+    "capture_failed.bad_rect": (
+        QT_TRANSLATE_NOOP("Errors", "The rectangle {x},{y} {width}x{height} lies outside every screen."),
+        QT_TRANSLATE_NOOP("Errors", "The rectangle lies outside every screen."),
+    ),
+    "capture_failed.portal_denied": (
+        QT_TRANSLATE_NOOP("Errors", "The screenshot was cancelled or not allowed by the desktop."),),
+    "capture_failed.portal_failed": (
+        QT_TRANSLATE_NOOP("Errors", "The desktop could not take the screenshot."),),
+    "capture_failed.portal_timeout": (
+        QT_TRANSLATE_NOOP("Errors", "The desktop did not answer the screenshot request within {timeout} s."),
+        QT_TRANSLATE_NOOP("Errors", "The desktop did not answer the screenshot request."),
+    ),
+    "capture_failed.no_screen": (
+        QT_TRANSLATE_NOOP("Errors", "There is no screen {screen} to capture."),
+        QT_TRANSLATE_NOOP("Errors", "There is no screen to capture."),
+    ),
+    "capture_failed.grab_failed": (QT_TRANSLATE_NOOP("Errors", "The screen could not be grabbed."),),
 }
 
 #: a quota reason on a vendor's own error code reads like a rate limit; an auth reason like AuthFailed

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,11 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__, backends, formats
+from ..capture.models import Shot
 from ..core import sources
-from ..core.errors import BackendError
+from ..core.errors import BackendError, CaptureFailed
+from ..formats import text as text_format
 from . import error_text, export, i18n
 from .batch_panel import BatchPanel
 from .canvas import AMBER, GREEN, RED, OcrCanvas
+from .capture_overlay import Region, RegionSelector
 from .cloud_settings import CloudSettings, CloudSettingsDialog
 from .compare import CompareDialog, backend_title, default_cloud
 from .dialogs import OpenUrlDialog, PdfPagePicker, is_web_url
@@ -39,7 +44,7 @@ from .message_bar import MessageBar
 from .resources import resource_path, sample_image
 from .results_panel import ResultsPanel
 from .serve_panel import ServePanel
-from .settings import Settings
+from .settings import CAPTURE_AFTER, Settings
 from .workers import (
     ACTIVE,
     CANCELLED,
@@ -57,16 +62,33 @@ from .workers import (
 log = logging.getLogger(__name__)
 
 MAX_PDF_PAGES_IN_FOLDER = 100
+#: Capture Region waits this long after hiding the window, so it is gone from the screenshot
+#: (window managers and compositors animate the hiding)
+CAPTURE_HIDE_MS = 350
+
+
+def grab_screens() -> list[Shot]:
+    """Every screen's picture, through the best handler of this session (desktop_ocr.capture)."""
+    from .. import capture
+
+    return capture.grab()
 
 
 class MainWindow(QMainWindow):
     result_shown = Signal(int)  # job id whose boxes are now drawn
     error_shown = Signal(str)
 
-    def __init__(self, settings: Settings | None = None, interactive: bool = True):
+    def __init__(self, settings: Settings | None = None, interactive: bool = True,
+                 grab: Callable[[], list[Shot]] | None = None):
         super().__init__()
         self.settings = settings or Settings()
         self.interactive = interactive  # False in tests: no modal pickers (PDF: first page)
+        #: where Capture Region's screenshots come from: every screen's picture (capture.grab)
+        self.grab_screens: Callable[[], list[Shot]] = grab or grab_screens
+        self.capture_selector: RegionSelector | None = None  # the overlays while a region is chosen
+        self._capturing = False
+        self._shown_before_capture = True
+        self._copy_when_done: dict[int, str] = {}  # capture job id -> how its text is copied
         self.setWindowIcon(QIcon(str(resource_path("icon.png"))))
         self.setAcceptDrops(True)
         self.background = Background(self)  # one-off work off the GUI thread (Compare's page)
@@ -196,6 +218,14 @@ class MainWindow(QMainWindow):
         self.act_open_url = self._action(self.open_url_dialog, "Ctrl+L")
         self.act_sample = self._action(self.open_sample)
         self.act_paste = self._action(self.paste, K.Paste)
+        self.act_capture = self._action(self.capture_region, "Ctrl+Shift+A")  # Ctrl+Alt+C is Copy JSON
+        self.capture_after_group = QActionGroup(self)
+        self.capture_after_actions: dict[str, QAction] = {}
+        for mode in CAPTURE_AFTER:
+            act = self._action(lambda _=False, m=mode: self.settings.set_capture_after(m), checkable=True)
+            self.capture_after_group.addAction(act)
+            self.capture_after_actions[mode] = act
+        self.capture_after_actions[self.settings.capture_after()].setChecked(True)
         self.act_copy = self._action(self.copy_selected, K.Copy)
         self.act_copy_all = self._action(self.copy_all, "Ctrl+Shift+C")
         self.act_copy_json = self._action(self.copy_json, "Ctrl+Alt+C")
@@ -234,7 +264,7 @@ class MainWindow(QMainWindow):
         self.menu_recent = QMenu(self)
         self.menu_export = QMenu(self)
         self.menu_export_batch = QMenu(self)
-        for a in (self.act_open, self.act_open_folder, self.act_open_url, self.act_sample):
+        for a in (self.act_open, self.act_open_folder, self.act_open_url, self.act_sample, self.act_capture):
             self.menu_file.addAction(a)
         self.menu_file.addMenu(self.menu_recent)
         self.menu_file.addSeparator()
@@ -257,6 +287,9 @@ class MainWindow(QMainWindow):
         for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_actual, self.act_upright):
             self.menu_view.addAction(a)
         self.menu_view.addSeparator()
+        self.menu_capture_after = self.menu_view.addMenu("")
+        for act in self.capture_after_actions.values():
+            self.menu_capture_after.addAction(act)
         self.menu_language = self.menu_view.addMenu("")
         for act in self.language_actions.values():
             self.menu_language.addAction(act)
@@ -269,7 +302,7 @@ class MainWindow(QMainWindow):
         self.main_bar.setObjectName("main_toolbar")
         self.main_bar.setMovable(False)
         self.main_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.act_open, self.act_open_folder, self.act_open_url, self.act_paste):
+        for a in (self.act_open, self.act_open_folder, self.act_open_url, self.act_paste, self.act_capture):
             self.main_bar.addAction(a)
         self.main_bar.addSeparator()
         self.export_button_action = self.main_bar.addAction("", self.act_export.trigger)
@@ -308,6 +341,11 @@ class MainWindow(QMainWindow):
             self.act_upright: self.tr("Show Page &Upright"), self.act_about: self.tr("&About"),
             self.act_cloud_settings: self.tr("Cloud Settings…"), self.act_compare: self.tr("Compare with Cloud…"),
             self.act_serve: self.tr("Serve API"),
+            self.act_capture: self.tr("Capture &Region"),
+            self.capture_after_actions["show"]: self.tr("&Show It in the Window"),
+            self.capture_after_actions["lines"]: self.tr("Copy the Text: &Lines as They Are"),
+            self.capture_after_actions["paragraphs"]: self.tr("Copy the Text: Joined into &Paragraphs"),
+            self.capture_after_actions["one_line"]: self.tr("Copy the Text: &One Line"),
         }
         for act, text in texts.items():
             act.setText(text)
@@ -322,6 +360,10 @@ class MainWindow(QMainWindow):
         self.menu_view.setTitle(self.tr("&View"))
         self.menu_help.setTitle(self.tr("&Help"))
         self.menu_language.setTitle(self.tr("&Language"))
+        self.menu_capture_after.setTitle(self.tr("After a &Capture"))
+        self.act_capture.setToolTip(self.tr("Drag a rectangle anywhere on the screen and recognise it "
+                                            "(%1; Enter repeats the last region, Esc cancels)").replace(
+            "%1", self.act_capture.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
         self.menu_recent.setTitle(self.tr("Open &Recent"))
         self.menu_export.setTitle(self.tr("&Export Image As"))
         self.menu_export_batch.setTitle(self.tr("Export &Batch As"))
@@ -437,6 +479,69 @@ class MainWindow(QMainWindow):
         self.act_serve.setChecked(self.serve_panel.wanted)
         self.act_serve.blockSignals(False)
         self.act_serve.setEnabled(not self.serve_panel.busy)
+
+    # screen capture -----------------------------------------------------------------------
+    def capture_region(self) -> None:
+        """Capture Region: hide the window, take every screen's picture, let a rectangle be dragged
+        over it (gui.capture_overlay), restore the window and queue the rectangle's pixels like a
+        pasted image. "After a capture" (settings) may copy its text once it is recognised."""
+        if self._capturing:
+            return  # one capture at a time (the key pressed again, a hand-over meanwhile)
+        self._capturing = True
+        self._shown_before_capture = self.isVisible()
+        self.hide()
+        QTimer.singleShot(CAPTURE_HIDE_MS, self._capture_grab)
+
+    def _capture_grab(self) -> None:
+        try:
+            shots = self.grab_screens()
+        except CaptureFailed as exc:
+            self._capture_done(show=True)  # the message bar says why
+            self.show_exception(exc)  # its sentence says the screen could not be captured
+            return
+        selector = RegionSelector(shots, self.settings.last_region(), self)
+        selector.finished.connect(lambda region: self._on_region(shots, region))
+        self.capture_selector = selector
+        selector.start()
+
+    def _on_region(self, shots: list[Shot], region: Region | None) -> None:
+        from .. import capture
+
+        if self.capture_selector is not None:
+            self.capture_selector.deleteLater()
+        self.capture_selector = None
+        self._capture_done(show=region is not None and self.settings.capture_after() == "show")
+        if region is None:
+            return  # cancelled: nothing to say
+        try:
+            image = capture.crop(shots, *region)
+        except CaptureFailed as exc:
+            self._capture_done(show=True)
+            self.show_exception(exc)  # its sentence says the screen could not be captured
+            return
+        self.settings.set_last_region(region)
+        # queued as a pasted image is: the worker encodes it (PNG, for cloud uploads)
+        job = self.queue.add(image, "capture " + datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        mode = self.settings.capture_after()
+        if mode != "show":
+            self._copy_when_done[job.id] = mode
+        self.show_job(job.id)
+
+    def _capture_done(self, show: bool) -> None:
+        """The window back as it was; a window that was hidden (in the tray) is shown only when
+        ``show`` (the result or an error is to be seen there)."""
+        self._capturing = False
+        if self._shown_before_capture or show:
+            self.show()
+            self.raise_()
+            self.activateWindow()
+
+    def _copy_capture(self, job: Job, mode: str) -> None:
+        assert job.result is not None, "a finished job has its result"
+        view = self.view()  # what is copied is what the window shows (Hide low)
+        QGuiApplication.clipboard().setText(text_format.joined(view.apply(job.result), mode))
+        self.show_info(self.tr("Copied the text of %1 to the clipboard.").replace("%1", job.name)
+                       + self._hidden_note(view.hidden(job.result)))
 
     # inputs -------------------------------------------------------------------------------
     def open_paths(self, paths: list[str]) -> None:
@@ -637,8 +742,11 @@ class MainWindow(QMainWindow):
             return
         self._note_cloud_call(job)
         if job.state == FAILED:
+            self._copy_when_done.pop(job_id, None)
             text, details = error_text.reason_text(job.exception or job.error)
             self.show_error(error_text.fill(self.tr("Could not recognise %1: %2"), job.name, text), details)
+        elif job.state == DONE and job_id in self._copy_when_done:
+            self._copy_capture(job, self._copy_when_done.pop(job_id))
         if job_id == self.current_id:
             if job.state == DONE:
                 self._show_result(job)

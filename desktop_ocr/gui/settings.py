@@ -1,4 +1,5 @@
-"""Persistent user settings (QSettings): geometry, last folder, recent files, export format, threshold."""
+"""Persistent user settings (QSettings): geometry, last folder, recent files, export format, threshold,
+what follows a screen capture and its last region."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import cast
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 10
+#: "After a capture": show it in the window, or copy its text (formats.text.JOIN_MODES)
+CAPTURE_AFTER = ("show", "lines", "paragraphs", "one_line")
 
 
 class Settings:
@@ -113,6 +116,32 @@ class Settings:
 
     def set_serve_port(self, port: int) -> None:
         self.q.setValue("serve/port", int(port))
+
+    # screen capture
+    def capture_after(self) -> str:
+        """What follows a capture: "show" (in the window) or a copy of its text to the clipboard:
+        "lines", "paragraphs" or "one_line" (formats.text.joined)."""
+        value = self._get("capture/after", "show", str)
+        return value if value in CAPTURE_AFTER else "show"
+
+    def set_capture_after(self, mode: str) -> None:
+        if mode not in CAPTURE_AFTER:
+            raise ValueError(f"unknown capture mode {mode!r}")
+        self.q.setValue("capture/after", mode)
+
+    def last_region(self) -> tuple[int, int, int, int] | None:
+        """The last captured region (x, y, width, height, logical desktop pixels), for Enter/Space."""
+        v = self.q.value("capture/last_region")
+        if isinstance(v, str):
+            v = v.split(",")
+        try:
+            x, y, w, h = (int(str(p).strip()) for p in cast("Iterable[object]", v or []))
+        except (TypeError, ValueError):
+            return None
+        return (x, y, w, h) if w > 0 and h > 0 else None
+
+    def set_last_region(self, region: tuple[int, int, int, int]) -> None:
+        self.q.setValue("capture/last_region", ",".join(str(int(v)) for v in region))
 
     def first_run(self) -> bool:
         """True exactly once: on the first start with these settings."""

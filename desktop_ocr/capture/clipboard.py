@@ -1,0 +1,86 @@
+"""Putting a capture's text on the clipboard from the command line.
+
+On X11 (and Wayland) the clipboard is not a store: the process that copied answers every paste, so
+its text goes when it exits. A clipboard tool (wl-copy on Wayland, xclip or xsel on X11), when
+installed, stays behind in the background and keeps it. Without one, the Qt clipboard is held by
+this process until another program copies something or ``timeout`` seconds pass. Windows and macOS
+keep the text themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QClipboard, QGuiApplication
+
+from desktop_ocr.core.errors import CaptureFailed
+
+#: how long the copied text is kept by default when no clipboard tool is installed (seconds)
+KEEP_SECONDS = 60.0
+
+
+def clipboard_tool() -> list[str] | None:
+    """The command that copies stdin to the clipboard and keeps it after we exit, or None."""
+    if sys.platform in ("win32", "darwin"):
+        return None
+    wayland = os.environ.get("XDG_SESSION_TYPE", "").lower() == "wayland" or bool(os.environ.get("WAYLAND_DISPLAY"))
+    if wayland and shutil.which("wl-copy"):
+        return ["wl-copy"]
+    if os.environ.get("DISPLAY"):
+        if shutil.which("xclip"):
+            return ["xclip", "-selection", "clipboard", "-in"]
+        if shutil.which("xsel"):
+            return ["xsel", "--clipboard", "--input"]
+    return None
+
+
+def copy_with_tool(command: list[str], text: str) -> None:
+    """Hand ``text`` to the clipboard tool (which stays in the background holding it)."""
+    try:
+        done = subprocess.run(command, input=text.encode("utf-8"), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        error = getattr(exc, "strerror", None) or str(exc)
+        raise CaptureFailed(f"the text could not be copied with {command[0]} ({error})", reason="clipboard_failed",
+                            params={"tool": command[0], "error": error}) from None
+    if done.returncode != 0:
+        error = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        raise CaptureFailed(f"the text could not be copied with {command[0]} ({error[0]})",
+                            reason="clipboard_failed", params={"tool": command[0], "error": error[0]})
+
+
+def needs_holding() -> bool:
+    """Whether the Qt clipboard's text dies with this process (X11 and Wayland, not Windows/macOS)."""
+    return QGuiApplication.platformName() not in ("windows", "cocoa", "offscreen", "minimal")
+
+
+def hold_qt_clipboard(text: str, timeout: float = KEEP_SECONDS) -> bool:
+    """Put ``text`` on Qt's clipboard and, where it would die with us, serve it until another program
+    copies something (True) or ``timeout`` seconds pass (False)."""
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText(text, QClipboard.Mode.Clipboard)
+    if not needs_holding():
+        return True
+    if not clipboard.ownsClipboard():  # someone else already has it
+        return True
+    loop = QEventLoop()
+    taken = []
+
+    def changed() -> None:
+        if not clipboard.ownsClipboard():
+            taken.append(True)
+            loop.quit()
+
+    clipboard.dataChanged.connect(changed)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(int(timeout * 1000))
+    loop.exec()
+    timer.stop()
+    clipboard.dataChanged.disconnect(changed)
+    return bool(taken)

@@ -1,0 +1,1 @@
+"""The ways of taking a screenshot, one module each, all behind capture.models.HandlerProtocol."""
