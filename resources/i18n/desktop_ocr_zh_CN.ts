@@ -4,12 +4,12 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="58"/>
+        <location filename="../../desktop_ocr/gui/app.py" line="62"/>
         <source>Something went wrong; the window keeps working. Please report it.</source>
         <translation>出现了问题，窗口仍可继续使用。请报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="59"/>
+        <location filename="../../desktop_ocr/gui/app.py" line="63"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
@@ -22,7 +22,7 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/app.py" line="60"/>
+        <location filename="../../desktop_ocr/gui/app.py" line="64"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
@@ -429,7 +429,7 @@
     </message>
     <message>
         <location filename="../../desktop_ocr/gui/error_text.py" line="87"/>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="238"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="264"/>
         <source>The file does not exist (any more).</source>
         <translation>该文件不存在（可能已被删除）。</translation>
     </message>
@@ -775,23 +775,88 @@
         <translation>{path} 已存在，未替换。</translation>
     </message>
     <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="227"/>
+        <source>{path} could not be removed.</source>
+        <translation>无法删除 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="228"/>
+        <source>A file could not be removed.</source>
+        <translation>无法删除文件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="231"/>
+        <source>The screen could not be captured.</source>
+        <translation>无法截取屏幕。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="233"/>
+        <source>The screen cannot be captured: no way of taking a screenshot worked on this desktop.</source>
+        <translation>无法截取屏幕：在此桌面上没有一种截图方式可用。</translation>
+    </message>
+    <message>
         <location filename="../../desktop_ocr/gui/error_text.py" line="236"/>
+        <source>The rectangle {x},{y} {width}x{height} lies outside every screen.</source>
+        <translation>矩形 {x},{y} {width}x{height} 不在任何屏幕内。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="237"/>
+        <source>The rectangle lies outside every screen.</source>
+        <translation>该矩形不在任何屏幕内。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="240"/>
+        <source>The screenshot was cancelled or not allowed by the desktop.</source>
+        <translation>截图被取消，或桌面不允许截图。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="242"/>
+        <source>The desktop could not take the screenshot.</source>
+        <translation>桌面无法完成截图。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="244"/>
+        <source>The desktop did not answer the screenshot request within {timeout} s.</source>
+        <translation>桌面在 {timeout} 秒内未响应截图请求。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="245"/>
+        <source>The desktop did not answer the screenshot request.</source>
+        <translation>桌面未响应截图请求。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="248"/>
+        <source>There is no screen {screen} to capture.</source>
+        <translation>没有可截取的屏幕 {screen}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="249"/>
+        <source>There is no screen to capture.</source>
+        <translation>没有可截取的屏幕。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="251"/>
+        <source>The screen could not be grabbed.</source>
+        <translation>无法抓取屏幕图像。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="262"/>
         <source>Something went wrong (a fault of desktop_ocr); please report it with the details.</source>
         <extracomment>a quota reason on a vendor&apos;s own error code reads like a rate limit; an auth reason like AuthFailed</extracomment>
         <translation>出现了问题（desktop_ocr 自身的故障）；请连同详细信息一起报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="239"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="265"/>
         <source>Permission denied.</source>
         <translation>权限不足。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="240"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="266"/>
         <source>A system error stopped the operation.</source>
         <translation>操作因系统错误而中止。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="241"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="267"/>
         <source>A setting is missing or wrong.</source>
         <translation>有设置项缺失或有误。</translation>
     </message>
@@ -858,48 +923,48 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="615"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="720"/>
         <source>Cannot show %1 again: %2</source>
         <translation>无法再次显示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="297"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="330"/>
         <source>desktop_ocr — offline OCR</source>
-        <extracomment>what is known of a cloud backend&apos;s connection: &quot;ok&quot; (a call went through), &quot;failed&quot; (the last call failed on the way or was refused); absent = not checked since its settings changed</extracomment>
+        <extracomment>Capture Region waits this long after hiding the window, so it is gone from the screenshot (window managers and compositors animate the hiding) where Capture Region&apos;s screenshots come from: every screen&apos;s picture (capture.grab) what is known of a cloud backend&apos;s connection: &quot;ok&quot; (a call went through), &quot;failed&quot; (the last call failed on the way or was refused); absent = not checked since its settings changed</extracomment>
         <translation>desktop_ocr — 离线文字识别</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="299"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="332"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="299"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="332"/>
         <source>Open &amp;Folder…</source>
         <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="300"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="333"/>
         <source>Open &amp;URL…</source>
         <translation>打开网址(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="300"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="333"/>
         <source>Open &amp;Sample Image</source>
         <translation>打开示例图片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="301"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="334"/>
         <source>&amp;Paste Image or URL</source>
         <translation>粘贴图片或网址(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="301"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="334"/>
         <source>&amp;Copy Selected Lines</source>
         <translation>复制所选行(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="302"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="335"/>
         <source>Copy &amp;All Text</source>
         <translation>复制全部文本(&amp;A)</translation>
     </message>
@@ -908,157 +973,192 @@
         <translation type="vanished">复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="304"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="337"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="304"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="337"/>
         <source>Export Batch…</source>
         <translation>批量导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="305"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="338"/>
         <source>Cancel &amp;Batch</source>
         <translation>取消批量任务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="305"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="338"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="306"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="339"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="306"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="339"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="307"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="340"/>
         <source>&amp;Fit</source>
         <translation>适合窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="307"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="340"/>
         <source>&amp;100%</source>
         <translation>100%(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="308"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="341"/>
         <source>Show Page &amp;Upright</source>
         <translation>摆正页面(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="308"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="341"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="310"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="343"/>
         <source>Serve API</source>
         <translation>提供 API 服务</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="314"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="344"/>
+        <source>Capture &amp;Region</source>
+        <translation>截取区域(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="345"/>
+        <source>&amp;Show It in the Window</source>
+        <translation>在窗口中显示(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="346"/>
+        <source>Copy the Text: &amp;Lines as They Are</source>
+        <translation>复制文字：按原有行(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="347"/>
+        <source>Copy the Text: Joined into &amp;Paragraphs</source>
+        <translation>复制文字：合并为段落(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="348"/>
+        <source>Copy the Text: &amp;One Line</source>
+        <translation>复制文字：合并为一行(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="352"/>
         <source>Open images or PDFs (Ctrl+O)</source>
         <translation>打开图片或 PDF (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="315"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="353"/>
         <source>Rotate the view by the detected page angle</source>
         <translation>按检测到的页面角度旋转视图</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="316"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="354"/>
         <source>A receipt drawn for trying the app</source>
         <translation>用于试用本程序的示例小票</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="317"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="355"/>
         <source>Serve the cloud vendors&apos; OCR APIs on 127.0.0.1, answered by the local engine (the port is in the status bar)</source>
         <translation>在 127.0.0.1 上提供各云厂商的 OCR API，由本地引擎应答（端口在状态栏中设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="319"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="357"/>
         <source>System Language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="320"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="358"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="321"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="359"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="322"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="360"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="323"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="361"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="324"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="362"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="325"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="363"/>
+        <source>After a &amp;Capture</source>
+        <translation>截取之后(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="364"/>
+        <source>Drag a rectangle anywhere on the screen and recognise it (%1; Enter repeats the last region, Esc cancels)</source>
+        <translation>在屏幕任意位置拖出一个矩形并识别（%1；回车重复上次区域，Esc 取消）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="367"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="326"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="368"/>
         <source>&amp;Export Image As</source>
         <translation>导出当前图片为(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="327"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="369"/>
         <source>Export &amp;Batch As</source>
         <translation>批量导出为(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="331"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="373"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="333"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="375"/>
         <source> Engine: </source>
         <translation> 引擎：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="336"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="378"/>
         <source>Threshold </source>
         <translation>阈值 </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="337"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="379"/>
         <source>Hide low</source>
         <translation>隐藏低分行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="338"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="380"/>
         <source>Hide lines scored below the threshold (canvas and list)</source>
         <translation>隐藏置信度低于阈值的行（画布和列表）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="343"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="385"/>
         <source>below threshold</source>
         <translation>低于阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="345"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="387"/>
         <source>Drop images, PDFs, folders or web links here
 
 Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
@@ -1071,189 +1171,198 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <translation type="vanished">%1 引擎不可用：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="516"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="621"/>
         <source>pasted image</source>
         <translation>粘贴的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="531"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="636"/>
         <source>Nothing to open: the clipboard or drop holds no image, file or URL.</source>
         <translation>没有可打开的内容：剪贴板或拖放内容中没有图片、文件或网址。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="550"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="655"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="551"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="656"/>
         <source>Images and PDFs</source>
         <translation>图片和 PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="552"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="657"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="557"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="662"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="579"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="684"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="641"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="747"/>
         <source>Could not recognise %1: %2</source>
         <translation>无法识别 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="700"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="808"/>
         <source>loading models…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="700"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="808"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="698"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="701"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="806"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="809"/>
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="303"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="336"/>
         <source>Copy &amp;JSON (%1)</source>
         <translation>复制 JSON（%1）(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="429"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="471"/>
         <source>Cannot compare %1: %2</source>
         <translation>无法对比 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="458"/>
+        <source>Cannot capture the screen: %2</source>
+        <translation type="vanished">无法截取屏幕：%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="543"/>
+        <source>Copied the text of %1 to the clipboard.</source>
+        <translation>已将 %1 的文字复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="563"/>
         <source>Cannot open %1: %2</source>
         <translation>无法打开 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="480"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="585"/>
         <source>%1 has %2 pages: only the first %3 are recognised.</source>
         <translation>%1 共 %2 页：只识别前 %3 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="695"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="803"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="695"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="803"/>
         <source>last call failed</source>
         <translation>上次调用失败</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="696"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="804"/>
         <source>checking settings…</source>
         <translation>正在检查设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="697"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="805"/>
         <source>set up, not checked yet</source>
         <translation>已设置，尚未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="702"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="810"/>
         <source>Engine: %1 (%2)</source>
         <translation>引擎：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="708"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="816"/>
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="713"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="821"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="716"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="824"/>
         <source>%n line(s)</source>
         <translation>
             <numerusform>%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="718"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="826"/>
         <source>Angle: %1</source>
         <translation>角度：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="761"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="869"/>
         <source>%n line(s) hidden by Hide low left out.</source>
         <translation>
             <numerusform>已略去被“隐藏低分行”隐藏的 %n 行。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="781"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="889"/>
         <source>Copied the text shown.</source>
         <translation>已复制显示的文本。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="788"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="896"/>
         <source>Copied the result as %1.</source>
         <translation>已按 %1 复制结果。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="795"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="903"/>
         <source>Nothing to export yet: no recognised image is shown.</source>
         <translation>暂无可导出的内容：当前没有已识别的图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="849"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="957"/>
         <source>Export failed for %1: %2</source>
         <translation>导出 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="809"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="917"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="829"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="937"/>
         <source>Exported %n file(s) to %1</source>
         <translation>
             <numerusform>已导出 %n 个文件到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="857"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="965"/>
         <source>About desktop_ocr</source>
         <translation>关于 desktop_ocr</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="858"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="966"/>
         <source>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;Offline OCR for Simplified Chinese and English.&lt;br&gt;Recognition: RapidOCR (PP-OCR models on ONNX Runtime), all on this computer.</source>
         <translation>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;简体中文与英文离线文字识别。&lt;br&gt;识别引擎：RapidOCR（PP-OCR 模型，ONNX Runtime），全部在本机运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="309"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="342"/>
         <source>Cloud Settings…</source>
         <translation>云端设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="309"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="342"/>
         <source>Compare with Cloud…</source>
         <translation>与云端对比…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="411"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="453"/>
         <source>Open an image first, then compare it with a cloud service.</source>
         <translation>请先打开一张图片，再与云服务对比。</translation>
     </message>
@@ -1305,6 +1414,64 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <location filename="../../desktop_ocr/gui/dialogs.py" line="75"/>
         <source>%1 has %2 page(s). Recognise:</source>
         <translation>%1 共 %2 页。识别：</translation>
+    </message>
+</context>
+<context>
+    <name>Resident</name>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="108"/>
+        <source>Start at login could not be changed: %2</source>
+        <translation>无法更改登录时启动：%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="118"/>
+        <source>Capture Region</source>
+        <translation>截取区域</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="119"/>
+        <source>Open Window</source>
+        <translation>打开窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="120"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="121"/>
+        <source>Keep Running in the Tray When Closed</source>
+        <translation>关闭窗口后在托盘中继续运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="122"/>
+        <source>Start at Login</source>
+        <translation>登录时启动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="123"/>
+        <source>Start hidden in the tray when you log in</source>
+        <translation>登录时在托盘中隐藏启动</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="125"/>
+        <source>Closing the window hides it; Quit ends the program</source>
+        <translation>关闭窗口只会隐藏它；“退出”才会结束程序</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="127"/>
+        <source>No system tray is available on this desktop, so the program cannot keep running there</source>
+        <translation>此桌面没有系统托盘，程序无法在托盘中继续运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="130"/>
+        <source>desktop_ocr — offline OCR</source>
+        <translation>desktop_ocr — 离线文字识别</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="189"/>
+        <source>Still running in the tray; Quit in its menu ends it.</source>
+        <translation>仍在托盘中运行；在托盘菜单中选择“退出”可结束程序。</translation>
     </message>
 </context>
 <context>
