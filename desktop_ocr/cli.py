@@ -82,6 +82,10 @@ def _int_from(text: str, low: int) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    return _int_from(text, 0)
+
+
 def _positive_int(text: str) -> int:
     return _int_from(text, 1)
 
@@ -560,10 +564,6 @@ def _rect(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _screen_number(text: str) -> int:
-    return _int_from(text, 0)
-
-
 def build_capture_parser() -> argparse.ArgumentParser:
     from . import formats
     from .capture.clipboard import KEEP_SECONDS
@@ -580,7 +580,7 @@ def build_capture_parser() -> argparse.ArgumentParser:
     p.add_argument("--rect", type=_rect, metavar="X,Y,W,H",
                    help="the region in logical pixels relative to the top-left corner of screen N (--screen); "
                         "without it the region is selected with the mouse")
-    p.add_argument("--screen", type=_screen_number, default=None, metavar="N",
+    p.add_argument("--screen", type=_count, default=None, metavar="N",
                    help="with --rect: the screen the rectangle is on, 0 = the primary screen (default)")
     p.add_argument("-f", "--format", choices=formats.names(), default="text",
                    help="output: plain text (default), our own json, or a cloud vendor's exact JSON")
@@ -732,10 +732,6 @@ def _copy(result, args: argparse.Namespace) -> int:
 
 
 # -- serve --------------------------------------------------------------------------------------
-
-def _count(text: str) -> int:
-    return _int_from(text, 0)
-
 
 def build_serve_parser() -> argparse.ArgumentParser:
     from .server.config import DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_PORT, DEFAULT_THREADS, DEFAULT_WORKERS
