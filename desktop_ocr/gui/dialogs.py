@@ -45,15 +45,6 @@ def is_web_url(text: str) -> bool:
     return url.isValid() and url.scheme() in ("http", "https") and bool(url.host())
 
 
-def pdf_page_count(path: str) -> int:
-    """Pages in a PDF (the core opens it without rendering)."""
-    from pathlib import Path
-
-    from ..core import pdf
-
-    return pdf.page_count(Path(path).read_bytes(), path)
-
-
 class PdfPagePicker(QDialog):
     """Pick the pages of a PDF to recognise (all selected by default for short documents)."""
 
