@@ -332,8 +332,9 @@ class Models:
         widest = [0.0] * len(crops)  # rapidocr's max_wh_ratio of each crop's group
         base = rec.rec_image_shape[2] / rec.rec_image_shape[1]
         for group in self._batches(crops, int(rec.rec_batch_num), REC_BATCH_WIDTH):
+            group_widest = max([base, *(ratios[j] for j in group)])
             for i in group:
-                widest[i] = max([base, *(ratios[j] for j in group)])
+                widest[i] = group_widest
 
         def run(i: int) -> tuple[str, float, Any]:
             preds = rec.session(rec.resize_norm_img(crops[i], widest[i])[np.newaxis])
