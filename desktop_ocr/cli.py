@@ -159,7 +159,7 @@ def build_recognize_parser() -> argparse.ArgumentParser:
 
 def add_recognition_arguments(p: argparse.ArgumentParser) -> None:
     """What is recognised and how (shared by recognize and capture): --chars, --min-score,
-    --no-rotation, --single-line."""
+    --no-rotation, --single-line, --no-codes."""
     p.add_argument("--chars", action="store_true", help="include per-character text, score and box")
     p.add_argument("--min-score", type=_score, default=RecognizeOptions.min_score, metavar="F",
                    help=f"drop lines scored below F, 0..1 (default {RecognizeOptions.min_score})")
@@ -167,6 +167,9 @@ def add_recognition_arguments(p: argparse.ArgumentParser) -> None:
                    help="do not look for page rotation and skew (faster on upright pages)")
     p.add_argument("--single-line", action="store_true",
                    help="the image is one line of text: recognise it without detection (faster)")
+    p.add_argument("--no-codes", action="store_true",
+                   help="do not decode QR codes and barcodes (by default each is listed as a line of its own "
+                        "after the text, with its format in our JSON's \"code\")")
 
 
 # -- entry point ----------------------------------------------------------------------------------
@@ -256,7 +259,7 @@ class OutputTarget:
 
 def recognize_options(args: argparse.Namespace) -> RecognizeOptions:
     return RecognizeOptions(chars=args.chars, detect_rotation=not args.no_rotation, min_score=args.min_score,
-                            single_line=args.single_line)
+                            single_line=args.single_line, codes=not args.no_codes)
 
 
 def run_recognize(args: argparse.Namespace) -> int:

@@ -289,6 +289,23 @@ def test_recognize_a_pdf_page_and_an_avif_offline(unpacked, home, drawn, tmp_pat
     assert got == [norm(line) for line in LINES], got
 
 
+def test_recognize_reads_a_qr_code_offline(unpacked, home, tmp_path):
+    """zxing-cpp is a compiled module of its own: the frozen app must carry it."""
+    import numpy as np
+    import zxingcpp
+    from PIL import Image
+
+    qr = zxingcpp.create_barcode("离线二维码 QR-42", zxingcpp.BarcodeFormat.QRCode).to_image(scale=5)
+    page = Image.new("L", (400, 400), 255)
+    page.paste(Image.fromarray(np.asarray(qr)), (60, 60))
+    path = tmp_path / "qr.png"
+    page.save(path)
+    proc = run_app(unpacked, ["recognize", str(path)], home)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    doc = json.loads(proc.stdout.decode("utf-8"))
+    assert [(ln["text"], ln.get("code")) for ln in doc["lines"]] == [("离线二维码 QR-42", "QRCode")]
+
+
 def test_recognize_vendor_json(unpacked, home, drawn):
     proc = run_app(unpacked, ["recognize", str(drawn), "--format", "aws"], home)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import vendors
+from ..core.codes import add_codes
 from ..core.errors import BackendError, EngineUnavailable, ImageTooLarge, OcrError
 from ..core.image import LoadedImage
 from ..core.model import OcrResult
@@ -219,10 +220,14 @@ class CloudRecognizer(Recognizer):
         try:
             upload = self.prepare(image)
             obj = self.run(lambda: self.request(upload, options))
-            return self.to_result(obj, image, options, t0, upload.scale)
+            result = self.to_result(obj, image, options, t0, upload.scale)
         except OcrError as err:
             self.finish_error(err)
             raise
+        if options.codes and not options.single_line:  # decoded here, as for the local engine
+            add_codes(result, image.pixels)
+            result.elapsed = time.perf_counter() - t0
+        return result
 
     def request(self, upload: Upload, options: RecognizeOptions) -> Any:
         """One call: the parsed JSON answer on success, or raise a BackendError subclass."""

@@ -53,6 +53,7 @@ import cv2
 import numpy as np
 
 from . import layout, rapid, rotation, tiling
+from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
 from .model import CharBox, OcrResult, TextLine, normalize_angle
@@ -406,7 +407,7 @@ class LocalEngine(Recognizer):
                     if c.polygon is not None:
                         c.polygon = _map(c.polygon, inv, w, h)
         _release_heap()  # the page's temporaries go back to the system, so RSS stays flat
-        return self._result(image, lines, angle, options.detect_rotation, t0)
+        return self._result(image, lines, angle, options.detect_rotation, t0, codes=options.codes)
 
     def _read_whole(self, bgr: np.ndarray, chars: bool) -> tuple[list[TextLine], float]:
         """``single_line``: the whole image is one line crop; no detection, no rotation search.
@@ -431,9 +432,11 @@ class LocalEngine(Recognizer):
         return lines, angle
 
     def _result(self, image: LoadedImage, lines: list[TextLine], angle: float, detected: bool,
-                t0: float) -> OcrResult:
+                t0: float, codes: bool = False) -> OcrResult:
         result = OcrResult(width=image.width, height=image.height, lines=lines, angle=angle,
                            angle_detected=detected, engine=self.name, source=image.source)
+        if codes:
+            add_codes(result, image.pixels)
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back
         result.elapsed = time.perf_counter() - t0
         return result

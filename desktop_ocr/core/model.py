@@ -56,6 +56,8 @@ class TextLine:
     score: float | None = None
     chars: list[CharBox] | None = None
     paragraph: int = 0
+    #: a decoded QR code or barcode (core.codes): its format's name ("QRCode", "EAN13"); None for text
+    code: str | None = None
 
     def __post_init__(self) -> None:
         self.polygon = [_pt(p) for p in self.polygon]
@@ -79,6 +81,8 @@ class TextLine:
         }
         if self.chars is not None:
             d["chars"] = [c.to_dict() for c in self.chars]
+        if self.code is not None:
+            d["code"] = self.code
         return d
 
     @classmethod
@@ -86,7 +90,7 @@ class TextLine:
         chars = d.get("chars")
         return cls(text=d["text"], polygon=d["polygon"], score=d.get("score"),
                    chars=[CharBox.from_dict(c) for c in chars] if chars is not None else None,
-                   paragraph=int(d.get("paragraph", 0)))
+                   paragraph=int(d.get("paragraph", 0)), code=None if d.get("code") is None else str(d["code"]))
 
 
 @dataclass

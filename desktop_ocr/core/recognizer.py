@@ -21,6 +21,9 @@ class RecognizeOptions:
     #: recognised as it is, with no text detection and no rotation search (only a 0/180 check), as
     #: Tencent's EnableDetectText=false or Huawei's quick_mode; detect_rotation and det_limit do not apply
     single_line: bool = False
+    #: also decode QR codes and barcodes, listed as lines of their own after the text (core.codes);
+    #: not with single_line
+    codes: bool = False
 
 
 class Recognizer(abc.ABC):

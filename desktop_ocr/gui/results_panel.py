@@ -60,6 +60,8 @@ class LinesModel(QAbstractTableModel):
             if col == COL_SCORE:
                 if role == Qt.ItemDataRole.EditRole:
                     return -1.0 if line.score is None else line.score
+                if line.code is not None and role == Qt.ItemDataRole.DisplayRole:
+                    return line.code  # a decoded QR code or barcode: its format instead of a score
                 return "—" if line.score is None else f"{line.score:.3f}"
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_SCORE:
             colour = confidence_colour(line.score)
@@ -67,6 +69,8 @@ class LinesModel(QAbstractTableModel):
             return colour.lighter(125) if dark else colour.darker(115)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_TEXT:
             return line.text
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_SCORE and line.code is not None:
+            return self.tr("Decoded %1 (QR code or barcode)").replace("%1", line.code)
         if role == Qt.ItemDataRole.TextAlignmentRole and col != COL_TEXT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

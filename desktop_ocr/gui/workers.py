@@ -338,7 +338,7 @@ class BatchQueue(QObject):
     def __init__(self, host: RecognizerHost, parent: QObject | None = None):
         super().__init__(parent)
         self.host = host
-        self.options = RecognizeOptions()
+        self.options = RecognizeOptions(codes=True)  # QR codes and barcodes too, as every capture tool
         self.jobs: list[Job] = []
         self._by_id: dict[int, Job] = {}
         self._next_id = 1
