@@ -37,6 +37,7 @@ from . import error_text, export, i18n
 from .batch_panel import BatchPanel
 from .canvas import AMBER, GREEN, RED, OcrCanvas
 from .capture_overlay import Region, RegionSelector
+from .clipboard_watch import ClipboardWatch
 from .cloud_settings import CloudSettings, CloudSettingsDialog
 from .compare import CompareDialog, backend_title, default_cloud
 from .dialogs import OpenUrlDialog, PdfPagePicker, is_web_url
@@ -290,6 +291,7 @@ class MainWindow(QMainWindow):
         self.menu_capture_after = self.menu_view.addMenu("")
         for act in self.capture_after_actions.values():
             self.menu_capture_after.addAction(act)
+        self.clipboard_watch = ClipboardWatch(self, self.menu_view)  # Read Images Copied to the Clipboard
         self.menu_language = self.menu_view.addMenu("")
         for act in self.language_actions.values():
             self.menu_language.addAction(act)
