@@ -174,3 +174,32 @@ def test_a_cloud_backend_gets_the_codes_decoded_here(engine):
     assert all(ln.code is None for ln in answered.lines)  # the server side lists no code
     assert [ln.text for ln in with_codes.lines if ln.code is None] == [ln.text for ln in answered.lines]
     assert [(ln.text, ln.code) for ln in with_codes.lines if ln.code] == [(QR_TEXT, "QRCode"), (EAN, "EAN13")]
+
+
+# -- the window: View > Read QR Codes and Barcodes -------------------------------------------------
+
+def test_the_window_lists_codes_until_told_not_to(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    from tests.gui_support import RESULT_TIMEOUT_MS
+
+    page, _, _ = page_with_codes()
+    image = QImage(page.tobytes(), page.shape[1], page.shape[0], page.shape[1] * 3,
+                   QImage.Format.Format_RGB888).copy()
+    assert window.act_codes.isChecked() and window.act_codes in window.menu_view.actions()
+    with qtbot.waitSignal(window.result_shown, timeout=RESULT_TIMEOUT_MS) as shown:
+        QGuiApplication.clipboard().setImage(image)
+        window.paste()
+    result = window.queue.job(shown.args[0]).result
+    assert [(ln.text, ln.code) for ln in result.lines if ln.code] == [(QR_TEXT, "QRCode"), (EAN, "EAN13")]
+    model = window.results.view.model()
+    rows = model.rowCount()
+    assert [model.index(r, 2).data(Qt.ItemDataRole.DisplayRole) for r in (rows - 2, rows - 1)] == ["QRCode", "EAN13"]
+
+    window.act_codes.trigger()  # off: stored, and the next image lists no code
+    assert window.settings.read_codes() is False
+    with qtbot.waitSignal(window.result_shown, timeout=RESULT_TIMEOUT_MS) as shown:
+        QGuiApplication.clipboard().setImage(image.copy())
+        window.paste()
+    assert all(ln.code is None for ln in window.queue.job(shown.args[0]).result.lines)

@@ -4,6 +4,7 @@ the cloud features it owns: Cloud Settings (gui.cloud_settings) and Compare with
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -240,6 +241,9 @@ class MainWindow(QMainWindow):
         self.act_actual = self._action(self.canvas.actual_size, "Ctrl+1")
         self.act_upright = self._action(self._apply_upright, "Ctrl+R", checkable=True)
         self.act_upright.setChecked(True)
+        self.act_codes = self._action(self._apply_codes, checkable=True)
+        self.act_codes.setChecked(self.settings.read_codes())
+        self._apply_codes()
         self.act_about = self._action(self.about)
         self.act_cloud_settings = self._action(lambda: self.open_cloud_settings())
         self.act_compare = self._action(lambda: self.open_compare())
@@ -291,6 +295,7 @@ class MainWindow(QMainWindow):
         self.menu_capture_after = self.menu_view.addMenu("")
         for act in self.capture_after_actions.values():
             self.menu_capture_after.addAction(act)
+        self.menu_view.addAction(self.act_codes)
         self.clipboard_watch = ClipboardWatch(self, self.menu_view)  # Read Images Copied to the Clipboard
         self.menu_language = self.menu_view.addMenu("")
         for act in self.language_actions.values():
@@ -341,6 +346,7 @@ class MainWindow(QMainWindow):
             self.act_zoom_in: self.tr("Zoom &In"), self.act_zoom_out: self.tr("Zoom &Out"),
             self.act_fit: self.tr("&Fit"), self.act_actual: self.tr("&100%"),
             self.act_upright: self.tr("Show Page &Upright"), self.act_about: self.tr("&About"),
+            self.act_codes: self.tr("Read &QR Codes and Barcodes"),
             self.act_cloud_settings: self.tr("Cloud Settings…"), self.act_compare: self.tr("Compare with Cloud…"),
             self.act_serve: self.tr("Serve API"),
             self.act_capture: self.tr("Capture &Region"),
@@ -353,6 +359,7 @@ class MainWindow(QMainWindow):
             act.setText(text)
         self.act_open.setToolTip(self.tr("Open images or PDFs (Ctrl+O)"))
         self.act_upright.setToolTip(self.tr("Rotate the view by the detected page angle"))
+        self.act_codes.setToolTip(self.tr("List the QR codes and barcodes of the next images as lines of their own"))
         self.act_sample.setToolTip(self.tr("A receipt drawn for trying the app"))
         self.act_serve.setToolTip(self.tr("Serve the cloud vendors' OCR APIs on 127.0.0.1, answered by the local "
                                           "engine (the port is in the status bar)"))
@@ -770,6 +777,12 @@ class MainWindow(QMainWindow):
         self._apply_upright()
         self._update_status()
         self.result_shown.emit(job.id)
+
+    def _apply_codes(self) -> None:
+        """View > Read QR Codes and Barcodes: the next recognitions list codes (or not); stored."""
+        on = self.act_codes.isChecked()
+        self.settings.set_read_codes(on)
+        self.queue.options = dataclasses.replace(self.queue.options, codes=on)
 
     def _apply_upright(self) -> None:
         job = self.current_job()

@@ -94,6 +94,13 @@ class Settings:
     def set_hide_low(self, value: bool) -> None:
         self.q.setValue("view/hide_low", bool(value))
 
+    def read_codes(self) -> bool:
+        """View > Read QR Codes and Barcodes (default on)."""
+        return self._get("recognition/codes", True, bool)
+
+    def set_read_codes(self, value: bool) -> None:
+        self.q.setValue("recognition/codes", bool(value))
+
     def language(self) -> str:
         """'system', 'en' or 'zh_CN'."""
         return self._get("view/language", "system", str)
