@@ -354,6 +354,7 @@ class MainWindow(QMainWindow):
             self.capture_after_actions["lines"]: self.tr("Copy the Text: &Lines as They Are"),
             self.capture_after_actions["paragraphs"]: self.tr("Copy the Text: Joined into &Paragraphs"),
             self.capture_after_actions["one_line"]: self.tr("Copy the Text: &One Line"),
+            self.capture_after_actions["layout"]: self.tr("Copy the Text: Keeping the &Layout (Table Rows)"),
         }
         for act, text in texts.items():
             act.setText(text)

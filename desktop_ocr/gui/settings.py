@@ -8,9 +8,11 @@ from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from ..formats.text import JOIN_MODES
+
 MAX_RECENT = 10
 #: "After a capture": show it in the window, or copy its text (formats.text.JOIN_MODES)
-CAPTURE_AFTER = ("show", "lines", "paragraphs", "one_line")
+CAPTURE_AFTER = ("show", *JOIN_MODES)
 
 
 class Settings:
@@ -127,7 +129,7 @@ class Settings:
     # screen capture
     def capture_after(self) -> str:
         """What follows a capture: "show" (in the window) or a copy of its text to the clipboard:
-        "lines", "paragraphs" or "one_line" (formats.text.joined)."""
+        "lines", "paragraphs", "one_line" or "layout" (formats.text.joined)."""
         value = self._get("capture/after", "show", str)
         return value if value in CAPTURE_AFTER else "show"
 
