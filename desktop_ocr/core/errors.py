@@ -131,6 +131,20 @@ class CaptureFailed(OcrError):
     code = "capture_failed"
 
 
+class HotkeyFailed(OcrError):
+    """The global shortcut (desktop_ocr.hotkey) could not be set up.
+
+    Reasons: "key_taken" (another program holds the key: params["key"]), "bad_key" (the key cannot be
+    read or is on no key of this keyboard), "display_failed" (the X display cannot be opened),
+    "portal_denied" (the desktop portal refused or the user cancelled), "portal_failed" (the portal
+    failed; "portal_timeout": it did not answer in time), "no_handler" (no way of setting a global
+    shortcut works in this session; params["tried"] names each with why), "unsupported" (none is
+    implemented on this system: Windows, macOS).
+    """
+
+    code = "hotkey_failed"
+
+
 def user_message(exc: BaseException, *, with_source: bool = False) -> str:
     """The one-line reason a user sees for any failure, in the command line and the window alike.
 

@@ -249,6 +249,34 @@ CATALOG: dict[str, tuple[str, ...]] = {
         QT_TRANSLATE_NOOP("Errors", "There is no screen to capture."),
     ),
     "capture_failed.grab_failed": (QT_TRANSLATE_NOOP("Errors", "The screen could not be grabbed."),),
+    # -- global shortcut (desktop_ocr.hotkey) --------------------------------------------------
+    "hotkey_failed": (QT_TRANSLATE_NOOP("Errors", "The global shortcut could not be set up."),),
+    "hotkey_failed.key_taken": (
+        QT_TRANSLATE_NOOP("Errors", "{key} is already a global shortcut of another program."),
+        QT_TRANSLATE_NOOP("Errors", "The key is already a global shortcut of another program."),
+    ),
+    "hotkey_failed.bad_key": (
+        QT_TRANSLATE_NOOP("Errors", "{key} cannot be used as a global shortcut on this keyboard."),
+        QT_TRANSLATE_NOOP("Errors", "The key cannot be used as a global shortcut on this keyboard."),
+    ),
+    "hotkey_failed.display_failed": (
+        QT_TRANSLATE_NOOP("Errors", "The X display {display} cannot be opened for the global shortcut."),
+        QT_TRANSLATE_NOOP("Errors", "The X display cannot be opened for the global shortcut."),
+    ),
+    "hotkey_failed.portal_denied": (
+        QT_TRANSLATE_NOOP("Errors", "The desktop did not allow the global shortcut, or it was cancelled."),),
+    "hotkey_failed.portal_failed": (
+        QT_TRANSLATE_NOOP("Errors", "The desktop could not set up the global shortcut."),),
+    "hotkey_failed.portal_timeout": (
+        QT_TRANSLATE_NOOP("Errors", "The desktop did not answer the global shortcut request within {timeout} s."),
+        QT_TRANSLATE_NOOP("Errors", "The desktop did not answer the global shortcut request."),
+    ),
+    "hotkey_failed.no_handler": (
+        QT_TRANSLATE_NOOP("Errors", "This desktop offers no way of setting a global shortcut: bind a desktop "
+                                    "shortcut to \"desktop-ocr capture\" instead."),),
+    "hotkey_failed.unsupported": (
+        QT_TRANSLATE_NOOP("Errors", "Global shortcuts are not available on this system yet: bind a system "
+                                    "shortcut to \"desktop-ocr capture\" instead."),),
 }
 
 #: a quota reason on a vendor's own error code reads like a rate limit; an auth reason like AuthFailed

@@ -1,12 +1,20 @@
 """Resident mode around the main window: the tray icon (Capture Region / Open Window / Quit), the
-settings "Keep running in the tray when the window is closed" and "Start at login" (File menu), and
-what another launch hands over (gui.single_instance).
+settings "Keep running in the tray when the window is closed", "Start at login" and "Global Shortcut"
+(File menu), and what another launch hands over (gui.single_instance).
 
 With "Keep running in the tray" on, closing the window (its title bar, Alt+F4) hides it; File > Quit
 and the tray's Quit end the program. Without a system tray the setting is disabled and says why.
 ``finished`` is emitted when the program should end (gui.app connects it to QApplication.quit):
 the application does not quit by itself when its last window closes, since a hidden window or a
 closed dialog must not end a program that lives in the tray.
+
+"Global Shortcut" registers the window's Capture Region key (Ctrl+Shift+A) with the desktop
+(desktop_ocr.hotkey: an X11 key grab, or the GlobalShortcuts portal), so that it starts a capture
+wherever the focus is, the window hidden or not. It is stored under HOTKEY_KEY; until the user
+chooses, it is on exactly when the program is resident (Keep Running in the Tray or Start at Login
+on), since grabbing a common key from every other program is only worth it then. A failure (the
+key is taken, nothing works on this desktop) is said once in the message bar and the setting goes
+off.
 """
 
 from __future__ import annotations
@@ -14,23 +22,33 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSystemTrayIcon
 
 from ..backends.credentials import redact
+from ..core.errors import HotkeyFailed
 from ..core.naming import printable
+from ..hotkey import HotkeyHandler, handlers_for_session, start_hotkey
 from . import autostart
 
 log = logging.getLogger(__name__)
 
 KEEP_KEY = "resident/keep_in_tray"
+HOTKEY_KEY = "resident/global_hotkey"
+#: the global shortcut when the window has no Capture Region key of its own
+DEFAULT_HOTKEY = "Ctrl+Shift+A"
 
 
 class Resident(QObject):
     finished = Signal()
+    #: the global shortcut was pressed (emitted on the hotkey handler's thread; handled on this one)
+    hotkey_pressed = Signal()
 
-    def __init__(self, window: QMainWindow, *, available: bool | None = None):
-        """``available``: whether a system tray is there (default: ask Qt)."""
+    def __init__(self, window: QMainWindow, *, available: bool | None = None,
+                 hotkey_handlers: list[HotkeyHandler] | None = None):
+        """``available``: whether a system tray is there (default: ask Qt). ``hotkey_handlers``: the
+        ways of registering the global shortcut, in order (default: desktop_ocr.hotkey's for this
+        session)."""
         super().__init__(window)
         self.window = window
         self.settings = window.settings  # type: ignore[attr-defined]  # gui.main_window.MainWindow
@@ -65,11 +83,20 @@ class Resident(QObject):
         self.act_autostart.setChecked(autostart.supported() and autostart.is_enabled())
         self.act_autostart.setVisible(autostart.supported())
         self.act_autostart.toggled.connect(self.set_start_at_login)
+        self.hotkey_handlers = hotkey_handlers
+        self.hotkey: HotkeyHandler | None = None  # the handler holding the key while the setting is on
+        self._hotkey_busy = False  # a start is under way (the portal may wait for the user)
+        self.hotkey_pressed.connect(self._on_hotkey, Qt.ConnectionType.QueuedConnection)
+        self.act_hotkey = QAction(self)
+        self.act_hotkey.setCheckable(True)
+        self.act_hotkey.setChecked(self._stored_hotkey())
+        self.act_hotkey.toggled.connect(self.set_global_hotkey)
         menu_file: QMenu | None = getattr(window, "menu_file", None)
         quit_action: QAction | None = getattr(window, "act_quit", None)
         if menu_file is not None and quit_action is not None:
             menu_file.insertAction(quit_action, self.act_keep)
             menu_file.insertAction(quit_action, self.act_autostart)
+            menu_file.insertAction(quit_action, self.act_hotkey)
             menu_file.insertSeparator(quit_action)
             menu_file.setToolTipsVisible(True)  # the disabled setting says why
         if quit_action is not None:  # File > Quit (Ctrl+Q) ends the program even when it lives in the tray
@@ -78,6 +105,8 @@ class Resident(QObject):
         self.retranslate()
         if self.available:
             self.tray.show()
+        if self.act_hotkey.isChecked():  # once the window is up: the portal may ask the user first
+            QTimer.singleShot(0, self, self._start_hotkey)
 
     # settings -------------------------------------------------------------------------------
     def _stored_keep(self) -> bool:
@@ -92,6 +121,67 @@ class Resident(QObject):
         self.settings.q.setValue(KEEP_KEY, bool(on))
         if self.act_keep.isChecked() != bool(on):
             self.act_keep.setChecked(bool(on))
+
+    def _stored_hotkey(self) -> bool:
+        value = self.settings.q.value(HOTKEY_KEY, None)
+        if value is None:  # never chosen: on when the program is resident
+            return self.act_keep.isChecked() or self.act_autostart.isChecked()
+        return value.lower() == "true" if isinstance(value, str) else bool(value)
+
+    def hotkey_text(self) -> str:
+        """The global shortcut, as Qt writes it ("Ctrl+Shift+A"): the window's Capture Region key."""
+        act: QAction | None = getattr(self.window, "act_capture", None)
+        key = act.shortcut().toString(QKeySequence.SequenceFormat.PortableText) if act is not None else ""
+        return key or DEFAULT_HOTKEY
+
+    def set_global_hotkey(self, on: bool) -> None:
+        """Store the setting and register or release the key; a failure says why and turns it off."""
+        self.settings.q.setValue(HOTKEY_KEY, bool(on))
+        if self.act_hotkey.isChecked() != bool(on):
+            self.act_hotkey.blockSignals(True)
+            self.act_hotkey.setChecked(bool(on))
+            self.act_hotkey.blockSignals(False)
+        if on:
+            self._start_hotkey()
+        else:
+            self._stop_hotkey()
+
+    def _start_hotkey(self) -> None:
+        if self.hotkey is not None or self._hotkey_busy or not self.act_hotkey.isChecked():
+            return
+        key = self.hotkey_text()
+        self._hotkey_busy = True
+        try:
+            handlers = self.hotkey_handlers
+            if handlers is None:  # the desktop may show the description when it asks the user to confirm
+                handlers = handlers_for_session(self.tr("Capture a region of the screen and recognise its text"))
+            handler = start_hotkey(key, self.hotkey_pressed.emit, handlers)
+        except HotkeyFailed as exc:
+            log.warning("global shortcut %s: %s", key, exc.message)
+            self.act_hotkey.blockSignals(True)
+            self.act_hotkey.setChecked(False)
+            self.act_hotkey.blockSignals(False)
+            self.settings.q.setValue(HOTKEY_KEY, False)  # said once: not again at every start
+            show = getattr(self.window, "show_exception", None)
+            if show is not None:
+                show(exc, self.tr("The global shortcut is off: %2"))
+            return
+        finally:
+            self._hotkey_busy = False
+        if not self.act_hotkey.isChecked():  # turned off while the desktop was asked
+            handler.stop()
+            return
+        self.hotkey = handler
+
+    def _stop_hotkey(self) -> None:
+        handler, self.hotkey = self.hotkey, None
+        if handler is not None:
+            handler.stop()
+            log.info("global shortcut released")
+
+    def _on_hotkey(self) -> None:
+        log.info("capture asked for by the global shortcut")
+        self.capture()
 
     def set_start_at_login(self, on: bool) -> None:
         """Write or remove the autostart file; on failure the menu item shows what is really there."""
@@ -121,6 +211,11 @@ class Resident(QObject):
         self.act_keep.setText(self.tr("Keep Running in the Tray When Closed"))
         self.act_autostart.setText(self.tr("Start at Login"))
         self.act_autostart.setToolTip(self.tr("Start hidden in the tray when you log in"))
+        self.act_hotkey.setText(self.tr("Global Shortcut"))
+        self.act_hotkey.setToolTip(self.tr("Press %1 anywhere to capture a region, even with the window hidden")
+                                   .replace("%1", QKeySequence(self.hotkey_text()).toString(
+                                       QKeySequence.SequenceFormat.NativeText)))
+        self.act_hotkey.setStatusTip(self.act_hotkey.toolTip())
         if self.available:
             self.act_keep.setToolTip(self.tr("Closing the window hides it; Quit ends the program"))
         else:
@@ -152,6 +247,7 @@ class Resident(QObject):
         self._quitting = True
         if not self._closed:
             self.window.close()
+        self._stop_hotkey()
         self.tray.hide()
         self.finished.emit()
 
@@ -199,6 +295,7 @@ class Resident(QObject):
         if self.window.isVisible():  # the window refused to close
             self._closed = False
             return
+        self._stop_hotkey()
         if not self._quitting:
             self.tray.hide()
             self.finished.emit()

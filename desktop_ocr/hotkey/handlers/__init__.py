@@ -1,0 +1,1 @@
+"""One module per way of receiving a global shortcut (desktop_ocr.hotkey)."""
