@@ -10,7 +10,6 @@ a real MainWindow with pytest-qt (offscreen) whose Resident registers the key on
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import subprocess
@@ -27,38 +26,7 @@ from desktop_ocr.hotkey.handlers.portal import PortalHandler, preferred_trigger
 from desktop_ocr.hotkey.handlers.x11 import X11Handler
 from tests.test_capture import REPO, _xvfb, needs_dbus, needs_xvfb
 from tests.test_resident import bare_window  # noqa: F401  (a fixture: a real MainWindow on throwaway settings)
-
-
-class Keyboard:
-    """Types keys on an X display through XTEST, on a connection of its own."""
-
-    def __init__(self, display: str):
-        self.x11 = ctypes.CDLL("libX11.so.6")
-        self.xtst = ctypes.CDLL("libXtst.so.6")
-        self.x11.XOpenDisplay.restype, self.x11.XOpenDisplay.argtypes = ctypes.c_void_p, [ctypes.c_char_p]
-        self.x11.XStringToKeysym.restype, self.x11.XStringToKeysym.argtypes = ctypes.c_ulong, [ctypes.c_char_p]
-        self.x11.XKeysymToKeycode.restype = ctypes.c_ubyte
-        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-        self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
-        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
-        self.display = self.x11.XOpenDisplay(display.encode())
-        assert self.display, f"cannot open {display}"
-
-    def press(self, *keysyms: str, hold: int = 0) -> None:
-        """Press ``keysyms`` in order and release them in reverse; ``hold``: auto-repeats of the last."""
-        codes = [self.x11.XKeysymToKeycode(self.display, self.x11.XStringToKeysym(k.encode())) for k in keysyms]
-        assert all(codes), keysyms
-        for code in codes:
-            self.xtst.XTestFakeKeyEvent(self.display, code, True, 0)
-        for _ in range(hold):  # what a held key sends: presses without releases (detectable auto-repeat)
-            self.xtst.XTestFakeKeyEvent(self.display, codes[-1], True, 0)
-        for code in reversed(codes):
-            self.xtst.XTestFakeKeyEvent(self.display, code, False, 0)
-        self.x11.XSync(self.display, 0)
-
-    def close(self) -> None:
-        self.x11.XCloseDisplay(self.display)
+from tests.xtest import Keyboard
 
 
 @pytest.fixture
