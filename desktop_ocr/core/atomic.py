@@ -1,6 +1,7 @@
 """Files are written whole or not at all: write a temp file beside the target, fsync, rename.
 
     write_atomic(path, data, overwrite=True) -> Path
+    open_atomic(path, overwrite=True)  a binary file to stream into, put in place when the block ends
     check_folder(folder) -> Path      create the folder if needed and prove a file can be created in it
     refusal(path, overwrite) -> WriteFailed | None   what write_atomic would refuse at ``path`` now
 
@@ -22,7 +23,9 @@ import errno
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import WriteFailed
 from .naming import printable
@@ -50,7 +53,9 @@ def _errno_name(exc: OSError) -> str:
     return errno.errorcode.get(exc.errno or 0, "")
 
 
-def _device_error(exc: OSError, shown: str) -> WriteFailed | None:
+def device_error(exc: OSError, shown: str) -> WriteFailed | None:
+    """A write to ``shown`` failed for the whole device (full, read-only, size limit): the fatal
+    WriteFailed that stops a batch; None for an error of this file alone."""
     if exc.errno not in _FATAL:
         return None
     reason, text = _FATAL[exc.errno]
@@ -60,7 +65,7 @@ def _device_error(exc: OSError, shown: str) -> WriteFailed | None:
 
 def _folder_error(folder: Path, exc: OSError) -> WriteFailed:
     shown = printable(str(folder))
-    found = _device_error(exc, shown)
+    found = device_error(exc, shown)
     if found is not None:
         return found
     if isinstance(exc, (FileExistsError, NotADirectoryError)) or exc.errno == errno.ELOOP:
@@ -163,9 +168,19 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = 
                  overwrite: bool = True) -> Path:
     """Write ``data`` to ``path`` whole or not at all; raises WriteFailed (see the module docstring).
     ``overwrite=False``: an existing ``path`` is never replaced (WriteFailed reason "exists")."""
+    raw = data.encode(encoding) if isinstance(data, str) else data  # before anything is created
+    with open_atomic(path, overwrite=overwrite) as fh:
+        fh.write(raw)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def open_atomic(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[AtomicFile]:
+    """A binary file to write ``path``'s content into, in place (fsync'ed, renamed) when the block
+    ends without an exception, removed otherwise: the streaming form of ``write_atomic``, for content
+    too large to hold in memory. Raises WriteFailed as write_atomic does."""
     target = Path(path)
     shown = printable(str(target))
-    raw = data.encode(encoding) if isinstance(data, str) else data  # before anything is created
     _make_folder(target.parent)
     try:
         st: os.stat_result | None = os.lstat(target)
@@ -179,11 +194,15 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = 
     keep_mode = stat.S_IMODE(st.st_mode) & 0o777 if st is not None and stat.S_ISREG(st.st_mode) else None
     fd, tmp = _create_temp(target.parent, target.name)
     try:
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(raw)
+        with os.fdopen(fd, "wb") as fh:
+            writer = AtomicFile(fh, shown)
+            yield writer  # what the caller raises passes through as it is (the temp file removed)
+            try:
                 fh.flush()
                 os.fsync(fh.fileno())
+            except OSError as exc:
+                raise write_error(exc, shown) from None
+        try:
             if keep_mode is not None:
                 os.chmod(tmp, keep_mode)
             if overwrite:
@@ -191,21 +210,40 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = 
             else:
                 _link_into_place(tmp, target, shown)
         except OSError as exc:
-            found = _device_error(exc, shown)
-            if found is not None:
-                raise found from None
-            if isinstance(exc, IsADirectoryError):
-                raise WriteFailed(f"{shown} is a folder; the result cannot be written there", reason="is_folder",
-                                  params={"path": shown}) from None
-            if isinstance(exc, PermissionError):
-                raise WriteFailed(f"cannot write {shown}: permission denied", reason="permission",
-                                  params={"path": shown}) from None
-            raise WriteFailed(f"cannot write {shown}: {_strerror(exc)}", reason="failed",
-                              params={"path": shown, "error": _strerror(exc), "errno": _errno_name(exc)}) from None
+            raise write_error(exc, shown) from None
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
-    return target
+
+
+class AtomicFile:
+    """The temp file as open_atomic's caller sees it: a write that fails is a WriteFailed."""
+
+    def __init__(self, fh: BinaryIO, shown: str):
+        self._fh, self._shown = fh, shown
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._fh.write(data)
+        except OSError as exc:
+            raise write_error(exc, self._shown) from None
+
+    def tell(self) -> int:
+        return self._fh.tell()
+
+
+def write_error(exc: OSError, shown: str) -> WriteFailed:
+    """The WriteFailed for a failed write of ``shown`` (fatal when the device is the cause)."""
+    found = device_error(exc, shown)
+    if found is not None:
+        return found
+    if isinstance(exc, IsADirectoryError):
+        return WriteFailed(f"{shown} is a folder; the result cannot be written there", reason="is_folder",
+                           params={"path": shown})
+    if isinstance(exc, PermissionError):
+        return WriteFailed(f"cannot write {shown}: permission denied", reason="permission", params={"path": shown})
+    return WriteFailed(f"cannot write {shown}: {_strerror(exc)}", reason="failed",
+                       params={"path": shown, "error": _strerror(exc), "errno": _errno_name(exc)})
