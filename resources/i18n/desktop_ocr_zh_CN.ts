@@ -136,6 +136,19 @@
     </message>
 </context>
 <context>
+    <name>ClipboardWatch</name>
+    <message>
+        <location filename="../../desktop_ocr/gui/clipboard_watch.py" line="104"/>
+        <source>&amp;Read Images Copied to the Clipboard</source>
+        <translation>读取复制到剪贴板的图片(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/clipboard_watch.py" line="105"/>
+        <source>Recognise every new image copied to the clipboard, as Paste does</source>
+        <translation>像“粘贴”一样识别每张新复制到剪贴板的图片</translation>
+    </message>
+</context>
+<context>
     <name>CloudSettingsDialog</name>
     <message>
         <location filename="../../desktop_ocr/gui/cloud_settings.py" line="108"/>
@@ -429,7 +442,7 @@
     </message>
     <message>
         <location filename="../../desktop_ocr/gui/error_text.py" line="87"/>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="264"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="292"/>
         <source>The file does not exist (any more).</source>
         <translation>该文件不存在（可能已被删除）。</translation>
     </message>
@@ -840,23 +853,88 @@
         <translation>无法抓取屏幕图像。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="262"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="253"/>
+        <source>The global shortcut could not be set up.</source>
+        <translation>无法设置全局快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="255"/>
+        <source>{key} is already a global shortcut of another program.</source>
+        <translation>{key} 已是其他程序的全局快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="256"/>
+        <source>The key is already a global shortcut of another program.</source>
+        <translation>该按键已是其他程序的全局快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="259"/>
+        <source>{key} cannot be used as a global shortcut on this keyboard.</source>
+        <translation>{key} 在此键盘上不能用作全局快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="260"/>
+        <source>The key cannot be used as a global shortcut on this keyboard.</source>
+        <translation>该按键在此键盘上不能用作全局快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="263"/>
+        <source>The X display {display} cannot be opened for the global shortcut.</source>
+        <translation>无法为全局快捷键打开 X 显示 {display}。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="264"/>
+        <source>The X display cannot be opened for the global shortcut.</source>
+        <translation>无法为全局快捷键打开 X 显示。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="267"/>
+        <source>The desktop did not allow the global shortcut, or it was cancelled.</source>
+        <translation>桌面环境未允许该全局快捷键，或操作已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="269"/>
+        <source>The desktop could not set up the global shortcut.</source>
+        <translation>桌面环境无法设置该全局快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="271"/>
+        <source>The desktop did not answer the global shortcut request within {timeout} s.</source>
+        <translation>桌面环境在 {timeout} 秒内未响应全局快捷键请求。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="272"/>
+        <source>The desktop did not answer the global shortcut request.</source>
+        <translation>桌面环境未响应全局快捷键请求。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="275"/>
+        <source>This desktop offers no way of setting a global shortcut: bind a desktop shortcut to &quot;desktop-ocr capture&quot; instead.</source>
+        <translation>此桌面环境无法设置全局快捷键：请改为给“desktop-ocr capture”绑定一个桌面快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="278"/>
+        <source>Global shortcuts are not available on this system yet: bind a system shortcut to &quot;desktop-ocr capture&quot; instead.</source>
+        <translation>此系统暂不支持全局快捷键：请改为给“desktop-ocr capture”绑定一个系统快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="290"/>
         <source>Something went wrong (a fault of desktop_ocr); please report it with the details.</source>
         <extracomment>a quota reason on a vendor&apos;s own error code reads like a rate limit; an auth reason like AuthFailed</extracomment>
         <translation>出现了问题（desktop_ocr 自身的故障）；请连同详细信息一起报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="265"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="293"/>
         <source>Permission denied.</source>
         <translation>权限不足。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="266"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="294"/>
         <source>A system error stopped the operation.</source>
         <translation>操作因系统错误而中止。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/error_text.py" line="267"/>
+        <location filename="../../desktop_ocr/gui/error_text.py" line="295"/>
         <source>A setting is missing or wrong.</source>
         <translation>有设置项缺失或有误。</translation>
     </message>
@@ -919,52 +997,57 @@
         <source>Score</source>
         <translation>置信度</translation>
     </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/results_panel.py" line="73"/>
+        <source>Decoded %1 (QR code or barcode)</source>
+        <translation>已解码 %1（二维码或条形码）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="720"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="730"/>
         <source>Cannot show %1 again: %2</source>
         <translation>无法再次显示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="330"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="337"/>
         <source>desktop_ocr — offline OCR</source>
         <extracomment>Capture Region waits this long after hiding the window, so it is gone from the screenshot (window managers and compositors animate the hiding) where Capture Region&apos;s screenshots come from: every screen&apos;s picture (capture.grab) what is known of a cloud backend&apos;s connection: &quot;ok&quot; (a call went through), &quot;failed&quot; (the last call failed on the way or was refused); absent = not checked since its settings changed</extracomment>
         <translation>desktop_ocr — 离线文字识别</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="332"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="339"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="332"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="339"/>
         <source>Open &amp;Folder…</source>
         <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="333"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="340"/>
         <source>Open &amp;URL…</source>
         <translation>打开网址(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="333"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="340"/>
         <source>Open &amp;Sample Image</source>
         <translation>打开示例图片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="334"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="341"/>
         <source>&amp;Paste Image or URL</source>
         <translation>粘贴图片或网址(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="334"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="341"/>
         <source>&amp;Copy Selected Lines</source>
         <translation>复制所选行(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="335"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="342"/>
         <source>Copy &amp;All Text</source>
         <translation>复制全部文本(&amp;A)</translation>
     </message>
@@ -973,192 +1056,207 @@
         <translation type="vanished">复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="337"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="344"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="337"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="344"/>
         <source>Export Batch…</source>
         <translation>批量导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="338"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="345"/>
         <source>Cancel &amp;Batch</source>
         <translation>取消批量任务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="338"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="345"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="339"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="346"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="339"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="346"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="340"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="347"/>
         <source>&amp;Fit</source>
         <translation>适合窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="340"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="347"/>
         <source>&amp;100%</source>
         <translation>100%(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="341"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="348"/>
         <source>Show Page &amp;Upright</source>
         <translation>摆正页面(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="341"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="348"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="343"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="349"/>
+        <source>Read &amp;QR Codes and Barcodes</source>
+        <translation>读取二维码和条形码(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="351"/>
         <source>Serve API</source>
         <translation>提供 API 服务</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="344"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="352"/>
         <source>Capture &amp;Region</source>
         <translation>截取区域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="345"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="353"/>
         <source>&amp;Show It in the Window</source>
         <translation>在窗口中显示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="346"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="354"/>
         <source>Copy the Text: &amp;Lines as They Are</source>
         <translation>复制文字：按原有行(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="347"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="355"/>
         <source>Copy the Text: Joined into &amp;Paragraphs</source>
         <translation>复制文字：合并为段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="348"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="356"/>
         <source>Copy the Text: &amp;One Line</source>
         <translation>复制文字：合并为一行(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="352"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="357"/>
+        <source>Copy the Text: Keeping the &amp;Layout (Table Rows)</source>
+        <translation>复制文字：保留版式（表格行）(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="361"/>
         <source>Open images or PDFs (Ctrl+O)</source>
         <translation>打开图片或 PDF (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="353"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="362"/>
         <source>Rotate the view by the detected page angle</source>
         <translation>按检测到的页面角度旋转视图</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="354"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="363"/>
+        <source>List the QR codes and barcodes of the next images as lines of their own</source>
+        <translation>将后续图片中的二维码和条形码作为单独的行列出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="364"/>
         <source>A receipt drawn for trying the app</source>
         <translation>用于试用本程序的示例小票</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="355"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="365"/>
         <source>Serve the cloud vendors&apos; OCR APIs on 127.0.0.1, answered by the local engine (the port is in the status bar)</source>
         <translation>在 127.0.0.1 上提供各云厂商的 OCR API，由本地引擎应答（端口在状态栏中设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="357"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="367"/>
         <source>System Language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="358"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="368"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="359"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="369"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="360"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="370"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="361"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="371"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="362"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="372"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="363"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="373"/>
         <source>After a &amp;Capture</source>
         <translation>截取之后(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="364"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="374"/>
         <source>Drag a rectangle anywhere on the screen and recognise it (%1; Enter repeats the last region, Esc cancels)</source>
         <translation>在屏幕任意位置拖出一个矩形并识别（%1；回车重复上次区域，Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="367"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="377"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="368"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="378"/>
         <source>&amp;Export Image As</source>
         <translation>导出当前图片为(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="369"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="379"/>
         <source>Export &amp;Batch As</source>
         <translation>批量导出为(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="373"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="383"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="375"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="385"/>
         <source> Engine: </source>
         <translation> 引擎：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="378"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="388"/>
         <source>Threshold </source>
         <translation>阈值 </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="379"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="389"/>
         <source>Hide low</source>
         <translation>隐藏低分行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="380"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="390"/>
         <source>Hide lines scored below the threshold (canvas and list)</source>
         <translation>隐藏置信度低于阈值的行（画布和列表）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="385"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="395"/>
         <source>below threshold</source>
         <translation>低于阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="387"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="397"/>
         <source>Drop images, PDFs, folders or web links here
 
 Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
@@ -1171,68 +1269,68 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <translation type="vanished">%1 引擎不可用：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="621"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="631"/>
         <source>pasted image</source>
         <translation>粘贴的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="636"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="646"/>
         <source>Nothing to open: the clipboard or drop holds no image, file or URL.</source>
         <translation>没有可打开的内容：剪贴板或拖放内容中没有图片、文件或网址。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="655"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="665"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="656"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="666"/>
         <source>Images and PDFs</source>
         <translation>图片和 PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="657"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="667"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="662"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="672"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="684"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="694"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="747"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="757"/>
         <source>Could not recognise %1: %2</source>
         <translation>无法识别 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="808"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="824"/>
         <source>loading models…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="808"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="824"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="806"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="809"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="822"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="825"/>
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="336"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="343"/>
         <source>Copy &amp;JSON (%1)</source>
         <translation>复制 JSON（%1）(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="471"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="481"/>
         <source>Cannot compare %1: %2</source>
         <translation>无法对比 %1：%2</translation>
     </message>
@@ -1241,128 +1339,128 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <translation type="vanished">无法截取屏幕：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="543"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="553"/>
         <source>Copied the text of %1 to the clipboard.</source>
         <translation>已将 %1 的文字复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="563"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="573"/>
         <source>Cannot open %1: %2</source>
         <translation>无法打开 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="585"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="595"/>
         <source>%1 has %2 pages: only the first %3 are recognised.</source>
         <translation>%1 共 %2 页：只识别前 %3 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="803"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="819"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="803"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="819"/>
         <source>last call failed</source>
         <translation>上次调用失败</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="804"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="820"/>
         <source>checking settings…</source>
         <translation>正在检查设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="805"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="821"/>
         <source>set up, not checked yet</source>
         <translation>已设置，尚未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="810"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="826"/>
         <source>Engine: %1 (%2)</source>
         <translation>引擎：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="816"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="832"/>
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="821"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="837"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="824"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="840"/>
         <source>%n line(s)</source>
         <translation>
             <numerusform>%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="826"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="842"/>
         <source>Angle: %1</source>
         <translation>角度：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="869"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="885"/>
         <source>%n line(s) hidden by Hide low left out.</source>
         <translation>
             <numerusform>已略去被“隐藏低分行”隐藏的 %n 行。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="889"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="905"/>
         <source>Copied the text shown.</source>
         <translation>已复制显示的文本。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="896"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="912"/>
         <source>Copied the result as %1.</source>
         <translation>已按 %1 复制结果。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="903"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="919"/>
         <source>Nothing to export yet: no recognised image is shown.</source>
         <translation>暂无可导出的内容：当前没有已识别的图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="957"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="973"/>
         <source>Export failed for %1: %2</source>
         <translation>导出 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="917"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="933"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="937"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="953"/>
         <source>Exported %n file(s) to %1</source>
         <translation>
             <numerusform>已导出 %n 个文件到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="965"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="981"/>
         <source>About desktop_ocr</source>
         <translation>关于 desktop_ocr</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="966"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="982"/>
         <source>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;Offline OCR for Simplified Chinese and English.&lt;br&gt;Recognition: RapidOCR (PP-OCR models on ONNX Runtime), all on this computer.</source>
         <translation>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;简体中文与英文离线文字识别。&lt;br&gt;识别引擎：RapidOCR（PP-OCR 模型，ONNX Runtime），全部在本机运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="342"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="350"/>
         <source>Cloud Settings…</source>
         <translation>云端设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="342"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="350"/>
         <source>Compare with Cloud…</source>
         <translation>与云端对比…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="453"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="463"/>
         <source>Open an image first, then compare it with a cloud service.</source>
         <translation>请先打开一张图片，再与云服务对比。</translation>
     </message>
@@ -1401,17 +1499,17 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
 <context>
     <name>PdfPagePicker</name>
     <message>
-        <location filename="../../desktop_ocr/gui/dialogs.py" line="62"/>
+        <location filename="../../desktop_ocr/gui/dialogs.py" line="53"/>
         <source>Choose PDF pages</source>
         <translation>选择 PDF 页面</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/dialogs.py" line="66"/>
+        <location filename="../../desktop_ocr/gui/dialogs.py" line="57"/>
         <source>Page %1</source>
         <translation>第 %1 页</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/dialogs.py" line="75"/>
+        <location filename="../../desktop_ocr/gui/dialogs.py" line="66"/>
         <source>%1 has %2 page(s). Recognise:</source>
         <translation>%1 共 %2 页。识别：</translation>
     </message>
@@ -1419,57 +1517,78 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
 <context>
     <name>Resident</name>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="108"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="157"/>
+        <source>Capture a region of the screen and recognise its text</source>
+        <extracomment>the global shortcut when the window has no Capture Region key of its own the global shortcut was pressed (emitted on the hotkey handler&apos;s thread; handled on this one)</extracomment>
+        <translation>截取屏幕区域并识别其中的文字</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="167"/>
+        <source>The global shortcut is off: %2</source>
+        <translation>全局快捷键已关闭：%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="198"/>
         <source>Start at login could not be changed: %2</source>
         <translation>无法更改登录时启动：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="118"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="208"/>
         <source>Capture Region</source>
         <translation>截取区域</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="119"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="209"/>
         <source>Open Window</source>
         <translation>打开窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="120"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="210"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="121"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="211"/>
         <source>Keep Running in the Tray When Closed</source>
         <translation>关闭窗口后在托盘中继续运行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="122"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="212"/>
         <source>Start at Login</source>
         <translation>登录时启动</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="123"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="213"/>
         <source>Start hidden in the tray when you log in</source>
         <translation>登录时在托盘中隐藏启动</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="125"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="214"/>
+        <source>Global Shortcut</source>
+        <translation>全局快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="215"/>
+        <source>Press %1 anywhere to capture a region, even with the window hidden</source>
+        <translation>在任何地方按 %1 即可截取区域，窗口隐藏时也可以</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/tray.py" line="220"/>
         <source>Closing the window hides it; Quit ends the program</source>
         <translation>关闭窗口只会隐藏它；“退出”才会结束程序</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="127"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="222"/>
         <source>No system tray is available on this desktop, so the program cannot keep running there</source>
         <translation>此桌面没有系统托盘，程序无法在托盘中继续运行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="130"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="225"/>
         <source>desktop_ocr — offline OCR</source>
         <translation>desktop_ocr — 离线文字识别</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/tray.py" line="189"/>
+        <location filename="../../desktop_ocr/gui/tray.py" line="285"/>
         <source>Still running in the tray; Quit in its menu ends it.</source>
         <translation>仍在托盘中运行；在托盘菜单中选择“退出”可结束程序。</translation>
     </message>
