@@ -34,13 +34,13 @@ import re
 import sys
 import time
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .core.errors import ImageTooLarge, OcrError, UnsupportedSource, WriteFailed, user_message
 from .core.naming import printable
 from .core.recognizer import RecognizeOptions, Recognizer
+from .formats.text import JOIN_MODES as TEXT_MODES
 
 PROG = "desktop-ocr"
 COMMANDS = ("recognize", "serve")
@@ -134,15 +134,32 @@ def build_recognize_parser() -> argparse.ArgumentParser:
         epilog=EXIT_STATUS_HELP)
     p.add_argument("sources", nargs="+", metavar="SOURCE",
                    help="image or PDF file, folder (searched recursively), http(s) URL, or '-' for stdin")
-    p.add_argument("-f", "--format", choices=formats.names(), default="json",
-                   help="output: our own json (default), a cloud vendor's exact JSON, or plain text")
+    p.add_argument("-f", "--format", choices=(*formats.names(), "pdf"), default="json",
+                   help="output: our own json (default; a PDF or multi-page TIFF gives one document with every "
+                        "page), a cloud vendor's exact JSON (one file per page), plain text (pages separated by a "
+                        "form feed), or pdf: a searchable PDF (the original pages or image, an invisible text "
+                        "layer over them; needs --out)")
     p.add_argument("-o", "--out", metavar="DIR", type=Path,
                    help="write one file per image into DIR (created if needed); a file that already exists "
                         "there is never replaced (that source fails, the others go on) unless --overwrite")
     p.add_argument("--overwrite", action="store_true",
                    help="with --out: replace results that already exist in DIR (read-only ones too; "
                         "a replaced file keeps its mode)")
-    p.add_argument("--pdf-page", type=_positive_int, default=1, metavar="N", help="PDF page to recognise (default 1)")
+    p.add_argument("--pages", type=_pages, default="all", metavar="SPEC",
+                   help="pages of each PDF or multi-page TIFF to read: all (default), N, or ranges such as 1-5,9 "
+                        "or 3- (to the end); pages past a document's end are left out")
+    p.add_argument("--pdf-page", type=_positive_int, default=None, metavar="N",
+                   help="read only page N of each PDF or TIFF, as one image (a result, not a document)")
+    p.add_argument("--redo-text", action="store_true",
+                   help="recognise PDF pages that already carry text too (by default their own text is taken "
+                        "as it is, and a searchable PDF keeps them unchanged)")
+    p.add_argument("--resume", action="store_true",
+                   help="with --out: go on with the batch an earlier run left in DIR (stopped, killed, crashed): "
+                        "sources it finished are skipped and finished pages are not read again")
+    p.add_argument("--text-mode", choices=TEXT_MODES, default="lines",
+                   help="with --format text: lines as they are (default), joined into paragraphs, one line, or "
+                        "layout: table rows kept on one line with their columns aligned, vertical columns "
+                        "read right to left")
     add_recognition_arguments(p)
     p.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
                    help="limit for each URL download (default 30)")
@@ -155,6 +172,15 @@ def build_recognize_parser() -> argparse.ArgumentParser:
                         "benchmarks/bench_batch.py measures both")
     add_backend_arguments(p)
     return p
+
+
+def _pages(text: str):
+    from .core.document import parse_pages
+
+    try:
+        return parse_pages(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_recognition_arguments(p: argparse.ArgumentParser) -> None:
@@ -247,16 +273,6 @@ def _debug_traceback(exc: BaseException) -> None:
 
 # -- recognize ----------------------------------------------------------------------------------
 
-@dataclass
-class OutputTarget:
-    """One source of a batch and the file its result goes to (None: the source already failed,
-    ``error`` says why: expansion failed, or the file is in the way)."""
-
-    source: str
-    out: Path | None = None
-    error: OcrError | None = None
-
-
 def recognize_options(args: argparse.Namespace) -> RecognizeOptions:
     return RecognizeOptions(chars=args.chars, detect_rotation=not args.no_rotation, min_score=args.min_score,
                             single_line=args.single_line, codes=not args.no_codes)
@@ -272,6 +288,10 @@ def run_recognize(args: argparse.Namespace) -> int:
     if args.out is None and len(entries) > 1:
         _err(f"{len(entries)} sources (folders expanded): give --out DIR to write one file per image; "
              "stdout takes a single image")
+        return EXIT_USAGE
+    if args.out is None and (args.format == "pdf" or args.resume):
+        _err(f"{'--format pdf writes a file' if args.format == 'pdf' else '--resume goes on with a batch'}: "
+             "give --out DIR")
         return EXIT_USAGE
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         _err(f"--out {args.out}: exists and is not a folder")
@@ -299,8 +319,92 @@ def run_recognize(args: argparse.Namespace) -> int:
         _err(f"cannot start recognition: {exc}")
         return EXIT_FAILED
     if args.out is None:
-        return _recognize_to_stdout(entries[0], recognizers[0], args)
+        doc = _plan_one(entries[0], args)
+        if isinstance(doc, int):
+            return doc
+        if doc.document:
+            return _document_to_stdout(doc, recognizers[0], args)
+        return _recognize_to_stdout(entries[0], recognizers[0], args, doc=doc)
     return _recognize_batch(entries, recognizers, args)
+
+
+def _plan_one(entry: str | OcrError, args: argparse.Namespace):
+    """The Doc of the one source printed on stdout, or the exit status when it cannot be printed."""
+    from .jobs import plan as jplan
+
+    if isinstance(entry, OcrError):
+        _err(str(entry))
+        return EXIT_FAILED
+    try:
+        doc = jplan.plan([entry], out_dir=None, fmt=args.format, pages=args.pages, single_page=args.pdf_page,
+                         redo_text=args.redo_text, fetch=lambda s: _fetch(s, args))[0]
+    except OcrError as exc:
+        _err(user_message(exc, with_source=True) if exc.source else f"{_label(entry)}: {exc}")
+        return EXIT_FAILED
+    if doc.error is not None:
+        _err(_failure_text(doc.error, doc.source))
+        return EXIT_FAILED
+    if doc.document and len(doc.pages) > 1 and args.format not in ("json", "text"):
+        _err(f"{doc.label} has {len(doc.pages)} pages to read and the {args.format} format answers one page per "
+             "request: give --out DIR (one file per page) or --pages N")
+        return EXIT_USAGE
+    return doc
+
+
+def _document_to_stdout(doc, recognizer: Recognizer, args: argparse.Namespace) -> int:
+    """Every selected page of one PDF/TIFF, then the document printed (json: our document; text: the
+    pages separated by form feeds; a vendor format: its one page). A page that fails is named on
+    stderr and left out; none read: exit 1."""
+    from . import formats
+    from .core.batch import recognize_in_order
+    from .core.model import OcrDocument
+    from .formats.text import joined
+    from .jobs.run import PageJob, text_layer_result
+
+    results = []
+    failed = 0
+    jobs = [PageJob(doc, p) for p in doc.pages if p not in doc.text_pages]
+    with contextlib.redirect_stdout(sys.stderr):
+        items = recognize_in_order(jobs, lambda job: _load_page(job.doc, job.page, args), [recognizer],
+                                   recognize_options(args))
+        with contextlib.closing(items):
+            for page in doc.pages:
+                try:
+                    if page in doc.text_pages:
+                        result = text_layer_result(doc, page)
+                    else:
+                        done = next(items)
+                        if isinstance(done.outcome, Exception):
+                            raise done.outcome
+                        result = done.outcome
+                        result.page = page
+                except Exception as exc:  # one page: named, the others go on
+                    failed += 1
+                    _err(f"{doc.label} page {page}/{doc.count}: {_reason_text(exc)}")
+                    if not isinstance(exc, OcrError):
+                        _debug_traceback(exc)
+                    continue
+                results.append(result)
+    if not results:
+        return EXIT_FAILED
+    if args.format == "json":
+        text = formats.serialize(OcrDocument(source=doc.label, page_count=doc.count, pages=results).to_dict())
+    elif args.format == "text":
+        text = "\f".join(joined(r, args.text_mode) for r in results)
+        text = text + "\n" if text and not text.endswith("\n") else text
+    else:
+        text = formats.export_text(results[0], args.format)
+    try:
+        _write_stdout(text)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_FAILED
+    except (OSError, ValueError, AttributeError) as exc:
+        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else "stdout is closed"
+        _silence_stdout()
+        _err(f"{doc.label}: cannot write the result to stdout: {error}")
+        return EXIT_OUTPUT
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def build_recognizers(args: argparse.Namespace, sources: int) -> list[Recognizer]:
@@ -358,17 +462,24 @@ def _recognize_one(source: str, recognizer: Recognizer, args: argparse.Namespace
     # Libraries must not print into our result stream: anything on Python's stdout goes to stderr.
     with contextlib.redirect_stdout(sys.stderr):
         result = recognizer.recognize(image, recognize_options(args))
+    mode = getattr(args, "text_mode", "lines")
+    if args.format == "text" and mode != "lines":
+        from .formats.text import joined
+
+        return result, formats.serialize(joined(result, mode))
     return result, formats.export_text(result, args.format)
 
 
 def _recognize_to_stdout(entry: str | OcrError, recognizer: Recognizer, args: argparse.Namespace,
-                         image=None, on_result=None) -> int:
+                         image=None, on_result=None, doc=None) -> int:
     """Recognise ``entry`` (or the LoadedImage ``image`` named ``entry``) and print it; ``on_result``
     receives the result before it is printed."""
     if isinstance(entry, OcrError):
         _err(str(entry))
         return EXIT_FAILED
     try:
+        if image is None and doc is not None:
+            image = _load_page(doc, doc.pages[0], args)
         result, text = _recognize_one(entry, recognizer, args, image)
     except OcrError as exc:
         _err(user_message(exc, with_source=True) if exc.source else f"{_label(entry)}: {exc}")
@@ -427,95 +538,175 @@ def _label(source: str) -> str:
 
 
 def _recognize_batch(entries: list[str | OcrError], recognizers: list[Recognizer], args: argparse.Namespace) -> int:
-    """Every entry into its file in --out; core.batch decodes the next source while one is recognised
-    and runs the recognisers (--workers) on different sources at once. Progress lines, files and
-    failures come in source order. A source whose file already exists fails before it is recognised
-    (unless --overwrite); a write that shows nothing more can be written there (disk full, folder no
-    longer writable) stops the batch: exit status 3."""
-    from .core.atomic import write_atomic
+    """Every entry into its file(s) in --out (jobs.plan names them, jobs.run writes them); core.batch
+    decodes the next page while one is recognised and runs the recognisers (--workers) on different
+    pages at once. Progress lines, files and failures come in source order. A source whose file
+    already exists fails before it is recognised (unless --overwrite); a write that shows nothing
+    more can be written there (disk full, folder no longer writable) stops the batch: exit status 3.
+    The resume record (jobs.journal) is kept page by page; --resume skips what it says is done."""
     from .core.batch import recognize_in_order
-    from .formats import export_text, file_extension
+    from .jobs import plan as jplan
+    from .jobs import run as jrun
+    from .jobs.journal import Journal, OptionsChanged
 
     out_dir: Path = args.out
-    targets = plan_outputs(entries, out_dir, file_extension(args.format), overwrite=args.overwrite)
-    total = len(targets)
-    failures: list[tuple[str, Path | None]] = []  # (closing-list line, output file an earlier run left)
-    ok = 0
-    stopped: tuple[WriteFailed, int] | None = None  # the write error that stopped the batch, sources skipped
+    try:
+        journal = Journal.open(out_dir, _batch_options(args), resume=args.resume)
+    except OptionsChanged as exc:
+        _err(f"--resume: the batch in {out_dir} was started with other options ({exc}); run it without --resume "
+             "to start again, or with the same options to go on")
+        return EXIT_USAGE
+    except WriteFailed as exc:
+        _err(f"--out: {exc.message}; nothing was recognised")
+        return EXIT_OUTPUT
     t_start = time.perf_counter()
-    progress = not args.quiet
-    # Libraries must not print into our result stream (recognition runs on worker threads, so the
-    # whole batch is redirected, not each call): anything on Python's stdout goes to stderr.
-    with contextlib.redirect_stdout(sys.stderr):
-        try:
+    with contextlib.closing(journal):
+        docs = jplan.plan(entries, out_dir=out_dir, fmt=args.format, pages=args.pages, single_page=args.pdf_page,
+                          overwrite=args.overwrite, redo_text=args.redo_text, fetch=lambda s: _fetch(s, args),
+                          done=journal.recorded.done)
+        total = len(docs)
+        reporter = _BatchReporter(total, progress=not args.quiet)
+        # Libraries must not print into our result stream (recognition runs on worker threads, so the
+        # whole batch is redirected, not each call): anything on Python's stdout goes to stderr.
+        with contextlib.redirect_stdout(sys.stderr):
             t0 = time.perf_counter()
-            loadable = [job for job in targets if job.error is None]
+            jobs = jrun.page_jobs(docs, journal)
             try:
-                for recognizer in recognizers if loadable else ():  # nothing to recognise: no models
+                for recognizer in recognizers if jobs else ():  # nothing to recognise: no models
                     recognizer.warm_up()
             except OcrError as exc:  # no engine, no point going through the list
                 _err(f"cannot start recognition: {exc}")
                 return EXIT_FAILED
-            if progress and loadable:
+            if reporter.progress and jobs:
                 engines = f" ({len(recognizers)} workers)" if len(recognizers) > 1 else ""
+                pages = len(jobs)
+                page_note = f", {pages} page{'s' if pages != 1 else ''}" if pages != total else ""
                 _err(f"engine ready in {time.perf_counter() - t0:.1f} s{engines}; "
-                     f"{total} source{'s' if total != 1 else ''}")
-            t_loop = time.perf_counter()
-            results = recognize_in_order(loadable, lambda job: _load(job.source, args), recognizers,
-                                         recognize_options(args))
-            with contextlib.closing(results):
-                for i, job in enumerate(targets, 1):
-                    head = f"[{i}/{total}] {_label(job.source)}"
-                    if job.error is not None:  # expansion failed (missing path, empty folder) or the file exists
-                        failures.append((_failure_text(job.error, job.source), None))
-                        if progress:
-                            _err(f"{head} FAILED: {_reason_text(job.error)}")
-                        continue
-                    assert job.out is not None
-                    done = next(results)
-                    try:
-                        if isinstance(done.outcome, Exception):
-                            raise done.outcome
-                        result = done.outcome
-                        write_atomic(job.out, export_text(result, args.format), overwrite=args.overwrite)
-                    except Exception as exc:
-                        in_the_way = isinstance(exc, WriteFailed) and exc.reason in ("exists", "is_folder")
-                        failures.append((_failure_text(exc, job.source), None if in_the_way else job.out))
-                        if progress:  # the head already names the source
-                            _err(f"{head} FAILED: {_reason_text(exc)}")
-                        if not isinstance(exc, OcrError):
-                            _debug_traceback(exc)
-                        if isinstance(exc, WriteFailed) and exc.fatal:  # nothing more can be written
-                            stopped = (exc, total - i)
-                            break
-                        continue
-                    ok += 1
-                    if progress:
-                        n = len(result.lines)
-                        _err(f"{head} -> {job.out}  {done.seconds:.1f} s, {n} line{'s' if n != 1 else ''}")
-        except KeyboardInterrupt:
-            _err(f"interrupted after {ok + len(failures)} of {total}; files written so far are complete")
-            return EXIT_INTERRUPTED
-    elapsed = time.perf_counter() - t_start
-    loop = time.perf_counter() - t_loop
-    if failures:
-        _err(f"{len(failures)} source{'s' if len(failures) != 1 else ''} failed; nothing was written for "
-             f"{'them' if len(failures) != 1 else 'it'}:")
-        for message, out in failures:
-            stale = (f" (an older {out} from an earlier run was left as it was)"
-                     if out is not None and out.exists() else "")
-            print(f"  {_one_line(message + stale)}", file=sys.stderr)
+                     f"{total} source{'s' if total != 1 else ''}{page_note}")
+
+            def pages_in_order(page_jobs):
+                return recognize_in_order(page_jobs, lambda job: _load_page(job.doc, job.page, args), recognizers,
+                                          recognize_options(args))
+
+            try:
+                totals = jrun.run(docs, journal, pages_in_order, reporter, fmt=args.format,
+                                  text_mode=args.text_mode, overwrite=args.overwrite)
+            except KeyboardInterrupt:
+                _err(f"interrupted after {reporter.finished} of {total}; files written so far are complete and the "
+                     "batch record keeps every finished page: run again with --resume to go on")
+                return EXIT_INTERRUPTED
+    if not totals.failures and totals.stopped is None:
+        journal.finish()
+    unit = "page" if any(doc.document for doc in docs) else "image"
+    return _batch_summary(totals, out_dir, time.perf_counter() - t_start, unit)
+
+
+def _batch_options(args: argparse.Namespace) -> dict:
+    """What the outputs of a batch depend on: a resumed batch must have the same (jobs.journal)."""
+    options = recognize_options(args)
+    return {"format": args.format, "pages": str(args.pages), "pdf_page": args.pdf_page, "redo_text": args.redo_text,
+            "text_mode": args.text_mode, "backend": getattr(args, "backend", "local") or "local",
+            "chars": options.chars, "rotation": options.detect_rotation, "min_score": options.min_score,
+            "single_line": options.single_line, "codes": options.codes}
+
+
+def _fetch(source: str, args: argparse.Namespace) -> bytes | None:
+    """The bytes of a source that is not a local file, read once so that its pages can be counted."""
+    from .core.download import fetch, is_url
+
+    if source == "-":
+        return _read_stdin(STDIN_MAX_BYTES)
+    if is_url(source.strip()):
+        return fetch(source.strip(), timeout=args.timeout).data
+    return None  # data: URIs and base64 text are read by the loader
+
+
+def _load_page(doc, page: int | None, args: argparse.Namespace):
+    from .core.download import is_url
+    from .core.sources import decode_bytes, load_image
+
+    if doc.data is not None:
+        origin = "url" if is_url(doc.source.strip()) else "data"
+        return decode_bytes(doc.data, doc.label, pdf_page=page or 1, origin=origin)
+    return load_image(doc.source, pdf_page=page or 1, timeout=args.timeout)
+
+
+class _BatchReporter:
+    """jobs.run's events as progress lines on stderr."""
+
+    def __init__(self, total: int, *, progress: bool):
+        self.total = total
+        self.progress = progress
+        self.finished = 0
+
+    def _head(self, doc) -> str:
+        return f"[{doc.index + 1}/{self.total}] {doc.label}"
+
+    def page(self, doc, page, result, seconds) -> None:
+        if self.progress and doc.document:
+            n = len(result.lines)
+            _err(f"{self._head(doc)} page {page}/{doc.count}  {seconds:.1f} s, {n} line{'s' if n != 1 else ''}")
+        self._last = (seconds, len(result.lines))
+
+    def page_failed(self, doc, page, error) -> None:
+        if self.progress and doc.document:
+            _err(f"{self._head(doc)} page {page}/{doc.count} FAILED: {_reason_text(error)}")
+
+    def written(self, doc, outputs, pages) -> None:
+        self.finished += 1
+        if not self.progress:
+            return
+        where = outputs[0] if len(outputs) == 1 else f"{len(outputs)} files ({outputs[0].name} ...)"
+        if doc.document:
+            _err(f"{self._head(doc)} -> {where}  {pages} page{'s' if pages != 1 else ''}")
+        else:
+            seconds, n = getattr(self, "_last", (0.0, 0))
+            _err(f"{self._head(doc)} -> {where}  {seconds:.1f} s, {n} line{'s' if n != 1 else ''}")
+
+    def failed(self, doc, error) -> None:
+        self.finished += 1
+        if self.progress:  # the head already names the source
+            _err(f"{self._head(doc)} FAILED: {_reason_text(error)}")
+        if not isinstance(error, OcrError):
+            _debug_traceback(error)
+
+    def skipped(self, doc) -> None:
+        self.finished += 1
+        if self.progress:
+            _err(f"{self._head(doc)} done in an earlier run: skipped")
+
+
+def _batch_summary(totals, out_dir: Path, elapsed: float, unit: str) -> int:
+    whole = [(doc, exc) for doc, exc in totals.failures if getattr(exc, "reason", None) != "pages_failed"]
+    partial = [(doc, exc) for doc, exc in totals.failures if getattr(exc, "reason", None) == "pages_failed"]
+    if whole:
+        _err(f"{len(whole)} source{'s' if len(whole) != 1 else ''} failed; nothing was written for "
+             f"{'them' if len(whole) != 1 else 'it'}:")
+        for doc, exc in whole:
+            message = _failure_text(exc, doc.source)
+            in_the_way = isinstance(exc, WriteFailed) and exc.reason in ("exists", "is_folder")
+            stale = [p for p in doc.outputs if p.exists()] if not in_the_way and doc.error is None else []
+            note = (f" (an older {stale[0]} from an earlier run was left as it was)" if stale else "")
+            print(f"  {_one_line(message + note)}", file=sys.stderr)
+    if partial:
+        _err(f"{len(partial)} document{'s' if len(partial) != 1 else ''} written without some pages:")
+        for doc, exc in partial:
+            print(f"  {_one_line(_failure_text(exc, doc.source))}", file=sys.stderr)
     left = ""
-    if stopped is not None:
-        why, rest = stopped
-        _err(f"stopped: {why.message}; nothing more can be written, so the {rest} source"
+    if totals.stopped is not None:
+        rest = totals.left
+        _err(f"stopped: {totals.stopped.message}; nothing more can be written, so the {rest} source"
              f"{'s' if rest != 1 else ''} after it {'were' if rest != 1 else 'was'} skipped")
         left = f", {rest} skipped"
-    per = f", {loop / ok:.2f} s per image, {ok * 60 / loop:.1f} images/min" if ok and loop > 0 else ""
-    _err(f"done: {ok} ok, {len(failures)} failed{left}, {elapsed:.1f} s total{per}; output in {out_dir}")
-    if stopped is not None:
+    earlier = f", {totals.skipped} done in an earlier run" if totals.skipped else ""
+    pages = totals.pages
+    per = (f", {totals.seconds / pages:.2f} s per {unit}, {pages * 60 / totals.seconds:.1f} {unit}s/min"
+           if pages and totals.seconds > 0 else "")
+    _err(f"done: {totals.ok} ok, {totals.failed} failed{left}{earlier}, {elapsed:.1f} s total{per}; "
+         f"output in {out_dir}")
+    if totals.stopped is not None:
         return EXIT_OUTPUT
-    return EXIT_FAILED if failures else EXIT_OK
+    return EXIT_FAILED if totals.failed else EXIT_OK
 
 
 _OVERWRITE_HINT = " (give --overwrite to replace it)"
@@ -532,28 +723,6 @@ def _failure_text(exc: BaseException, source: str) -> str:
     if isinstance(exc, OcrError) and exc.source:
         return user_message(exc, with_source=True)
     return f"{_label(source)}: {_reason_text(exc)}"
-
-
-# -- output names ---------------------------------------------------------------------------------
-
-def plan_outputs(entries: list[str | OcrError], out_dir: Path, ext: str, *,
-                 overwrite: bool = False) -> list[OutputTarget]:
-    """One output path per loadable entry (core.naming: safe, unique, never onto a source). A path
-    already taken in ``out_dir`` (a file, unless ``overwrite``; a folder always) gives that entry
-    its error now, so it is not recognised for nothing."""
-    from .core.atomic import refusal
-    from .core.naming import output_stem, source_keys, unique_paths
-
-    ok = [e for e in entries if isinstance(e, str)]
-    paths = iter(unique_paths([output_stem(e) for e in ok], out_dir, ext, avoid=source_keys(ok)))
-    targets = []
-    for e in entries:
-        if isinstance(e, OcrError):
-            targets.append(OutputTarget(source=e.source or str(e), error=e))
-        else:
-            out = next(paths)
-            targets.append(OutputTarget(source=e, out=out, error=refusal(out, overwrite=overwrite)))
-    return targets
 
 
 # -- capture ------------------------------------------------------------------------------------

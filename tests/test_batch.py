@@ -22,6 +22,7 @@ from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.model import OcrResult
 from desktop_ocr.core.recognizer import RecognizeOptions
 from tests.drawing import render_lines, rgb_array, to_png_bytes
+from tests.outputs import listing
 
 #: the sources in the order given on the command line (deliberately not alphabetical); the first is
 #: a long page, so with two workers the short ones after it finish first
@@ -66,7 +67,7 @@ def test_batch_writes_every_source_in_order(capsys, tmp_path, sources, workers):
     code, err = run_batch(capsys, sources, out_dir, workers)
     assert code == 1  # the broken file
     good = [p for p in sources if p.name != BROKEN]
-    assert sorted(p.name for p in out_dir.iterdir()) == sorted(f"{p.stem}.json" for p in good)
+    assert sorted(p.name for p in listing(out_dir)) == sorted(f"{p.stem}.json" for p in good)
     for p in good:
         got = texts(out_dir / f"{p.stem}.json")
         assert [t.replace(" ", "") for t in got] == [t.replace(" ", "") for t in PAGES[p.name]], p.name
@@ -87,7 +88,7 @@ def test_batch_writes_every_source_in_order(capsys, tmp_path, sources, workers):
     assert f"\n  {broken}: " in err  # the closing list names it
     assert re.fullmatch(r"desktop-ocr: done: 5 ok, 1 failed, \d+\.\d s total, \d+\.\d\d s per image, "
                         rf"\d+\.\d images/min; output in {re.escape(str(out_dir))}", lines[-1]), lines[-1]
-    assert not [p for p in out_dir.iterdir() if p.name.startswith(".")]  # no temp files left
+    assert not [p for p in listing(out_dir) if p.name.startswith(".")]  # no temp files left
 
 
 def test_one_and_two_workers_write_the_same_text(capsys, tmp_path, sources):
@@ -97,7 +98,7 @@ def test_one_and_two_workers_write_the_same_text(capsys, tmp_path, sources):
         code = main(["recognize", *map(str, sources), "--out", str(out_dir), "--workers", str(workers),
                      "--format", "text", "-q"])
         assert code == 1
-        outputs[workers] = {p.name: p.read_text(encoding="utf-8") for p in out_dir.iterdir()}
+        outputs[workers] = {p.name: p.read_text(encoding="utf-8") for p in listing(out_dir)}
     capsys.readouterr()
     assert len(outputs[1]) == 5 and outputs[1] == outputs[2]
 
@@ -201,9 +202,10 @@ def test_interrupt_reports_and_leaves_complete_files(tmp_path):
     code = proc.returncode
     assert code == 130, err
     last = err.strip().splitlines()[-1]
-    m = re.fullmatch(r"desktop-ocr: interrupted after (\d+) of 40; files written so far are complete", last)
+    m = re.fullmatch(r"desktop-ocr: interrupted after (\d+) of 40; files written so far are complete"
+                     r" and the batch record keeps every finished page: run again with --resume to go on", last)
     assert m, err
-    written = sorted(out_dir.iterdir())
+    written = sorted(listing(out_dir))
     assert len(written) == int(m.group(1)) and len(written) < 40
     for f in written:  # whole files only
         assert "Line 8" in " ".join(texts(f))

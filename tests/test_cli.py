@@ -14,9 +14,12 @@ import pytest
 from PIL import Image
 
 from desktop_ocr import __version__, cli
-from desktop_ocr.cli import main, plan_outputs
+from desktop_ocr.cli import main
+from desktop_ocr.core.document import ALL
 from desktop_ocr.core.naming import output_stem
+from desktop_ocr.jobs.plan import plan
 from tests.drawing import render_lines, to_png_bytes
+from tests.outputs import listing
 
 REPO = Path(__file__).resolve().parent.parent
 EXE = REPO / ".venv" / "bin" / "desktop-ocr"
@@ -162,7 +165,7 @@ def test_folder_batch_with_a_corrupt_file(capsys, real_engine, tmp_path, invoice
     code, out, err = run(capsys, ["recognize", str(src), "--out", str(out_dir), "--format", "aws",
                                   "--overwrite"])
     assert code == 1 and out == ""
-    assert sorted(p.name for p in out_dir.iterdir()) == ["a.json", "b.json", "broken.json"]
+    assert sorted(p.name for p in listing(out_dir)) == ["a.json", "b.json", "broken.json"]
     assert (out_dir / "broken.json").read_text() == "[]"  # not overwritten: a failure writes nothing
     a = json.loads((out_dir / "a.json").read_text(encoding="utf-8"))
     b = json.loads((out_dir / "b.json").read_text(encoding="utf-8"))
@@ -174,7 +177,7 @@ def test_folder_batch_with_a_corrupt_file(capsys, real_engine, tmp_path, invoice
     assert "1 source failed; nothing was written for it:" in err
     assert f"(an older {out_dir / 'broken.json'} from an earlier run was left as it was)" in err
     assert "done: 2 ok, 1 failed" in lines[-1]
-    assert not [p for p in out_dir.iterdir() if p.name.startswith(".")]  # no temp files left
+    assert not [p for p in listing(out_dir) if p.name.startswith(".")]  # no temp files left
 
 
 def test_out_name_collisions(capsys, real_engine, tmp_path, invoice_png):
@@ -187,8 +190,8 @@ def test_out_name_collisions(capsys, real_engine, tmp_path, invoice_png):
             "--out", str(out_dir), "-q"]
     code, out, err = run(capsys, args)
     assert code == 0 and out == ""
-    assert sorted(p.name for p in out_dir.iterdir()) == ["x-2.json", "x-3.json", "x.json"]
-    sources = {p.name: json.loads(p.read_text(encoding="utf-8"))["source"] for p in out_dir.iterdir()}
+    assert sorted(p.name for p in listing(out_dir)) == ["x-2.json", "x-3.json", "x.json"]
+    sources = {p.name: json.loads(p.read_text(encoding="utf-8"))["source"] for p in listing(out_dir)}
     assert sources == {"x.json": str(tmp_path / "a/x.png"), "x-2.json": str(tmp_path / "b/x.png"),
                        "x-3.json": str(tmp_path / "x.PNG")}
     assert err.startswith("desktop-ocr: done: 3 ok, 0 failed")  # -q: only the summary
@@ -206,10 +209,10 @@ def test_output_names():
     assert output_stem("https://example.com/") == "example.com"
     assert output_stem("data:image/png;base64,AAAA") == "data"
     assert output_stem("/tmp/con.png") == "con_"
-    jobs = plan_outputs(["/a/x.png", "/b/X.jpg", "/c/y.png"], Path("/out"), ".json")
-    assert [j.out.name for j in jobs] == ["x.json", "X-2.json", "y.json"]
+    docs = plan(["/a/x.png", "/b/X.jpg", "/c/y.png"], out_dir=Path("/out"), fmt="json", pages=ALL)
+    assert [d.out.name for d in docs] == ["x.json", "X-2.json", "y.json"]
     # an output never overwrites one of the inputs (a .txt source with --format text into its own folder)
-    assert plan_outputs(["/d/notes.txt"], Path("/d"), ".txt")[0].out == Path("/d/notes-2.txt")
+    assert plan(["/d/notes.txt"], out_dir=Path("/d"), fmt="text", pages=ALL)[0].out == Path("/d/notes-2.txt")
 
 
 # -- usage ---------------------------------------------------------------------------------------------
@@ -266,7 +269,7 @@ def test_real_process_batch_exit_status(tmp_path, invoice_png):
     err = proc.stderr.decode("utf-8")
     assert proc.returncode == 1 and proc.stdout == b""
     assert f"{bad}: the file looks like a JPEG image" in err and "done: 1 ok, 1 failed" in err
-    assert [p.name for p in out_dir.iterdir()] == ["发票.json"]
+    assert [p.name for p in listing(out_dir)] == ["发票.json"]
     assert json.loads((out_dir / "发票.json").read_text(encoding="utf-8"))["Response"]["TextDetections"]
 
 

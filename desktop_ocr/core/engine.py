@@ -434,7 +434,7 @@ class LocalEngine(Recognizer):
     def _result(self, image: LoadedImage, lines: list[TextLine], angle: float, detected: bool,
                 t0: float, codes: bool = False) -> OcrResult:
         result = OcrResult(width=image.width, height=image.height, lines=lines, angle=angle,
-                           angle_detected=detected, engine=self.name, source=image.source)
+                           angle_detected=detected, engine=self.name, source=image.source, page=image.page)
         if codes:
             add_codes(result, image.pixels)
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back

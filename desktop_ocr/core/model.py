@@ -106,6 +106,7 @@ class OcrResult:
     source: str = ""
     elapsed: float | None = None  # seconds spent recognising
     meta: dict[str, Any] = field(default_factory=dict)  # vendor round-trip extras (RequestId, session_id)
+    page: int | None = None  # the page (1-based) of a PDF or multi-page TIFF this result is of
 
     def __post_init__(self) -> None:
         self.angle = normalize_angle(self.angle)
@@ -134,6 +135,7 @@ class OcrResult:
             "source": self.source,
             "elapsed": self.elapsed,
             "meta": self.meta,
+            **({"page": self.page} if self.page is not None else {}),
             "lines": [ln.to_dict() for ln in self.lines],
         }
 
@@ -148,4 +150,39 @@ class OcrResult:
                    lines=[TextLine.from_dict(x) for x in d.get("lines", [])],
                    angle=float(d.get("angle", 0.0)), angle_detected=bool(d.get("angle_detected", False)),
                    engine=d.get("engine", "local"), source=d.get("source", ""),
-                   elapsed=d.get("elapsed"), meta=dict(d.get("meta") or {}))
+                   elapsed=d.get("elapsed"), meta=dict(d.get("meta") or {}),
+                   page=None if d.get("page") is None else int(d["page"]))
+
+
+DOCUMENT_SCHEMA = "desktop_ocr.document"
+DOCUMENT_VERSION = 1
+
+
+@dataclass
+class OcrDocument:
+    """The recognised pages of a PDF or multi-page TIFF: one OcrResult per page read, in page order
+    (each with its ``page``); ``page_count`` is the document's, read or not."""
+
+    source: str
+    page_count: int
+    pages: list[OcrResult] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Every page's text, pages separated by a form feed (as pdftotext separates them)."""
+        return "\f".join(p.text for p in self.pages)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": DOCUMENT_SCHEMA, "version": DOCUMENT_VERSION, "source": self.source,
+                "page_count": self.page_count, "pages": [p.to_dict() for p in self.pages]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> OcrDocument:
+        if d.get("schema") != DOCUMENT_SCHEMA:
+            raise ValueError(f"not a {DOCUMENT_SCHEMA} document")
+        version = d.get("version")
+        if not isinstance(version, int) or version > DOCUMENT_VERSION:
+            raise ValueError(f"unsupported {DOCUMENT_SCHEMA} version {version!r} (this build reads up to "
+                             f"{DOCUMENT_VERSION})")
+        return cls(source=str(d.get("source", "")), page_count=int(d["page_count"]),
+                   pages=[OcrResult.from_dict(p) for p in d.get("pages", [])])

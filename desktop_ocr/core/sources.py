@@ -1,7 +1,8 @@
 """Turn any image source into a LoadedImage: upright (EXIF applied), RGB uint8, within our limits.
 
 Sources: a path (str or Path, any script), bytes, a base64 string, a ``data:`` URI, an http(s) URL,
-a PDF (one page, 1-based, rendered by core.pdf), a PIL image or a numpy array (clipboard).
+a PDF (one page, 1-based, rendered by core.pdf; ``pdf_page`` also picks the page of a multi-page
+TIFF), a PIL image or a numpy array (clipboard).
 Formats: JPEG, PNG, BMP, TIFF, WebP, GIF (first frame), AVIF (when Pillow has libavif), PDF.
 
 Every failure is a typed OcrError whose message is a sentence and whose ``source`` names the input:
@@ -13,7 +14,8 @@ is opened (a size cap cannot bound those: their size reads as 0), and a folder's
 A file name that is not valid UTF-8 is shown (``source``, messages) with its bytes as ``\\xNN``
 (core.naming.printable), so results and messages always encode.
 
-A PDF page comes back with ``format="png"`` and ``data`` = that rendered page as PNG, so that ``data``
+A PDF page (and a page of a multi-page TIFF) comes back with ``format="png"`` and ``data`` = that
+page as PNG, so that ``data``
 and ``pixels`` always show the same picture (cloud backends upload ``data``; coordinates match).
 """
 
@@ -167,6 +169,23 @@ def decode_bytes(data: bytes, source: str = "", *, pdf_page: int = 1, origin: st
                 source=src)
         if min(w, h) < MIN_SIDE:
             raise ImageTooSmall(f"the image is {w} x {h} px; each side must be at least {MIN_SIDE} px", source=src)
+        frames = _frames(im) if fmt == "tiff" else 1
+        if frames > 1 or pdf_page > 1 and fmt == "tiff":
+            if pdf_page > frames:
+                raise EmptyInput(f"the TIFF has {frames} page{'s' if frames != 1 else ''}; there is no page {pdf_page}",
+                                 source=src, reason="no_such_page", params={"page": pdf_page, "count": frames})
+            try:
+                im.seek(pdf_page - 1)
+            except Exception as exc:
+                raise UndecodableImage(f"page {pdf_page} of the TIFF is damaged ({_exc_text(exc)})",
+                                       source=src) from None
+            w, h = im.size  # each page has its own size
+            if w * h > MAX_PIXELS:
+                raise ImageTooLarge(f"page {pdf_page} is {w:,} x {h:,} = {w * h:,} pixels; the limit is "
+                                    f"{MAX_PIXELS:,} pixels", source=src)
+            if min(w, h) < MIN_SIDE:
+                raise ImageTooSmall(f"page {pdf_page} is {w} x {h} px; each side must be at least {MIN_SIDE} px",
+                                    source=src)
         try:
             im.load()
             upright = _exif_upright(im)
@@ -174,8 +193,18 @@ def decode_bytes(data: bytes, source: str = "", *, pdf_page: int = 1, origin: st
         except Exception as exc:
             name = fmt.upper() if fmt else "image"
             raise UndecodableImage(f"the {name} data is truncated or corrupt ({_exc_text(exc)})", source=src) from None
+    if frames > 1:  # one page of a multi-page TIFF: ``data`` is that page (backends upload it), as for a PDF
+        _check_small(pixels, src, f"TIFF page {pdf_page}")
+        return LoadedImage(pixels=pixels, source=source, data=_png_bytes(pixels), format="png", page=pdf_page)
     _check_small(pixels, src, "the image")
     return LoadedImage(pixels=pixels, source=source, data=data, format=fmt, page=None)
+
+
+def _frames(im: Image.Image) -> int:
+    try:
+        return max(1, int(getattr(im, "n_frames", 1)))
+    except Exception:  # a broken directory chain: read what the first page gives
+        return 1
 
 
 def _unknown_message(who: str, verb: str, kind: str | None, content_type: str) -> str:

@@ -79,7 +79,8 @@ def file_suffix(name: str) -> str:
     return f".{vendors.get(name).name}{file_extension(name)}"
 
 
-def _serialize(obj: Any) -> str:
+def serialize(obj: Any) -> str:
+    """A format's dump as the text of a file: JSON indented, text ending with a newline."""
     if isinstance(obj, str):
         return obj if obj.endswith("\n") or not obj else obj + "\n"
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
@@ -87,9 +88,9 @@ def _serialize(obj: Any) -> str:
 
 def export_text(result: OcrResult, name: str) -> str:
     """The result as the text of a file in format ``name``."""
-    return _serialize(get(name).dump(result))
+    return serialize(get(name).dump(result))
 
 
 def export_error_text(err: OcrError, name: str) -> str:
     """An error as the body the vendor would have answered (our own shape for json/text)."""
-    return _serialize(get(name).dump_error(err))
+    return serialize(get(name).dump_error(err))
