@@ -563,7 +563,7 @@ def _recognize_batch(entries: list[str | OcrError], recognizers: list[Recognizer
     with contextlib.closing(journal):
         docs = jplan.plan(entries, out_dir=out_dir, fmt=args.format, pages=args.pages, single_page=args.pdf_page,
                           overwrite=args.overwrite, redo_text=args.redo_text, fetch=lambda s: _fetch(s, args),
-                          done=journal.recorded.done)
+                          done=journal.recorded.done, started=journal.recorded.started)
         total = len(docs)
         reporter = _BatchReporter(total, progress=not args.quiet)
         # Libraries must not print into our result stream (recognition runs on worker threads, so the
@@ -648,6 +648,13 @@ class _BatchReporter:
             _err(f"{self._head(doc)} page {page}/{doc.count}  {seconds:.1f} s, {n} line{'s' if n != 1 else ''}")
         self._last = (seconds, len(result.lines))
 
+    def reused(self, doc, page, result, how) -> None:
+        where = "from the batch record" if how == "record" else "its own text layer"
+        n = len(result.lines)
+        if self.progress and doc.document:
+            _err(f"{self._head(doc)} page {page}/{doc.count}  {where}, {n} line{'s' if n != 1 else ''}")
+        self._last = (where, n)
+
     def page_failed(self, doc, page, error) -> None:
         if self.progress and doc.document:
             _err(f"{self._head(doc)} page {page}/{doc.count} FAILED: {_reason_text(error)}")
@@ -661,7 +668,8 @@ class _BatchReporter:
             _err(f"{self._head(doc)} -> {where}  {pages} page{'s' if pages != 1 else ''}")
         else:
             seconds, n = getattr(self, "_last", (0.0, 0))
-            _err(f"{self._head(doc)} -> {where}  {seconds:.1f} s, {n} line{'s' if n != 1 else ''}")
+            took = seconds if isinstance(seconds, str) else f"{seconds:.1f} s"
+            _err(f"{self._head(doc)} -> {where}  {took}, {n} line{'s' if n != 1 else ''}")
 
     def failed(self, doc, error) -> None:
         self.finished += 1
@@ -699,6 +707,11 @@ def _batch_summary(totals, out_dir: Path, elapsed: float, unit: str) -> int:
              f"{'s' if rest != 1 else ''} after it {'were' if rest != 1 else 'was'} skipped")
         left = f", {rest} skipped"
     earlier = f", {totals.skipped} done in an earlier run" if totals.skipped else ""
+    if totals.from_record:
+        earlier += f", {totals.from_record} page{'s' if totals.from_record != 1 else ''} from the batch record"
+    if totals.from_text_layer:
+        n = totals.from_text_layer
+        earlier += f", {n} page{'s' if n != 1 else ''} read from {'their' if n != 1 else 'its'} own text layer"
     pages = totals.pages
     per = (f", {totals.seconds / pages:.2f} s per {unit}, {pages * 60 / totals.seconds:.1f} {unit}s/min"
            if pages and totals.seconds > 0 else "")

@@ -13,6 +13,7 @@ SYSTEM_PACKAGES=(
   xvfb xauth                    # a virtual screen for screenshots and headless runs
   dbus-daemon                   # a private session bus for the screen-capture portal tests (tests/test_capture.py)
   poppler-utils                 # pdftotext: tests/test_searchable_pdf.py reads our PDFs as a user's tools do
+  qpdf                          # tests/test_documents.py encrypts a PDF with it (a password PDF)
   binutils                      # objdump, which PyInstaller needs for the bundle
   g++ cmake nasm python3-dev     # packaging/build.sh compiles the slim OpenCV and numpy wheels once
                                 # per machine (headers for a .venv on the system Python); gcc also

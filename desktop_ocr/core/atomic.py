@@ -4,6 +4,7 @@
     open_atomic(path, overwrite=True)  a binary file to stream into, put in place when the block ends
     check_folder(folder) -> Path      create the folder if needed and prove a file can be created in it
     refusal(path, overwrite) -> WriteFailed | None   what write_atomic would refuse at ``path`` now
+    remove_leftover_temps(folder)     what a killed write left (a resumed batch's folder)
 
 The file gets the mode a plain ``open(path, "w")`` would give it: the temp file is created with
 0666 and the process umask (and a folder's default ACL) applies; an existing file that is replaced
@@ -21,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
@@ -92,6 +94,9 @@ def _make_folder(folder: Path) -> None:
         raise _folder_error(folder, exc) from None
 
 
+_TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.part")
+
+
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
     """A new empty temp file beside the target, mode 0666 less the umask (what open() gives)."""
     for _ in range(100):
@@ -110,6 +115,22 @@ def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
     raise WriteFailed(f"cannot write into the folder {printable(str(folder))}: no free temporary name",
                       fatal=True, reason="folder",
                       params={"folder": printable(str(folder)), "error": "no free temporary name", "errno": ""})
+
+
+def remove_leftover_temps(folder: str | os.PathLike) -> int:
+    """Remove the temp files a process killed while writing left in ``folder`` (how many). Only for
+    a folder no other writer uses at the moment (a batch's output folder when it is resumed)."""
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        if _TEMP_NAME.fullmatch(name):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+    return removed
 
 
 def check_folder(folder: str | os.PathLike) -> Path:

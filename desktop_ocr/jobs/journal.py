@@ -6,15 +6,17 @@ progress; a line cut short by one is ignored when the record is read back.
 
     {"batch": 1, "options": {...}}                                   the first line: what the batch does
     {"key": K, "page": 3, "result": {...desktop_ocr.result...}}        a page recognised (page null: an image)
+    {"key": K, "start": ["report.json"]}                             its outputs are about to be written
     {"key": K, "done": ["report.json"]}                              a source's outputs are all written
 
 ``K`` names a source and its version: a file's real path, size and modification time (a file changed
 since is read again), a URL as given. A run with ``--resume`` reads the record: a source whose
-outputs are done (and still there) is skipped, a document's recorded pages are not read again, and
-the record goes on growing; a run without it starts a new record. A batch that ends with every source
-done removes its record (nothing is left to resume); one that stops, fails a source or is
-interrupted keeps it. The record is only ever read back
-by a run with the same options (a different format, page selection or recogniser would not give the
+outputs are done (and still there) is skipped, a document's recorded pages are not read again, an
+output named by a "start" line (a run killed while writing it) is ours to write again, temporary
+files a killed write left behind are removed, and the record goes on growing; a run without it
+starts a new record. A batch that ends with every source done removes its record (nothing is left
+to resume); one that stops, fails a source or is interrupted keeps it. The record is only ever read
+back by a run with the same options (a different format, page selection or recogniser would not give the
 outputs the record describes): ``Journal.open`` refuses otherwise.
 """
 
@@ -57,6 +59,7 @@ class Recorded:
 
     pages: dict[str, dict[int | None, dict[str, Any]]] = field(default_factory=dict)  # key -> page -> result
     done: dict[str, list[str]] = field(default_factory=dict)  # key -> output file names
+    started: dict[str, list[str]] = field(default_factory=dict)  # key -> output names being written
 
     def result(self, key: str, page: int | None) -> OcrResult | None:
         d = self.pages.get(key, {}).get(page)
@@ -87,6 +90,8 @@ def read(path: Path) -> tuple[dict[str, Any] | None, Recorded]:
                 rec.pages.setdefault(str(obj["key"]), {})[None if page is None else int(page)] = obj["result"]
             elif "key" in obj and "done" in obj:
                 rec.done[str(obj["key"])] = [str(x) for x in obj["done"]]
+            elif "key" in obj and "start" in obj:
+                rec.started[str(obj["key"])] = [str(x) for x in obj["start"]]
     return options, rec
 
 
@@ -119,6 +124,10 @@ class Journal:
         except OSError as exc:
             raise _failed(path, exc) from None
         journal = cls(path, fd, recorded)
+        if earlier is not None:
+            from ..core.atomic import remove_leftover_temps
+
+            remove_leftover_temps(folder)
         if earlier is None:
             journal._append({"batch": VERSION, "options": options})
         return journal
@@ -138,6 +147,13 @@ class Journal:
     def page(self, key: str, page: int | None, result: OcrResult) -> None:
         self._append({"key": key, "page": page, "result": result.to_dict()})
         self.recorded.pages.setdefault(key, {})[page] = result.to_dict()
+
+    def started(self, key: str, outputs: list[str]) -> None:
+        """``key``'s outputs are about to be written (a resumed run may replace what is there)."""
+        if self.recorded.started.get(key) == outputs:
+            return
+        self._append({"key": key, "start": outputs})
+        self.recorded.started[key] = outputs
 
     def done(self, key: str, outputs: list[str]) -> None:
         self._append({"key": key, "done": outputs})

@@ -48,6 +48,8 @@ class Doc:
     #: read as a document (a PDF or TIFF, every selected page, our document JSON); False for an image
     #: and for the one page ``--pdf-page N`` asks for
     document: bool = False
+    #: output names a killed run of this batch had started writing (the record's "start"): replaced
+    replace: set[str] = field(default_factory=set)
 
     @property
     def outputs(self) -> list[Path]:
@@ -96,12 +98,13 @@ def _text_pages(doc: Doc) -> set[int]:
 
 def plan(entries: list[str | OcrError], *, out_dir: Path | None, fmt: str, pages: Pages,
          single_page: int | None = None, overwrite: bool = False, redo_text: bool = False,
-         fetch: Callable[[str], bytes | None] | None = None, done: dict[str, list[str]] | None = None) -> list[Doc]:
+         fetch: Callable[[str], bytes | None] | None = None, done: dict[str, list[str]] | None = None,
+         started: dict[str, list[str]] | None = None) -> list[Doc]:
     """Every entry's Doc, outputs in ``out_dir`` (None: stdout). ``single_page`` (the legacy
     ``--pdf-page N``): that page of each PDF/TIFF, as an image result. ``fetch`` gets the bytes of a
     source that is not a local file (stdin, a URL) so its pages can be counted and read; without it
-    such a source is read as one page. ``done``: the resume record's finished sources (their
-    outputs are not "in the way")."""
+    such a source is read as one page. ``done`` and ``started``: the resume record's finished
+    sources and those whose outputs were being written (their outputs are not "in the way")."""
     docs: list[Doc] = []
     for i, entry in enumerate(entries):
         if isinstance(entry, OcrError):
@@ -130,14 +133,18 @@ def plan(entries: list[str | OcrError], *, out_dir: Path | None, fmt: str, pages
             else:
                 doc.pages = selected
             if doc.kind == "pdf" and not redo_text and doc.error is None:
-                doc.text_pages = _text_pages(doc)
+                try:
+                    doc.text_pages = _text_pages(doc)
+                except OcrError as exc:  # damaged, password-protected: the source fails alone
+                    doc.error = exc
         docs.append(doc)
     if out_dir is not None:
-        _name_outputs(docs, out_dir, fmt, overwrite=overwrite, done=done or {})
+        _name_outputs(docs, out_dir, fmt, overwrite=overwrite, done=done or {}, started=started or {})
     return docs
 
 
-def _name_outputs(docs: list[Doc], out_dir: Path, fmt: str, *, overwrite: bool, done: dict[str, list[str]]) -> None:
+def _name_outputs(docs: list[Doc], out_dir: Path, fmt: str, *, overwrite: bool, done: dict[str, list[str]],
+                  started: dict[str, list[str]]) -> None:
     """Unique, safe names (core.naming) for every output; one already there is in the way (unless
     ``overwrite``, or the resume record says this source wrote it)."""
     per_page = fmt not in ("json", "text", PDF_FORMAT)
@@ -164,8 +171,9 @@ def _name_outputs(docs: list[Doc], out_dir: Path, fmt: str, *, overwrite: bool, 
         if doc.error is not None:
             continue
         finished = set(done.get(doc.key, ()))
+        doc.replace = set(started.get(doc.key, ())) - finished
         for path in doc.outputs:
-            if path.name in finished:
+            if path.name in finished or path.name in doc.replace:
                 continue
             refused = refusal(path, overwrite=overwrite)
             if refused is not None:

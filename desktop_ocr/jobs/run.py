@@ -37,6 +37,9 @@ class Reporter(Protocol):
 
     def page_failed(self, doc: Doc, page: int | None, error: BaseException) -> None: ...
 
+    def reused(self, doc: Doc, page: int | None, result: OcrResult, how: str) -> None:
+        """A page not recognised in this run: ``how`` "record" (the resume record) or "text_layer"."""
+
     def written(self, doc: Doc, outputs: list[Path], pages: int) -> None: ...
 
     def failed(self, doc: Doc, error: BaseException) -> None: ...
@@ -50,7 +53,8 @@ class Totals:
     failed: int = 0  # sources with a failure (their outputs are written with the pages that worked)
     skipped: int = 0  # sources done by an earlier run (--resume)
     pages: int = 0  # pages recognised in this run
-    reused: int = 0  # pages taken from the resume record or from a PDF's text layer
+    from_record: int = 0  # pages taken from the resume record (--resume)
+    from_text_layer: int = 0  # PDF pages whose own text layer was taken
     stopped: WriteFailed | None = None  # a write that showed nothing more can be written: the batch stopped
     left: int = 0  # sources not started because of ``stopped``
     seconds: float = 0.0  # from the first page's start to the last page's end
@@ -136,11 +140,19 @@ def write_searchable(doc: Doc, results: dict[int | None, OcrResult], dest: Path,
     pdfformat.write_searchable_pdf(pages(), dest, overwrite=overwrite)
 
 
+def _write_page(doc: Doc, page: int, result: OcrResult, journal: Journal, fmt: str, overwrite: bool) -> None:
+    """One page's file of a document in a vendor format (the record says so before it is touched)."""
+    from .. import formats
+
+    path = doc.page_outs[page]
+    journal.started(doc.key, [p.name for p in doc.outputs])
+    write_atomic(path, formats.export_text(result, fmt), overwrite=overwrite or path.name in doc.replace)
+
+
 def run(docs: list[Doc], journal: Journal, pages_in_order: Callable[[list[PageJob]], Iterator[BatchItem]],
         reporter: Reporter, *, fmt: str, text_mode: str = "lines", overwrite: bool = False) -> Totals:
     """Recognise and write the batch; see the module docstring. KeyboardInterrupt passes through
     (what is written is whole, the record holds every finished page)."""
-    from .. import formats
 
     totals = Totals()
     per_page = fmt not in ("json", "text", PDF_FORMAT)
@@ -164,16 +176,23 @@ def run(docs: list[Doc], journal: Journal, pages_in_order: Callable[[list[PageJo
             results: dict[int | None, OcrResult] = {}
             page_errors: list[tuple[int | None, BaseException]] = []
             recorded = journal.recorded.pages.get(doc.key, {})
+            per_page_doc = per_page and doc.document  # a vendor's answer per page, written as it comes
+
             try:
                 for page in doc.pages:
                     if page in recorded:
                         results[page] = OcrResult.from_dict(recorded[page])
-                        totals.reused += 1
+                        totals.from_record += 1
+                        reporter.reused(doc, page, results[page], "record")
+                        if per_page_doc and page is not None and not doc.page_outs[page].is_file():
+                            # recorded, but the run was killed before its file was in place
+                            _write_page(doc, page, results[page], journal, fmt, overwrite)
                         continue
                     if page is not None and page in doc.text_pages:
                         try:
                             results[page] = text_layer_result(doc, page)
-                            totals.reused += 1
+                            totals.from_text_layer += 1
+                            reporter.reused(doc, page, results[page], "text_layer")
                         except OcrError as exc:
                             page_errors.append((page, exc))
                             reporter.page_failed(doc, page, exc)
@@ -189,9 +208,9 @@ def run(docs: list[Doc], journal: Journal, pages_in_order: Callable[[list[PageJo
                         result.page = page
                     totals.pages += 1
                     try:
-                        if per_page and doc.document:  # a vendor's answer per page, written as it comes
+                        if per_page_doc:
                             assert page is not None
-                            write_atomic(doc.page_outs[page], formats.export_text(result, fmt), overwrite=overwrite)
+                            _write_page(doc, page, result, journal, fmt, overwrite)
                         journal.page(doc.key, page, result)
                     except WriteFailed as exc:
                         if exc.fatal:
@@ -203,10 +222,12 @@ def run(docs: list[Doc], journal: Journal, pages_in_order: Callable[[list[PageJo
                     reporter.page(doc, page, result, done.seconds)
                 if not results:
                     raise page_errors[0][1]
-                if per_page and doc.document:
+                if per_page_doc:
                     outputs = [doc.page_outs[p] for p in doc.pages if p is not None and p in results]
                 else:
-                    outputs = document_outputs(doc, results, fmt, text_mode, overwrite)
+                    assert doc.out is not None
+                    journal.started(doc.key, [doc.out.name])
+                    outputs = document_outputs(doc, results, fmt, text_mode, overwrite or doc.out.name in doc.replace)
             except Exception as exc:  # noqa: BLE001 - one source's failure; a fatal write stops the batch below
                 totals.failed += 1
                 totals.failures.append((doc, exc))
