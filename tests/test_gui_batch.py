@@ -219,22 +219,26 @@ def test_gui_thread_keeps_running_on_real_page(qtbot, window, engine, eval_dir):
     assert window.current_job().result.lines
 
 
-def test_opening_a_pdf_asks_which_pages(qtbot, window, tmp_path):
+def test_opening_a_long_pdf_asks_which_pages(qtbot, window, tmp_path, monkeypatch):
+    from desktop_ocr.gui import main_window
     from desktop_ocr.gui.dialogs import PdfPagePicker
 
     pages = [render_lines([f"PDF 第{i}页 Page {i}"], font_size=40) for i in (1, 2, 3)]
     pdf = tmp_path / "three.pdf"
     pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=150)
+    monkeypatch.setattr(main_window, "ASK_PAGES_ABOVE", 2)  # "long" (really: above 200 pages)
     window.interactive = True
     window.open_paths([str(pdf)])  # its pages are counted on a worker, then the picker asks
     qtbot.waitUntil(lambda: window.findChild(PdfPagePicker) is not None, timeout=10_000)
     picker = window.findChild(PdfPagePicker)
     assert picker.isVisible() and not window.queue.jobs  # nothing queued until pages are chosen
+    assert picker.pages() == [1, 2, 3]  # every page unless the user picks fewer
     picker.list.item(1).setSelected(False)
     with qtbot.waitSignal(window.queue.idle, timeout=RESULT_TIMEOUT_MS):
         picker.accept()
     jobs = window.queue.jobs
     assert [j.page for j in jobs] == [1, 3]
+    assert jobs[0].document is jobs[1].document and jobs[0].document.count == 3
     assert "Page 1" in jobs[0].result.text and "Page 3" in jobs[1].result.text
 
 

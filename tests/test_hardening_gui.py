@@ -292,10 +292,11 @@ def test_pdfs_and_folders_are_opened_off_the_gui_thread(qtbot, window, tmp_path)
         assert window.queue.jobs == []
         assert window.queue.busy()  # ... and the queue knows it has work under way (Cancel stops it)
     jobs = window.queue.jobs
-    assert [(Path(j.name).name, j.page) for j in jobs] == [("doc.pdf", 1), ("a.png", None), ("doc.pdf", 1),
-                                                          ("doc.pdf", 2)]
+    # a document is every one of its pages, opened alone or found in a folder (issue #14)
+    assert [(Path(j.name).name, j.page) for j in jobs] == [("doc.pdf", 1), ("doc.pdf", 2), ("a.png", None),
+                                                          ("doc.pdf", 1), ("doc.pdf", 2)]
     assert all(j.state == "done" for j in jobs)
-    assert "Alpha" in jobs[0].result.text and "Beta" in jobs[3].result.text
+    assert "Alpha" in jobs[0].result.text and "Beta" in jobs[1].result.text and "Beta" in jobs[4].result.text
     assert window.current_id == jobs[0].id  # the first image found is the one on screen
     assert window.settings.recent_files()[:2] == [str(folder), str(pdf)]
 
@@ -347,18 +348,17 @@ def test_a_pasted_image_is_encoded_off_the_gui_thread(qtbot, window):
     assert isinstance(job.source, bytes) and job.source.startswith(b"\x89PNG")
 
 
-def test_a_long_pdf_in_a_folder_says_which_pages_are_left_out(qtbot, window, tmp_path):
-    from desktop_ocr.gui.main_window import MAX_PDF_PAGES_IN_FOLDER
-
+def test_a_long_pdf_in_a_folder_is_queued_whole_off_the_gui_thread(qtbot, window, tmp_path):
+    """No page cap any more (a queued page holds no pixels): all 101 pages, found by the walker."""
     folder = tmp_path / "long"
     folder.mkdir()
     page = render_lines(["Long 长文档"], font_size=30)
-    count = MAX_PDF_PAGES_IN_FOLDER + 1
+    count = 101
     page.save(folder / "long.pdf", save_all=True, append_images=[page] * (count - 1), resolution=150)
     window.open_paths([str(folder)])
+    assert window.queue.jobs == []  # the folder is walked and the PDF counted on a worker
     qtbot.waitUntil(lambda: not window.queue.walking(), timeout=RESULT_TIMEOUT_MS)
     window.queue.cancel()  # the pages themselves are not the point
-    assert [j.page for j in window.queue.jobs] == list(range(1, MAX_PDF_PAGES_IN_FOLDER + 1))
-    text = window.message_bar.text()
-    assert "long.pdf" in text and str(count) in text and str(MAX_PDF_PAGES_IN_FOLDER) in text
+    assert [j.page for j in window.queue.jobs] == list(range(1, count + 1))
+    assert all(j.image is None for j in window.queue.jobs[1:])
     no_background_work(qtbot)

@@ -4,8 +4,8 @@ and what can be done to listed images: Retry (failed or cancelled ones), Cancel,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -143,9 +143,16 @@ class BatchPanel(QWidget):
         if item is None:
             item = QListWidgetItem()
             item.setData(JOB_ROLE, job.id)
+            # two lines, tall enough for a Chinese name: the fallback CJK font's lines are taller than
+            # the list font says, and a row too short would show only its first line, elided
+            item.setSizeHint(QSize(1, round(QFontMetrics(self.list.font()).lineSpacing() * 2.6) + 4))
             self._items[job.id] = item
             self.list.addItem(item)
-        label = job.stem if job.page is not None else _short(job.name)
+        if job.document is not None and job.page is not None:  # report.pdf — p. 3/12
+            label = self.tr("%1 — p. %2/%3").replace("%1", _short(job.name)).replace(
+                "%2", str(job.page)).replace("%3", str(job.document.count))
+        else:
+            label = job.stem if job.page is not None else _short(job.name)
         item.setText(f"{label}\n    {self.state_text(job)}")
         tip = f"{job.name}\n{self.state_text(job)}"
         if job.state == FAILED and job.exception is not None:  # the English details, for a bug report

@@ -1,4 +1,4 @@
-"""Small dialogs: Open URL and the PDF page picker."""
+"""Small dialogs: Open URL and the page picker of a very long document (PDF or TIFF)."""
 
 from __future__ import annotations
 
@@ -46,19 +46,17 @@ def is_web_url(text: str) -> bool:
 
 
 class PdfPagePicker(QDialog):
-    """Pick the pages of a PDF to recognise (all selected by default for short documents)."""
+    """Pick the pages of a long document (a PDF or TIFF) to recognise: every page selected at first
+    (Ctrl+click or Shift+click to change)."""
 
     def __init__(self, name: str, pages: int, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Choose PDF pages"))
+        self.setWindowTitle(self.tr("Choose pages"))
         self.list = QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         for i in range(1, pages + 1):
             self.list.addItem(QListWidgetItem(self.tr("Page %1").replace("%1", str(i))))
-        if pages <= 10:
-            self.list.selectAll()
-        else:
-            self.list.item(0).setSelected(True)
+        self.list.selectAll()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -90,6 +90,10 @@ CATALOG: dict[str, tuple[str, ...]] = {
     # -- PDF (core.pdf) ------------------------------------------------------------------------
     "empty_input.pdf_no_pages": (QT_TRANSLATE_NOOP("Errors", "The PDF has no pages."),),
     "unsupported_source.pdf_page_number": (QT_TRANSLATE_NOOP("Errors", "PDF page numbers start at 1."),),
+    "empty_input.no_such_page": (  # a page of a multi-page TIFF (core.sources)
+        QT_TRANSLATE_NOOP("Errors", "The TIFF has no page {page}: it has {count} page(s)."),
+        QT_TRANSLATE_NOOP("Errors", "The TIFF has no such page."),
+    ),
     "unsupported_source.pdf_no_such_page": (
         QT_TRANSLATE_NOOP("Errors", "The PDF has no page {page}: it has {count} page(s)."),
         QT_TRANSLATE_NOOP("Errors", "The PDF has no such page."),

@@ -43,6 +43,7 @@ from .cloud_settings import CloudSettings, CloudSettingsDialog
 from .compare import CompareDialog, backend_title, default_cloud
 from .dialogs import OpenUrlDialog, PdfPagePicker, is_web_url
 from .message_bar import MessageBar
+from .page_strip import PageStrip
 from .resources import resource_path, sample_image
 from .results_panel import ResultsPanel
 from .serve_panel import ServePanel
@@ -63,7 +64,9 @@ from .workers import (
 
 log = logging.getLogger(__name__)
 
-MAX_PDF_PAGES_IN_FOLDER = 100
+#: a document opened on its own with more pages than this asks which to recognise (all by default);
+#: a folder's documents are queued whole (a queued page holds no pixels: workers.Document)
+ASK_PAGES_ABOVE = 200
 #: Capture Region waits this long after hiding the window, so it is gone from the screenshot
 #: (window managers and compositors animate the hiding)
 CAPTURE_HIDE_MS = 350
@@ -79,6 +82,7 @@ def grab_screens() -> list[Shot]:
 class MainWindow(QMainWindow):
     result_shown = Signal(int)  # job id whose boxes are now drawn
     error_shown = Signal(str)
+    exported = Signal(object)  # list[Path]: a searchable PDF export (written on a worker) is done
 
     def __init__(self, settings: Settings | None = None, interactive: bool = True,
                  grab: Callable[[], list[Shot]] | None = None):
@@ -108,6 +112,8 @@ class MainWindow(QMainWindow):
         self.canvas = OcrCanvas(self)
         self.results = ResultsPanel(self)
         self.batch = BatchPanel(self.queue, self)
+        self.page_strip = PageStrip(self.queue, self)  # the pages of the document on screen
+        self.page_strip.watch(self.canvas)
         self.message_bar = MessageBar(self)
         self.legend = QLabel(self)
         self.zoom_label = QLabel(self)
@@ -131,6 +137,7 @@ class MainWindow(QMainWindow):
         box_layout.setSpacing(0)
         box_layout.addWidget(self.view_bar)
         box_layout.addWidget(self.canvas, 1)
+        box_layout.addWidget(self.page_strip)
         legend_row = QHBoxLayout()
         legend_row.setContentsMargins(6, 3, 6, 3)
         legend_row.addWidget(self.legend)
@@ -177,6 +184,7 @@ class MainWindow(QMainWindow):
         self.queue.walked.connect(self._show_first.discard)
         self.queue.jobs_removed.connect(self._on_jobs_removed)
         self.batch.job_activated.connect(self.show_job)
+        self.page_strip.page_activated.connect(self.show_job)
         self.canvas.selection_changed.connect(self._on_canvas_selection)
         self.results.selection_changed.connect(self._on_list_selection)
         self.results.line_edited.connect(self.canvas.refresh_line)
@@ -233,6 +241,9 @@ class MainWindow(QMainWindow):
         self.act_copy_json = self._action(self.copy_json, "Ctrl+Alt+C")
         self.act_export = self._action(lambda: self.export_current(self.settings.export_format()), K.Save)
         self.act_export_batch = self._action(lambda: self.export_batch(self.settings.export_format()), "Ctrl+Shift+S")
+        self.act_export_document = self._action(lambda: self.export_document(), "Ctrl+Alt+S")
+        self.act_export_pdf = self._action(lambda: self.export_pdf())
+        self.act_export_batch_pdf = self._action(lambda: self.export_batch_pdf())
         self.act_cancel = self._action(self.queue.cancel)
         self.act_quit = self._action(self.close, K.Quit)
         self.act_zoom_in = self._action(lambda: self.canvas.zoom_by(1.25), K.ZoomIn)
@@ -275,6 +286,7 @@ class MainWindow(QMainWindow):
         self.menu_file.addSeparator()
         self.menu_file.addMenu(self.menu_export)
         self.menu_file.addMenu(self.menu_export_batch)
+        self.menu_file.addAction(self.act_export_document)
         self.menu_file.addAction(self.act_copy_json)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_serve)
@@ -283,6 +295,10 @@ class MainWindow(QMainWindow):
         for name in formats.names():
             self.menu_export.addAction(self.export_actions[name])
             self.menu_export_batch.addAction(self.export_batch_actions[name])
+        self.menu_export.addSeparator()
+        self.menu_export.addAction(self.act_export_pdf)
+        self.menu_export_batch.addSeparator()
+        self.menu_export_batch.addAction(self.act_export_batch_pdf)
         self.menu_edit = mb.addMenu("")
         for a in (self.act_copy, self.act_copy_all, self.act_copy_json, self.act_paste):
             self.menu_edit.addAction(a)
@@ -342,6 +358,8 @@ class MainWindow(QMainWindow):
             self.act_copy_all: self.tr("Copy &All Text"),
             self.act_copy_json: self.tr("Copy &JSON (%1)").replace("%1", export.format_label(self.copy_format())),
             self.act_export: self.tr("Export…"), self.act_export_batch: self.tr("Export Batch…"),
+            self.act_export_document: self.tr("Export &Document…"),
+            self.act_export_pdf: self.tr("Searchable PDF…"), self.act_export_batch_pdf: self.tr("Searchable PDFs…"),
             self.act_cancel: self.tr("Cancel &Batch"), self.act_quit: self.tr("&Quit"),
             self.act_zoom_in: self.tr("Zoom &In"), self.act_zoom_out: self.tr("Zoom &Out"),
             self.act_fit: self.tr("&Fit"), self.act_actual: self.tr("&100%"),
@@ -360,6 +378,11 @@ class MainWindow(QMainWindow):
             act.setText(text)
         self.act_open.setToolTip(self.tr("Open images or PDFs (Ctrl+O)"))
         self.act_upright.setToolTip(self.tr("Rotate the view by the detected page angle"))
+        self.act_export_document.setToolTip(self.tr(
+            "Export every recognised page of the document on screen (a PDF or TIFF) in one go"))
+        self.act_export_pdf.setToolTip(self.tr(
+            "A PDF of the document or image on screen with its recognised text, searchable and selectable"))
+        self.act_export_batch_pdf.setToolTip(self.tr("One searchable PDF per document or image, into a folder"))
         self.act_codes.setToolTip(self.tr("List the QR codes and barcodes of the next images as lines of their own"))
         self.act_sample.setToolTip(self.tr("A receipt drawn for trying the app"))
         self.act_serve.setToolTip(self.tr("Serve the cloud vendors' OCR APIs on 127.0.0.1, answered by the local "
@@ -577,7 +600,7 @@ class MainWindow(QMainWindow):
                     self.settings.set_last_folder(f.source if f.in_folder else str(Path(f.source).parent))
                 remembered = True
             else:
-                jobs = self._add_pdf(f) if f.kind == "pdf" else [self.queue.add(f.source, f.source)]
+                jobs = self._add_document(f) if f.kind in ("pdf", "tiff") else [self.queue.add(f.source, f.source)]
                 first = first or (jobs[0] if jobs else None)
         if remembered:
             self._rebuild_recent()
@@ -585,28 +608,24 @@ class MainWindow(QMainWindow):
             self._show_first.discard(walk)
             self.show_job(first.id)
 
-    def _add_pdf(self, found: Found) -> list[Job]:
+    def _add_document(self, found: Found) -> list[Job]:
+        """A PDF or multi-page TIFF: every page queued, in order (a very long one opened on its own
+        asks which pages first)."""
         path = found.source
         if found.error is not None:  # damaged, empty, too large: one failed item says why
             return [self.queue.add(path, path, error=found.error)]
-        pages = found.pages
-        if found.in_folder:
-            if pages > MAX_PDF_PAGES_IN_FOLDER:
-                self.show_info(self.tr("%1 has %2 pages: only the first %3 are recognised.").replace(
-                    "%1", Path(path).name).replace("%2", str(pages)).replace("%3", str(MAX_PDF_PAGES_IN_FOLDER)))
-            return [self.queue.add(path, path, page=p) for p in range(1, min(pages, MAX_PDF_PAGES_IN_FOLDER) + 1)]
-        if pages > 1 and self.interactive:
-            self._pick_pdf_pages(Path(path), pages)
+        if found.pages > ASK_PAGES_ABOVE and self.interactive and not found.in_folder:
+            self._pick_pages(found)
             return []
-        return [self.queue.add(path, path, page=1)]
+        return self.queue.add_document(path, max(1, found.pages), found.kind)
 
-    def _pick_pdf_pages(self, path: Path, pages: int) -> None:
+    def _pick_pages(self, found: Found) -> None:
         """Ask which pages to recognise, without blocking (this may run inside a drop handler)."""
-        picker = PdfPagePicker(path.name, pages, self)
+        picker = PdfPagePicker(Path(found.source).name, found.pages, self)
         picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def accepted() -> None:
-            jobs = [self.queue.add(str(path), str(path), page=p) for p in picker.pages() or [1]]
+            jobs = self.queue.add_document(found.source, found.pages, found.kind, picker.pages() or [1])
             self.show_job(jobs[0].id)
 
         picker.accepted.connect(accepted)
@@ -709,6 +728,7 @@ class MainWindow(QMainWindow):
         self.current_id = job_id
         self.queue.pinned = job_id
         self.batch.select_job(job_id)
+        self.page_strip.show_job(job)
         self.canvas.clear_page()
         self.results.set_result(None)
         if job.image is not None:
@@ -848,8 +868,10 @@ class MainWindow(QMainWindow):
                     *self.export_actions.values()):
             act.setEnabled(has_result)
         any_done = self.queue.count(DONE) > 0  # a count kept by the queue: no pass over a big batch per change
-        for act in (self.act_export_batch, *self.export_batch_actions.values()):
+        for act in (self.act_export_batch, self.act_export_batch_pdf, *self.export_batch_actions.values()):
             act.setEnabled(any_done)
+        self.act_export_pdf.setEnabled(job is not None)
+        self.act_export_document.setEnabled(has_result or (job is not None and job.document is not None))
 
     def show_error(self, text: str, details: str = "") -> None:
         """``text`` (one sentence, translated) in the message bar; ``details`` (English, technical)
@@ -954,6 +976,93 @@ class MainWindow(QMainWindow):
                        + self._hidden_note(hidden))
         return written
 
+    def export_document(self, fmt: str | None = None, path: str | os.PathLike | None = None,
+                        confirm=None) -> list[Path]:
+        """Export Document: every recognised page of the document on screen (export.write_document;
+        "pdf" is Searchable PDF). Without ``path`` a save dialog asks for it and the format."""
+        job = self.current_job()
+        jobs = export.document_jobs(self.queue, job) if job is not None else []
+        if not any(j.state == DONE for j in jobs):
+            self.show_error(self.tr("Nothing to export yet: no page of the document on screen is recognised."))
+            return []
+        assert job is not None
+        fmt = fmt or self.settings.export_format()
+        if path is None:
+            chosen = export.ask_document_path(self, job, fmt, self._export_fallback())
+            if chosen is None:
+                return []
+            path, fmt = chosen
+        if fmt == export.PDF:
+            self.export_pdf(path)
+            return []
+        self._remember_format(fmt)
+        target, view = Path(path), self.view()
+        try:
+            written = export.write_document(jobs, target, fmt,
+                                            confirm or (lambda existing: export.ask_overwrite(self, existing)), view)
+        except Exception as exc:
+            self._export_failed(target, exc)
+            return []
+        if written:
+            self.settings.set_last_export_folder(str(written[0].parent))
+        done = sum(j.state == DONE for j in jobs)
+        note = self.tr(" %1 of %2 pages are not recognised yet: they are left out.").replace(
+            "%1", str(len(jobs) - done)).replace("%2", str(len(jobs))) if done < len(jobs) else ""
+        hidden = sum(view.hidden(j.result) for j in jobs if j.state == DONE and j.result is not None)
+        shown = str(written[0]) if len(written) == 1 else self.tr("%n file(s) in %1", "", len(written)).replace(
+            "%1", str(target.parent))
+        self.show_info(self.tr("Exported %1").replace("%1", shown) + note + self._hidden_note(hidden))
+        return written
+
+    def export_pdf(self, path: str | os.PathLike | None = None) -> bool:
+        """Export > Searchable PDF: the document on screen (every listed page; those not recognised
+        yet without text) or the image, written on a worker; ``exported`` or a message follows."""
+        job = self.current_job()
+        if job is None:
+            self.show_error(self.tr("Nothing to export yet: open a document or an image first."))
+            return False
+        target = Path(path) if path else export.ask_pdf_path(self, job, self._export_fallback())
+        if target is None:
+            return False
+        plan = export.pdf_plan(export.document_jobs(self.queue, job), self.view())
+        self._write_pdfs([(plan, target)], target)
+        return True
+
+    def export_batch_pdf(self, folder: str | os.PathLike | None = None, confirm=None) -> bool:
+        """Export Batch as searchable PDFs: one per document or finished image (export.batch_pdf_plans)."""
+        done = [j for j in self.queue.jobs if j.state == DONE]
+        target = Path(folder) if folder else export.ask_folder(
+            self, export.default_folder(done, self._export_fallback()))
+        if target is None:
+            return False
+        plans = export.batch_pdf_plans(self.queue, target, self.view())
+        existing = [p for _, p in plans if p.exists()]
+        if existing and not (confirm or (lambda e: export.ask_overwrite(self, e)))(existing):
+            plans = [(plan, p) for plan, p in plans if not p.exists()]
+        if plans:
+            self._write_pdfs(plans, target)
+        return bool(plans)
+
+    def _write_pdfs(self, plans: list[tuple[export.PdfPlan, Path]], shown: Path) -> None:
+        """Write searchable PDFs on a worker (a long document takes a while); one message after."""
+        self.show_info(self.tr("Writing %1…").replace("%1", str(shown)))
+
+        def write() -> list[Path]:
+            return [export.write_pdf(plan, dest) for plan, dest in plans]
+
+        def done(written: list[Path]) -> None:
+            self.settings.set_last_export_folder(str(written[0].parent))
+            missing = sum(plan.missing for plan, _ in plans)
+            text = (self.tr("Exported %1").replace("%1", str(written[0])) if len(written) == 1 else
+                    self.tr("Exported %n file(s) to %1", "", len(written)).replace("%1", str(shown)))
+            if missing:
+                text += " " + self.tr("%n page(s) not recognised yet are in it without text.", "", missing)
+            self.show_info(text)
+            self.exported.emit(written)
+
+        self.background.run(write, done, lambda exc: self.show_exception(
+            exc, self.tr("Export failed for %1: %2"), str(shown)), name="desktop_ocr-export-pdf")
+
     def _export_fallback(self) -> str:
         """Where a save dialog opens when the image is not a local file."""
         return self.settings.last_export_folder() or self.settings.last_folder()
@@ -989,4 +1098,5 @@ class MainWindow(QMainWindow):
         # everything stops at once: a recognition or model loading under way is abandoned, never
         # waited for (its daemon thread ends in the background, or with the process: gui.app)
         self.queue.shutdown()
+        self.page_strip.stop()
         super().closeEvent(event)

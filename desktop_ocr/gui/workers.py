@@ -33,7 +33,7 @@ from PySide6.QtCore import QBuffer, QIODevice, QObject, QRunnable, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from .. import backends
-from ..core import pdf, sources
+from ..core import document, pdf, sources
 from ..core.errors import OcrError, user_message
 from ..core.image import LoadedImage
 from ..core.model import OcrResult
@@ -41,6 +41,9 @@ from ..core.naming import output_stem
 from ..core.recognizer import RecognizeOptions, Recognizer
 
 log = logging.getLogger(__name__)
+
+TIFF_EXTENSIONS = frozenset({".tif", ".tiff"})
+
 
 class JobState(str, Enum):
     """Where a job is. (A str, so a state compares equal to its name.)"""
@@ -164,9 +167,24 @@ def to_pixmap(image: QImage) -> QPixmap:
 
 
 @dataclass(eq=False)
+class Document:
+    """A multi-page source (a PDF or a multi-page TIFF) queued as one job per page: ``count`` pages
+    in all, ``job_ids`` the pages queued (every page, or those the user picked), in page order.
+    A queued page holds no decoded image (Job.image is kept only while it may be on screen), so a
+    long document costs a list entry per page, not its pixels."""
+
+    id: int
+    source: str
+    count: int
+    kind: str = "pdf"  # "pdf" or "tiff"
+    job_ids: list[int] = field(default_factory=list, repr=False)
+
+
+@dataclass(eq=False)
 class Job:
     """One image to recognise. ``source`` is a path, a URL, encoded image bytes or a pasted QImage
-    (encoded as PNG by the worker that first loads it)."""
+    (encoded as PNG by the worker that first loads it); a page of a document has ``page`` and
+    ``document``."""
 
     id: int
     source: str | bytes | QImage
@@ -182,6 +200,7 @@ class Job:
     backend: str = ""  # the recogniser chosen when it was queued (or retried)
     attempt: int = 0  # one more per run: an answer from an abandoned run is recognised and dropped
     cancel: threading.Event = field(default_factory=threading.Event)  # the current run's
+    document: Document | None = field(default=None, repr=False)  # the PDF or TIFF this page belongs to
 
     @property
     def stem(self) -> str:
@@ -250,7 +269,8 @@ class Found:
     """One thing an open request found (discover), in order.
 
     ``kind``: "file" (an image, a URL or other data to queue: ``source``), "pdf" (a PDF file of
-    ``pages`` pages, or ``error`` when it cannot be read), "error" (an entry that cannot be opened:
+    ``pages`` pages, or ``error`` when it cannot be read), "tiff" (a TIFF of ``pages`` > 1 pages:
+    a document like a PDF), "error" (an entry that cannot be opened:
     ``error``), "opened" (``source`` is what the user opened and exists: remember it; ``in_folder``
     when it is a folder). ``in_folder``: found by walking a folder.
     """
@@ -295,6 +315,11 @@ def discover(items: list[str], stop: threading.Event | None = None) -> Iterator[
                     yield Found("pdf", entry, pages=1, in_folder=is_dir)
                 else:
                     yield Found("pdf", entry, pages=pages, in_folder=is_dir)
+            elif os.path.splitext(entry)[1].lower() in TIFF_EXTENSIONS and os.path.isfile(entry):
+                # a multi-page TIFF is a document too (its frames counted, never decoded, here)
+                pages = document.count_pages(entry, max_bytes=sources.MAX_FILE_BYTES)
+                yield Found("tiff", entry, pages=pages, in_folder=is_dir) if pages > 1 \
+                    else Found("file", entry, in_folder=is_dir)
             else:
                 yield Found("file", entry, in_folder=is_dir)
         try:
@@ -342,6 +367,7 @@ class BatchQueue(QObject):
         self.jobs: list[Job] = []
         self._by_id: dict[int, Job] = {}
         self._next_id = 1
+        self._next_doc = 1
         self._waiting: deque[Job] = deque()  # queued jobs in the order they run (stale entries skipped)
         self._running: Job | None = None  # the job whose run the queue waits for
         self._states: Counter[JobState] = Counter()  # jobs per state (no pass over every job per change)
@@ -366,13 +392,13 @@ class BatchQueue(QObject):
 
     # queue -------------------------------------------------------------------------------
     def add(self, source: str | bytes | QImage, name: str | None = None, page: int | None = None,
-            error: BaseException | None = None) -> Job:
+            error: BaseException | None = None, document: Document | None = None) -> Job:
         """Queue one image. With ``error`` it is listed as failed at once (e.g. a damaged PDF found
         while opening a folder): it shows its reason and can be retried."""
         if name is None:
             name = source if isinstance(source, str) else "image"
         self._new_batch_if_idle()
-        job = Job(id=self._next_id, source=source, name=name, page=page, backend=self.host.name)
+        job = Job(id=self._next_id, source=source, name=name, page=page, backend=self.host.name, document=document)
         self._next_id += 1
         self.jobs.append(job)
         self._by_id[job.id] = job
@@ -387,6 +413,22 @@ class BatchQueue(QObject):
         self._emit_progress()
         self._dispatch()
         return job
+
+    def add_document(self, source: str, count: int, kind: str = "pdf", pages: list[int] | None = None) -> list[Job]:
+        """Queue the pages of a document (``pages``, default every page), in order: one job each,
+        recognised in that order in the background."""
+        doc = Document(id=self._next_doc, source=source, count=count, kind=kind)
+        self._next_doc += 1
+        jobs = []
+        for page in pages or range(1, count + 1):
+            job = self.add(source, source, page=page, document=doc)
+            doc.job_ids.append(job.id)
+            jobs.append(job)
+        return jobs
+
+    def document_jobs(self, doc: Document) -> list[Job]:
+        """The pages of ``doc`` still in the list, in page order."""
+        return [job for job in map(self._by_id.get, doc.job_ids) if job is not None]
 
     def job(self, job_id: int) -> Job | None:
         return self._by_id.get(job_id)
