@@ -164,12 +164,19 @@ def build_recognize_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
                    help="limit for each URL download (default 30)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines, only failures and the summary")
-    p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N",
                    help="with --out: recognise N images at once, each on its own single-threaded local engine "
                         "with its own models (N times the memory); default 1: one engine spread over the cores. "
                         "Either way the next image is decoded while one is recognised. Local backend only "
                         "(refused for a cloud backend, which takes one image at a time); "
-                        "benchmarks/bench_batch.py measures both")
+                        "benchmarks/bench_batch.py measures both. With --cluster: N Ray workers (default: "
+                        "one per CPU of the cluster)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="with --out, local engine: recognise the pages on a Ray cluster, ray://HOST:PORT (its "
+                        "head's Ray Client port, 10001 by default) or auto (the Ray running on this machine, else "
+                        "one started here); every node must see the files at the same paths (URLs and stdin "
+                        "are read here and sent). Outputs and --resume are those of a batch on this machine. "
+                        "Needs the cluster extra: pip install 'desktop-ocr[cluster]' on every node")
     add_backend_arguments(p)
     return p
 
@@ -297,6 +304,12 @@ def run_recognize(args: argparse.Namespace) -> int:
         _err(f"--out {args.out}: exists and is not a folder")
         return EXIT_USAGE
     backend = getattr(args, "backend", "local") or "local"
+    cluster_workers, args.workers = args.workers, args.workers or 1  # None: not given
+    if getattr(args, "cluster", None) is not None:
+        status = _check_cluster(args, backend)
+        if status is not None:
+            return status
+        args.cluster_workers = cluster_workers
     if args.workers > 1 and backend != "local":
         _err(f"--workers {args.workers}: only the local engine runs several instances; the {backend} backend "
              "recognises one image at a time (leave --workers out)")
@@ -311,7 +324,9 @@ def run_recognize(args: argparse.Namespace) -> int:
             return EXIT_OUTPUT
     try:
         loadable = sum(isinstance(e, str) for e in entries)
-        recognizers = build_recognizers(args, loadable) if args.out is not None else [build_recognizer(args)]
+        # with --cluster the cluster's workers load their own engines
+        recognizers = ([] if getattr(args, "cluster", None) is not None else
+                       build_recognizers(args, loadable) if args.out is not None else [build_recognizer(args)])
     except (ValueError, NotImplementedError) as exc:
         _err(str(exc))
         return EXIT_USAGE
@@ -326,6 +341,29 @@ def run_recognize(args: argparse.Namespace) -> int:
             return _document_to_stdout(doc, recognizers[0], args)
         return _recognize_to_stdout(entries[0], recognizers[0], args, doc=doc)
     return _recognize_batch(entries, recognizers, args)
+
+
+def _check_cluster(args: argparse.Namespace, backend: str) -> int | None:
+    """--cluster refused where it cannot work (the exit status), before anything is read or loaded."""
+    from .jobs import cluster as jcluster
+
+    if args.out is None:
+        _err("--cluster runs a batch: give --out DIR")
+        return EXIT_USAGE
+    if backend != "local":
+        _err(f"--cluster runs the local engine on the cluster's workers; the {backend} backend is not run there "
+             "(leave --cluster out)")
+        return EXIT_USAGE
+    try:
+        args.cluster = jcluster.check_address(args.cluster)
+        jcluster.import_ray()
+    except ValueError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except OcrError as exc:
+        _err(exc.message)
+        return EXIT_USAGE
+    return None
 
 
 def _plan_one(entry: str | OcrError, args: argparse.Namespace):
@@ -571,30 +609,40 @@ def _recognize_batch(entries: list[str | OcrError], recognizers: list[Recognizer
         with contextlib.redirect_stdout(sys.stderr):
             t0 = time.perf_counter()
             jobs = jrun.page_jobs(docs, journal)
+            cluster = None
             try:
+                if getattr(args, "cluster", None) is not None and jobs:  # the workers load the models, not this process
+                    from .jobs import cluster as jcluster
+
+                    cluster = jcluster.connect(args.cluster, workers=args.cluster_workers, pages=len(jobs),
+                                               runtime=getattr(args, "runtime", None) or "auto")
                 for recognizer in recognizers if jobs else ():  # nothing to recognise: no models
                     recognizer.warm_up()
-            except OcrError as exc:  # no engine, no point going through the list
-                _err(f"cannot start recognition: {exc}")
+            except OcrError as exc:  # no engine (no cluster), no point going through the list
+                _err(exc.message if exc.code == "cluster_failed" else f"cannot start recognition: {exc}")
                 return EXIT_FAILED
-            if reporter.progress and jobs:
-                engines = f" ({len(recognizers)} workers)" if len(recognizers) > 1 else ""
-                pages = len(jobs)
-                page_note = f", {pages} page{'s' if pages != 1 else ''}" if pages != total else ""
-                _err(f"engine ready in {time.perf_counter() - t0:.1f} s{engines}; "
-                     f"{total} source{'s' if total != 1 else ''}{page_note}")
+            with contextlib.closing(cluster) if cluster is not None else contextlib.nullcontext():
+                if reporter.progress and jobs:
+                    n = cluster.workers if cluster is not None else len(recognizers)
+                    engines = f" ({n} worker{'s' if n != 1 else ''})" if n > 1 or cluster is not None else ""
+                    pages = len(jobs)
+                    page_note = f", {pages} page{'s' if pages != 1 else ''}" if pages != total else ""
+                    _err(f"{'cluster' if cluster is not None else 'engine'} ready in {time.perf_counter() - t0:.1f} s"
+                         f"{engines}; {total} source{'s' if total != 1 else ''}{page_note}")
 
-            def pages_in_order(page_jobs):
-                return recognize_in_order(page_jobs, lambda job: _load_page(job.doc, job.page, args), recognizers,
-                                          recognize_options(args))
+                def pages_in_order(page_jobs):
+                    if cluster is not None:
+                        return cluster.pages_in_order(page_jobs, recognize_options(args), timeout=args.timeout)
+                    return recognize_in_order(page_jobs, lambda job: _load_page(job.doc, job.page, args),
+                                              recognizers, recognize_options(args))
 
-            try:
-                totals = jrun.run(docs, journal, pages_in_order, reporter, fmt=args.format,
-                                  text_mode=args.text_mode, overwrite=args.overwrite)
-            except KeyboardInterrupt:
-                _err(f"interrupted after {reporter.finished} of {total}; files written so far are complete and the "
-                     "batch record keeps every finished page: run again with --resume to go on")
-                return EXIT_INTERRUPTED
+                try:
+                    totals = jrun.run(docs, journal, pages_in_order, reporter, fmt=args.format,
+                                      text_mode=args.text_mode, overwrite=args.overwrite)
+                except KeyboardInterrupt:
+                    _err(f"interrupted after {reporter.finished} of {total}; files written so far are complete and "
+                         "the batch record keeps every finished page: run again with --resume to go on")
+                    return EXIT_INTERRUPTED
     if not totals.failures and totals.stopped is None:
         journal.finish()
     unit = "page" if any(doc.document for doc in docs) else "image"

@@ -30,6 +30,8 @@ EXCLUDED_MODULES = [
     "rapidocr.inference_engine.openvino", "rapidocr.inference_engine.paddle",
     "rapidocr.inference_engine.pytorch", "rapidocr.inference_engine.tensorrt",
     "rapidocr.inference_engine.mnn", "openvino", "paddle", "torch", "tensorrt", "MNN",
+    # `recognize --cluster` (desktop_ocr.jobs.cluster) imports Ray lazily: an optional extra, never bundled
+    "ray",
     # rapidocr's visualisation/download helpers load fonts or fetch models; the app does neither,
     # but rapidocr imports them at module level, so they stay (they are small pure Python).
 ]

@@ -33,7 +33,7 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[cloud,test,build,serve,fast]"
+.venv/bin/python -m pip install -q -e ".[cloud,test,build,serve,fast,cluster]"
 # opencv-python (non-headless) ships its own Qt plugins that clash with PySide6; some packages
 # pull it in. Keep only the headless build.
 if .venv/bin/python -m pip show -q opencv-python >/dev/null 2>&1; then

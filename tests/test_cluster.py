@@ -1,0 +1,290 @@
+"""``recognize --out DIR --cluster ray://HOST:PORT | auto`` (desktop_ocr.jobs.cluster) on a real Ray:
+a head node this module starts on this machine (Ray Client port included), the real engine in its
+workers, and the real command line in a child process (Ray's state stays out of pytest's). The same
+batch on this machine is the reference: same files, same content (timings aside), same failures and
+the same resume record. Skipped only when Ray is not installed (``pip install -e '.[cluster]'``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop_ocr.cli import main
+from tests.drawing import render_lines, to_png_bytes
+from tests.outputs import listing
+
+pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[cluster]' (the cluster extra)")
+
+REPO = Path(__file__).resolve().parent.parent
+RECORD = ".desktop-ocr-batch.jsonl"
+
+PAGES = {
+    "b-second.png": ["第二张 Second 2"],
+    "a-third.png": ["Third page 333", "第三张"],
+    "c-fourth.png": ["发票号码 20240517"],
+}
+PDF_PAGES = [["第一页 Page one 101"], ["第二页 Page two 202", "合计 Total 88.50"], ["第三页 Page three 303"]]
+BROKEN = "x-broken.png"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ray_head():
+    """A one-node Ray cluster with 2 CPUs: (the ray:// address, the GCS address). Stopped afterwards
+    by ending the process group of the ``ray start --block`` this fixture started."""
+    temp = tempfile.mkdtemp(prefix="ocr-ray-", dir="/tmp")  # short: Ray's socket paths must stay < 108 bytes
+    port, client_port = _free_port(), _free_port()
+    ray_bin = Path(sys.executable).with_name("ray")
+    cmd = [str(ray_bin), "start", "--head", "--block", f"--port={port}", f"--ray-client-server-port={client_port}",
+           "--node-ip-address=127.0.0.1", "--num-cpus=2", "--disable-usage-stats", "--include-dashboard=false",
+           f"--temp-dir={temp}"]
+    log = open(Path(temp) / "head.log", "wb")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=_env())
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"ray start failed:\n{(Path(temp) / 'head.log').read_text(errors='replace')[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", client_port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the Ray head did not open its client port in 90 s")
+                time.sleep(0.5)
+        yield f"ray://127.0.0.1:{client_port}", f"127.0.0.1:{port}"
+    finally:
+        proc.terminate()  # `ray start --block` stops the processes it started
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+        with _suppress():
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever of the group is left
+        proc.wait()
+        log.close()
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+class _suppress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return exc[0] is not None and issubclass(exc[0], ProcessLookupError)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
+    env.update(PYTHONPATH=str(REPO), RAY_USAGE_STATS_ENABLED="0", **extra)
+    return env
+
+
+def cli(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "desktop_ocr", "recognize", *args], capture_output=True,
+                          text=True, encoding="utf-8", timeout=timeout, env=env or _env(), cwd=REPO)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("cluster-in")
+    paths = []
+    for name, lines in PAGES.items():
+        f = folder / name
+        f.write_bytes(to_png_bytes(render_lines(lines, font_size=32)))
+        paths.append(f)
+    broken = folder / BROKEN
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a png" * 8)
+    paths.insert(1, broken)
+    pdf = folder / "report.pdf"
+    pages = [render_lines(lines, font_size=32).convert("RGB") for lines in PDF_PAGES]
+    pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=72)
+    paths.append(pdf)
+    return paths
+
+
+def without_timing(value):
+    if isinstance(value, dict):
+        return {k: without_timing(v) for k, v in value.items() if k != "elapsed"}
+    if isinstance(value, list):
+        return [without_timing(v) for v in value]
+    return value
+
+
+def contents(out_dir: Path) -> dict[str, object]:
+    return {p.name: without_timing(json.loads(p.read_text(encoding="utf-8"))) for p in listing(out_dir)}
+
+
+def record(out_dir: Path) -> list[dict]:
+    """The resume record without timings, in the order written."""
+    lines = (out_dir / RECORD).read_text(encoding="utf-8").splitlines()
+    return [without_timing(json.loads(line)) for line in lines]
+
+
+def failure_lines(err: str) -> list[str]:
+    return [ln for ln in err.splitlines() if "FAILED" in ln or ln.startswith("  ")]
+
+
+@pytest.fixture(scope="module")
+def local_run(sources, tmp_path_factory):
+    """The reference: the same batch on this machine (the CLI in this process)."""
+    import contextlib
+    import io
+
+    out_dir = tmp_path_factory.mktemp("local") / "out"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["recognize", *map(str, sources), "--out", str(out_dir)])
+    return code, err.getvalue(), out_dir
+
+
+@pytest.fixture(scope="module")
+def cluster_run(ray_head, sources, tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("cluster") / "out"
+    done = cli(*map(str, sources), "--out", str(out_dir), "--cluster", ray_head[0], "--workers", "2")
+    return done, out_dir
+
+
+def test_cluster_batch_writes_what_the_local_batch_writes(local_run, cluster_run, sources):
+    code, local_err, local_out = local_run
+    done, out_dir = cluster_run
+    assert done.stdout == "" and "Traceback" not in done.stderr, done.stderr
+    assert code == done.returncode == 1  # the broken image
+    got, want = contents(out_dir), contents(local_out)
+    assert sorted(got) == ["a-third.json", "b-second.json", "c-fourth.json", "report.json"]
+    assert got == want
+    report = got["report.json"]
+    assert isinstance(report, dict) and [p["page"] for p in report["pages"]] == [1, 2, 3]
+    assert "第二页" in report["pages"][1]["lines"][0]["text"]
+    lines = done.stderr.splitlines()
+    ready = r"desktop-ocr: cluster ready in \d+\.\d s \(2 workers\); 5 sources, 7 pages"
+    assert re.fullmatch(ready, lines[0]), lines[0]
+    # progress in source order, as locally
+    heads = [ln.split("] ", 1)[1].split(" ")[0] for ln in lines if re.match(r"desktop-ocr: \[\d/5\] \S+ (->|FAIL)", ln)]
+    assert sum(" page " in ln for ln in lines) == 3  # the PDF's pages, as locally
+    assert heads == [str(p) for p in sources]
+    assert re.fullmatch(r"desktop-ocr: done: 4 ok, 1 failed, .*; output in " + re.escape(str(out_dir)), lines[-1])
+    # the same resume record (the pages and the done sources, timings aside)
+    assert record(out_dir) == record(local_out)
+
+
+def test_a_broken_image_fails_alone_with_the_local_message(local_run, cluster_run, sources):
+    _, local_err, _ = local_run
+    done, _ = cluster_run
+    broken = sources[1]
+    failed = failure_lines(done.stderr)
+    assert failed == failure_lines(local_err)
+    assert len(failed) == 2 and failed[0].startswith(f"desktop-ocr: [2/5] {broken} FAILED: the file looks like a PNG")
+    assert failed[1].startswith(f"  {broken}: the file looks like a PNG image")
+
+
+def test_resume_through_the_cluster_skips_what_is_done(ray_head, cluster_run, sources):
+    """``auto`` joins the Ray already running here (RAY_ADDRESS); --resume recognises only the
+    source that failed, and the finished outputs stay as they were."""
+    _, out_dir = cluster_run
+    before = {p.name: p.read_bytes() for p in listing(out_dir)}
+    done = cli(*map(str, sources), "--out", str(out_dir), "--cluster", "auto", "--resume",
+               env=_env(RAY_ADDRESS=ray_head[1]))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.splitlines()
+    assert re.fullmatch(r"desktop-ocr: cluster ready in \d+\.\d s \(1 worker\); 5 sources, 1 page", lines[0]), lines[0]
+    skipped = [ln for ln in lines if ln.endswith("done in an earlier run: skipped")]
+    assert len(skipped) == 4
+    assert f"[2/5] {sources[1]} FAILED: the file looks like a PNG image" in done.stderr
+    assert ", 4 done in an earlier run," in lines[-1]
+    assert {p.name: p.read_bytes() for p in listing(out_dir)} == before
+
+
+def test_a_dead_worker_fails_its_pages_and_the_others_go_on(ray_head, sources):
+    """jobs.cluster on its own: one of two actors is killed before the batch; the pages sent to it
+    fail with a ClusterError naming a dead worker, the others are recognised by the one left, every
+    page comes back in order, and nothing hangs."""
+    images = [str(p) for p in sources if p.suffix == ".png" and p.name != BROKEN] * 2
+    code = f"""
+import ray
+from desktop_ocr.jobs import cluster
+from desktop_ocr.jobs.plan import Doc
+from desktop_ocr.jobs.run import PageJob
+c = cluster.connect({ray_head[0]!r}, workers=2)
+ray.kill(c.actors[0])
+jobs = [PageJob(Doc(i, p), None) for i, p in enumerate({images!r})]
+for item in c.pages_in_order(jobs, None):
+    o = item.outcome
+    print(item.index, item.item is jobs[item.index], type(o).__name__, getattr(o, "reason", None) or "-",
+          flush=True)
+c.close()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=REPO,
+                          timeout=180)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split() for line in done.stdout.splitlines()]
+    assert [int(r[0]) for r in rows] == list(range(len(images))) and all(r[1] == "True" for r in rows)
+    kinds = {(r[2], r[3]) for r in rows}
+    assert kinds <= {("OcrResult", "-"), ("ClusterError", "worker_failed")} and len(kinds) == 2, rows
+
+
+def test_auto_without_a_running_ray_starts_one(tmp_path, sources):
+    """No RAY_ADDRESS, and a Ray temp folder of its own (so no Ray started here is found): the CLI
+    starts a Ray in its own process and stops it at the end."""
+    temp = tempfile.mkdtemp(prefix="ocr-ray-", dir="/tmp")
+    try:
+        done = cli(str(sources[0]), "--out", str(tmp_path / "out"), "--cluster", "auto", "--workers", "1",
+                   "-f", "text", env=_env(RAY_TMPDIR=temp))
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert re.match(r"desktop-ocr: cluster ready in \d+\.\d s \(1 worker\); 1 source\n", done.stderr), done.stderr
+    assert (tmp_path / "out" / "b-second.txt").read_text(encoding="utf-8").replace(" ", "") == "第二张Second2\n"
+
+
+def test_unreachable_address_is_one_line(tmp_path, sources):
+    port = _free_port()
+    t0 = time.monotonic()
+    done = cli(str(sources[0]), "--out", str(tmp_path / "out"), "--cluster", f"ray://127.0.0.1:{port}")
+    assert time.monotonic() - t0 < 60  # not a hang (the connect gives up in seconds)
+    assert done.returncode == 1
+    assert done.stderr == f"desktop-ocr: cannot reach the Ray cluster at ray://127.0.0.1:{port}: Connection refused\n"
+    assert not (tmp_path / "out" / "b-second.json").exists()
+
+
+def test_without_ray_the_cluster_extra_is_named(tmp_path, sources):
+    code = ("import sys; sys.modules['ray'] = None\n"
+            "from desktop_ocr.cli import main\n"
+            f"sys.exit(main(['recognize', {str(sources[0])!r}, '--out', {str(tmp_path / 'out')!r}, "
+            "'--cluster', 'auto']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=REPO,
+                          timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == "desktop-ocr: --cluster needs Ray: pip install 'desktop-ocr[cluster]'\n"
+
+
+@pytest.mark.parametrize("extra, message", [
+    ([], "desktop-ocr: --cluster runs a batch: give --out DIR\n"),
+    (["--out", "OUT", "--backend", "aws"], "desktop-ocr: --cluster runs the local engine on the cluster's workers; "
+                                            "the aws backend is not run there (leave --cluster out)\n"),
+])
+def test_cluster_usage_errors(capsys, tmp_path, sources, extra, message):
+    extra = [str(tmp_path / "o") if a == "OUT" else a for a in extra]
+    assert main(["recognize", str(sources[0]), "--cluster", "auto", *extra]) == 2
+    assert capsys.readouterr().err == message
+
+
+def test_cluster_address_must_be_ray_or_auto(capsys, tmp_path, sources):
+    assert main(["recognize", str(sources[0]), "--out", str(tmp_path / "o"), "--cluster", "http://x:1"]) == 2
+    assert capsys.readouterr().err.startswith("desktop-ocr: --cluster http://x:1: give ray://HOST:PORT")
