@@ -56,9 +56,12 @@ def _count(data, source: str) -> int:
             doc.close()
 
 
-def render_page(data: bytes, page: int = 1, *, source: str = "", dpi: float = RENDER_DPI,
+def render_page(data: bytes | str, page: int = 1, *, source: str = "", dpi: float = RENDER_DPI,
                 max_pixels: int = MAX_RENDER_PIXELS) -> np.ndarray:
-    """Page ``page`` (1-based) as RGB uint8 (h, w, 3) on a white background."""
+    """Page ``page`` (1-based) of a PDF (its bytes, or a file's path) as RGB uint8 (h, w, 3) on a white
+    background. RENDER_DPI even for a scan of lower resolution: reading a 150 dpi scan rendered at 200
+    dpi finds more (measured on 30 FUNSD/SROIE/XFUND pages: e2e F1 0.714 against 0.689 at the scan's
+    own resolution), though it takes longer (121 s against 77 s)."""
     if not isinstance(page, int) or isinstance(page, bool) or page < 1:
         raise UnsupportedSource(f"PDF page numbers start at 1; got {page!r}", source=source or None,
                                 reason="pdf_page_number", params={"page": str(page)})

@@ -138,9 +138,7 @@ def decode_bytes(data: bytes, source: str = "", *, pdf_page: int = 1, origin: st
     data = bytes(data)
     kind = sniff(data)
     if kind == "pdf":
-        pixels = pdfmod.render_page(data, pdf_page, source=source)
-        _check_small(pixels, src, f"PDF page {pdf_page}")
-        return LoadedImage(pixels=pixels, source=source, data=_png_bytes(pixels), format="png", page=pdf_page)
+        return _pdf_page(data, source, pdf_page)
     if kind in _NOT_IMAGE:
         raise UndecodableImage(f"{who} {verb} {_NOT_IMAGE[kind]}, not an image", source=src)
 
@@ -193,9 +191,9 @@ def decode_bytes(data: bytes, source: str = "", *, pdf_page: int = 1, origin: st
         except Exception as exc:
             name = fmt.upper() if fmt else "image"
             raise UndecodableImage(f"the {name} data is truncated or corrupt ({_exc_text(exc)})", source=src) from None
-    if frames > 1:  # one page of a multi-page TIFF: ``data`` is that page (backends upload it), as for a PDF
+    if frames > 1:  # one page of a multi-page TIFF: no ``data`` (backends upload its pixels), as for a PDF
         _check_small(pixels, src, f"TIFF page {pdf_page}")
-        return LoadedImage(pixels=pixels, source=source, data=_png_bytes(pixels), format="png", page=pdf_page)
+        return LoadedImage(pixels=pixels, source=source, data=None, format="tiff", page=pdf_page)
     _check_small(pixels, src, "the image")
     return LoadedImage(pixels=pixels, source=source, data=data, format=fmt, page=None)
 
@@ -257,10 +255,13 @@ def _to_rgb(im: Image.Image) -> np.ndarray:
     return np.asarray(im)
 
 
-def _png_bytes(pixels: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(pixels).save(buf, format="PNG", compress_level=1)  # speed over size: it is a hand-off copy
-    return buf.getvalue()
+def _pdf_page(pdf: bytes | str, source: str, page: int) -> LoadedImage:
+    """Page ``page`` of a PDF (its bytes, or a file's path: PDFium then reads only what the page
+    needs, so page 900 of a 500 MB file does not read the file). No ``data``: a page is not an
+    image file (backends upload its pixels, encoded when they are sent)."""
+    pixels = pdfmod.render_page(pdf, page, source=source)
+    _check_small(pixels, source or None, f"PDF page {page}")
+    return LoadedImage(pixels=pixels, source=source, data=None, format="pdf", page=page)
 
 
 # -- sources ----------------------------------------------------------------------------------
@@ -366,6 +367,9 @@ def _from_file(path: Path, pdf_page: int, max_bytes: int | None) -> LoadedImage:
             refused = not_a_file(st.st_mode, name)
             if refused is not None:
                 raise refused
+            if pdfmod.is_pdf(fh.read(1024)) and st.st_size <= cap:  # a regular file: PDFium reads its pages
+                return _pdf_page(str(path), name, pdf_page)
+            fh.seek(0)
             want = min(st.st_size, cap) + 1
             data = fh.read(want)
             if len(data) == want:  # larger than stat said (still growing): read on, up to the cap

@@ -33,7 +33,7 @@ def render_thumbnail(source: str, kind: str, page: int, box: QSize = THUMB) -> Q
     """A small picture of ``page`` (1-based) of a PDF or TIFF file, at most twice ``box`` (a worker
     calls this: a PDF page is rendered at a few dots per inch, never at full size)."""
     if kind == "pdf":
-        pixels = pdf.render_page(source, page, source=source, dpi=THUMB_DPI)  # type: ignore[arg-type]  # a path works too
+        pixels = pdf.render_page(source, page, source=source, dpi=THUMB_DPI)
     else:
         from PIL import Image
 
