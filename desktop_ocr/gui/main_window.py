@@ -46,6 +46,7 @@ from .message_bar import MessageBar
 from .page_strip import PageStrip
 from .resources import resource_path, sample_image
 from .results_panel import ResultsPanel
+from .resume import FOLDER as RESUME_FOLDER
 from .serve_panel import ServePanel
 from .settings import CAPTURE_AFTER, Settings
 from .workers import (
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         self.cloud_dialog: CloudSettingsDialog | None = None
         self.compare_dialog: CompareDialog | None = None
         self.queue = BatchQueue(self.host, self)
+        # the finished pages of opened folders and documents are recorded there (gui.resume)
+        self.queue.resume.folder = self.settings.data_folder() / RESUME_FOLDER
         self.current_id: int | None = None
         self._show_first: set[int] = set()  # open requests whose first image is not on screen yet
         self._select_guard = False
@@ -183,6 +186,8 @@ class MainWindow(QMainWindow):
         self.queue.found.connect(self._on_found)
         self.queue.walked.connect(self._show_first.discard)
         self.queue.jobs_removed.connect(self._on_jobs_removed)
+        self.queue.resume.resumed.connect(self._on_resumed)
+        self.queue.resume.failed.connect(self._on_resume_failed)
         self.batch.job_activated.connect(self.show_job)
         self.page_strip.page_activated.connect(self.show_job)
         self.canvas.selection_changed.connect(self._on_canvas_selection)
@@ -600,7 +605,8 @@ class MainWindow(QMainWindow):
                     self.settings.set_last_folder(f.source if f.in_folder else str(Path(f.source).parent))
                 remembered = True
             else:
-                jobs = self._add_document(f) if f.kind in ("pdf", "tiff") else [self.queue.add(f.source, f.source)]
+                jobs = self._add_document(f) if f.kind in ("pdf", "tiff") else \
+                    [self.queue.add(f.source, f.source, root=f.root)]
                 first = first or (jobs[0] if jobs else None)
         if remembered:
             self._rebuild_recent()
@@ -613,11 +619,11 @@ class MainWindow(QMainWindow):
         asks which pages first)."""
         path = found.source
         if found.error is not None:  # damaged, empty, too large: one failed item says why
-            return [self.queue.add(path, path, error=found.error)]
+            return [self.queue.add(path, path, error=found.error, root=found.root)]
         if found.pages > ASK_PAGES_ABOVE and self.interactive and not found.in_folder:
             self._pick_pages(found)
             return []
-        return self.queue.add_document(path, max(1, found.pages), found.kind)
+        return self.queue.add_document(path, max(1, found.pages), found.kind, root=found.root)
 
     def _pick_pages(self, found: Found) -> None:
         """Ask which pages to recognise, without blocking (this may run inside a drop handler)."""
@@ -625,11 +631,22 @@ class MainWindow(QMainWindow):
         picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def accepted() -> None:
-            jobs = self.queue.add_document(found.source, found.pages, found.kind, picker.pages() or [1])
+            jobs = self.queue.add_document(found.source, found.pages, found.kind, picker.pages() or [1],
+                                           root=found.root)
             self.show_job(jobs[0].id)
 
         picker.accepted.connect(accepted)
         picker.open()
+
+    def _on_resumed(self, root: str, done: int, total: int) -> None:
+        """Pages of ``root`` came done from the record an earlier session left (gui.resume)."""
+        self.show_info(error_text.fill(self.tr("Resumed: %1 of %2 pages of %3 were read in an earlier session."),
+                                       done, total, Path(root).name or root))
+
+    def _on_resume_failed(self, root: str, exc: BaseException) -> None:
+        """The record of ``root`` cannot be written: recognition goes on, it cannot be resumed."""
+        self.show_exception(exc, self.tr("Recognition goes on, but %1 cannot be resumed if it is interrupted: %2"),
+                            Path(root).name or root)
 
     def open_bytes(self, data: bytes, name: str) -> Job:
         job = self.queue.add(data, name)

@@ -4,9 +4,10 @@ what follows a screen capture and its last region."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 from ..formats.text import JOIN_MODES
 
@@ -158,6 +159,17 @@ class Settings:
             return False
         self.q.setValue("app/started", True)
         return True
+
+    def data_folder(self) -> Path:
+        """Where the app keeps files of its own (the records of batches to resume, gui.resume): the
+        app's data folder (QStandardPaths.AppDataLocation); settings kept in an ini file of their
+        own (tests' throwaway settings, a portable setup) keep their data beside it, in
+        ``<name>-data``."""
+        if self.q.format() == QSettings.Format.IniFormat and self.q.fileName():
+            ini = Path(self.q.fileName())
+            return ini.with_name(ini.stem + "-data")
+        location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+        return Path(location) if location else Path.home() / ".desktop_ocr"
 
     def sync(self) -> None:
         self.q.sync()

@@ -39,6 +39,7 @@ from ..core.image import LoadedImage
 from ..core.model import OcrResult
 from ..core.naming import output_stem
 from ..core.recognizer import RecognizeOptions, Recognizer
+from .resume import ResumeStore
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +273,8 @@ class Found:
     ``pages`` pages, or ``error`` when it cannot be read), "tiff" (a TIFF of ``pages`` > 1 pages:
     a document like a PDF), "error" (an entry that cannot be opened:
     ``error``), "opened" (``source`` is what the user opened and exists: remember it; ``in_folder``
-    when it is a folder). ``in_folder``: found by walking a folder.
+    when it is a folder). ``in_folder``: found by walking a folder. ``root``: the local file or
+    folder opened that it was found in (the unit a batch is resumed by, gui.resume); "" for a URL.
     """
 
     kind: str
@@ -280,6 +282,7 @@ class Found:
     pages: int = 0
     in_folder: bool = False
     error: OcrError | None = None
+    root: str = ""
 
 
 def discover(items: list[str], stop: threading.Event | None = None) -> Iterator[Found]:
@@ -310,24 +313,24 @@ def discover(items: list[str], stop: threading.Event | None = None) -> Iterator[
                 try:
                     pages = pdf.page_count(entry, entry, max_bytes=sources.MAX_FILE_BYTES)
                 except OcrError as exc:
-                    yield Found("pdf", entry, in_folder=is_dir, error=exc)
+                    yield Found("pdf", entry, in_folder=is_dir, error=exc, root=item)
                 except OSError:  # cannot be opened: the loader says why, in the list
-                    yield Found("pdf", entry, pages=1, in_folder=is_dir)
+                    yield Found("pdf", entry, pages=1, in_folder=is_dir, root=item)
                 else:
-                    yield Found("pdf", entry, pages=pages, in_folder=is_dir)
+                    yield Found("pdf", entry, pages=pages, in_folder=is_dir, root=item)
             elif os.path.splitext(entry)[1].lower() in TIFF_EXTENSIONS and os.path.isfile(entry):
                 # a multi-page TIFF is a document too (its frames counted, never decoded, here)
                 pages = document.count_pages(entry, max_bytes=sources.MAX_FILE_BYTES)
-                yield Found("tiff", entry, pages=pages, in_folder=is_dir) if pages > 1 \
-                    else Found("file", entry, in_folder=is_dir)
+                yield Found("tiff", entry, pages=pages, in_folder=is_dir, root=item) if pages > 1 \
+                    else Found("file", entry, in_folder=is_dir, root=item)
             else:
-                yield Found("file", entry, in_folder=is_dir)
+                yield Found("file", entry, in_folder=is_dir, root=item)
         try:
             exists = os.path.exists(item)
         except ValueError:
             exists = False
         if exists:
-            yield Found("opened", item, in_folder=is_dir)
+            yield Found("opened", item, in_folder=is_dir, root=item)
 
 
 class _JobSignals(QObject):
@@ -382,6 +385,9 @@ class BatchQueue(QObject):
         self._reloading: set[int] = set()
         self.pinned: int | None = None  # the job on screen: its image is never evicted
         self._recent_images: list[int] = []
+        #: the records of finished pages of opened folders and documents (off until the window
+        #: sets its folder): a page recorded by an earlier session is done at once (gui.resume)
+        self.resume = ResumeStore(self)
         self._signals = _JobSignals()
         self._signals.loaded.connect(self._on_loaded)
         self._signals.done.connect(self._on_done)
@@ -392,9 +398,11 @@ class BatchQueue(QObject):
 
     # queue -------------------------------------------------------------------------------
     def add(self, source: str | bytes | QImage, name: str | None = None, page: int | None = None,
-            error: BaseException | None = None, document: Document | None = None) -> Job:
+            error: BaseException | None = None, document: Document | None = None, root: str = "") -> Job:
         """Queue one image. With ``error`` it is listed as failed at once (e.g. a damaged PDF found
-        while opening a folder): it shows its reason and can be retried."""
+        while opening a folder): it shows its reason and can be retried. ``root``: the folder or
+        document opened that it was found in (Found.root): a page its record holds from an earlier
+        session is done at once with the recorded result, never recognised (gui.resume)."""
         if name is None:
             name = source if isinstance(source, str) else "image"
         self._new_batch_if_idle()
@@ -404,8 +412,14 @@ class BatchQueue(QObject):
         self._by_id[job.id] = job
         self._states[job.state] += 1
         self._batch[job.id] = None
+        recorded = self.resume.attach(job, root, self.options) if root else None
         if error is not None:
             self._fail(job, error)
+            self._finish(job)
+            return job
+        if recorded is not None:
+            job.result = recorded
+            self._set_state(job, DONE)
             self._finish(job)
             return job
         self._waiting.append(job)
@@ -414,16 +428,20 @@ class BatchQueue(QObject):
         self._dispatch()
         return job
 
-    def add_document(self, source: str, count: int, kind: str = "pdf", pages: list[int] | None = None) -> list[Job]:
+    def add_document(self, source: str, count: int, kind: str = "pdf", pages: list[int] | None = None,
+                     root: str = "") -> list[Job]:
         """Queue the pages of a document (``pages``, default every page), in order: one job each,
-        recognised in that order in the background."""
+        recognised in that order in the background. ``root`` as for add (the document itself
+        when it was opened on its own)."""
         doc = Document(id=self._next_doc, source=source, count=count, kind=kind)
         self._next_doc += 1
         jobs = []
         for page in pages or range(1, count + 1):
-            job = self.add(source, source, page=page, document=doc)
+            job = self.add(source, source, page=page, document=doc, root=root)
             doc.job_ids.append(job.id)
             jobs.append(job)
+        if root and root == source:  # a document opened on its own: all of it is queued
+            self.resume.complete(root)
         return jobs
 
     def document_jobs(self, doc: Document) -> list[Job]:
@@ -441,7 +459,7 @@ class BatchQueue(QObject):
         self._next_walk += 1
         stop = threading.Event()
         self._walks[walk] = stop
-        start_thread(self._walk, walk, list(items), stop, name="desktop_ocr-open")
+        start_thread(self._walk, walk, list(items), stop, self.host.name, self.options, name="desktop_ocr-open")
         self._emit_progress()
         return walk
 
@@ -550,6 +568,7 @@ class BatchQueue(QObject):
                 self._cancel_run(job)
                 self._set_state(job, CANCELLED)
         self._waiting.clear()
+        self.resume.close()  # what is recorded stays: the next window resumes from it
 
     # state (GUI thread) --------------------------------------------------------------------
     def _set_state(self, job: Job, state: JobState) -> None:
@@ -617,9 +636,10 @@ class BatchQueue(QObject):
                 if cancel.is_set():
                     return
                 self._in_engine += 1
+            options = self.options
             try:
                 recognizer = self.host.get(backend)
-                result = recognizer.recognize(image, self.options)
+                result = recognizer.recognize(image, options)
             finally:
                 with self._gate:
                     self._in_engine -= 1
@@ -627,6 +647,7 @@ class BatchQueue(QObject):
             if cancel.is_set():
                 log.info("job %s (%s): cancelled while recognising; its result is dropped", job.id, job.name)
             else:
+                self.resume.record(job, backend, options, result)  # on disk before anyone hears of it
                 self._emit("done", job.id, attempt, result)
         except Exception as exc:  # every failure becomes a visible state, never an unhandled crash
             if cancel.is_set():
@@ -641,10 +662,15 @@ class BatchQueue(QObject):
             if callable(trim) and others <= 0 and not self._in_engine:
                 trim()
 
-    def _walk(self, walk: int, items: list[str], stop: threading.Event) -> None:
+    def _walk(self, walk: int, items: list[str], stop: threading.Event, backend: str,
+              options: RecognizeOptions) -> None:
         chunk: list[Found] = []
         sent, last = False, time.monotonic()
         try:
+            for item in items:  # the records of folders and documents read here, not on the GUI thread
+                if stop.is_set():
+                    break
+                self.resume.prepare(sources.local_path(str(item).strip()), backend, options)
             for found in discover(items, stop):
                 chunk.append(found)
                 # the first find at once, then in chunks: a huge folder never floods the GUI thread
@@ -728,6 +754,8 @@ class BatchQueue(QObject):
     def _finish(self, job: Job) -> None:
         if self._running is job:
             self._running = None
+        if job.state == DONE:
+            self.resume.settled(job)
         self.job_changed.emit(job.id)
         self._emit_progress()
         self._dispatch()
@@ -738,6 +766,9 @@ class BatchQueue(QObject):
         stop = self._walks.get(walk)
         if stop is not None and not stop.is_set():  # a cancelled walk's last finds are dropped
             self.found.emit(walk, found)
+            for f in found:
+                if f.kind == "opened":  # everything found in it is queued now
+                    self.resume.complete(f.root)
 
     def _on_walked(self, walk: int) -> None:
         self._walks.pop(walk, None)

@@ -71,7 +71,8 @@ def read(path: Path) -> tuple[dict[str, Any] | None, Recorded]:
     parse (the last one cut short by a kill) are skipped."""
     rec = Recorded()
     try:
-        fh = open(path, encoding="utf-8")  # noqa: SIM115, PTH123
+        # written as ASCII: bytes that are not UTF-8 (a damaged disk block) spoil only their own line
+        fh = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115, PTH123
     except FileNotFoundError:
         return None, rec
     options: dict[str, Any] | None = None
@@ -104,10 +105,12 @@ class Journal:
         self.recorded = recorded
 
     @classmethod
-    def open(cls, folder: Path, options: dict[str, Any], *, resume: bool) -> Journal:
+    def open(cls, folder: Path, options: dict[str, Any], *, resume: bool, name: str = FILE_NAME) -> Journal:
         """Start a record in ``folder`` (replacing an earlier one), or with ``resume`` go on with the
-        earlier one. Raises OptionsChanged (resume, other options) or WriteFailed."""
-        path = folder / FILE_NAME
+        earlier one; ``name``: the record's file name (the window keeps one per opened folder or
+        document in its data folder, gui.resume). Raises OptionsChanged (resume, other options) or
+        WriteFailed."""
+        path = folder / name
         earlier: dict[str, Any] | None = None
         recorded = Recorded()
         if resume:

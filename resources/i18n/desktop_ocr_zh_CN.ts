@@ -1033,48 +1033,48 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="750"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="767"/>
         <source>Cannot show %1 again: %2</source>
         <translation>无法再次显示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="353"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="358"/>
         <source>desktop_ocr — offline OCR</source>
         <extracomment>a document opened on its own with more pages than this asks which to recognise (all by default); a folder&apos;s documents are queued whole (a queued page holds no pixels: workers.Document) Capture Region waits this long after hiding the window, so it is gone from the screenshot (window managers and compositors animate the hiding) where Capture Region&apos;s screenshots come from: every screen&apos;s picture (capture.grab) what is known of a cloud backend&apos;s connection: &quot;ok&quot; (a call went through), &quot;failed&quot; (the last call failed on the way or was refused); absent = not checked since its settings changed</extracomment>
         <translation>desktop_ocr — 离线文字识别</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="355"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="360"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="355"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="360"/>
         <source>Open &amp;Folder…</source>
         <translation>打开文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="356"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="361"/>
         <source>Open &amp;URL…</source>
         <translation>打开网址(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="356"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="361"/>
         <source>Open &amp;Sample Image</source>
         <translation>打开示例图片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="357"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="362"/>
         <source>&amp;Paste Image or URL</source>
         <translation>粘贴图片或网址(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="357"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="362"/>
         <source>&amp;Copy Selected Lines</source>
         <translation>复制所选行(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="358"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="363"/>
         <source>Copy &amp;All Text</source>
         <translation>复制全部文本(&amp;A)</translation>
     </message>
@@ -1083,237 +1083,237 @@
         <translation type="vanished">复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="360"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="365"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="360"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="365"/>
         <source>Export Batch…</source>
         <translation>批量导出…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="361"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="366"/>
         <source>Export &amp;Document…</source>
         <translation>导出文档(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="362"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="367"/>
         <source>Searchable PDF…</source>
         <translation>可搜索 PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="362"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="367"/>
         <source>Searchable PDFs…</source>
         <translation>可搜索 PDF（每个文档一份）…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="363"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="368"/>
         <source>Cancel &amp;Batch</source>
         <translation>取消批量任务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="363"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="368"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="364"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="369"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="364"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="369"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="365"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="370"/>
         <source>&amp;Fit</source>
         <translation>适合窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="365"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="370"/>
         <source>&amp;100%</source>
         <translation>100%(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="366"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="371"/>
         <source>Show Page &amp;Upright</source>
         <translation>摆正页面(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="366"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="371"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="367"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="372"/>
         <source>Read &amp;QR Codes and Barcodes</source>
         <translation>读取二维码和条形码(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="369"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="374"/>
         <source>Serve API</source>
         <translation>提供 API 服务</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="370"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="375"/>
         <source>Capture &amp;Region</source>
         <translation>截取区域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="371"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="376"/>
         <source>&amp;Show It in the Window</source>
         <translation>在窗口中显示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="372"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="377"/>
         <source>Copy the Text: &amp;Lines as They Are</source>
         <translation>复制文字：按原有行(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="373"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="378"/>
         <source>Copy the Text: Joined into &amp;Paragraphs</source>
         <translation>复制文字：合并为段落(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="374"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="379"/>
         <source>Copy the Text: &amp;One Line</source>
         <translation>复制文字：合并为一行(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="375"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="380"/>
         <source>Copy the Text: Keeping the &amp;Layout (Table Rows)</source>
         <translation>复制文字：保留版式（表格行）(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="379"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="384"/>
         <source>Open images or PDFs (Ctrl+O)</source>
         <translation>打开图片或 PDF (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="380"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="385"/>
         <source>Rotate the view by the detected page angle</source>
         <translation>按检测到的页面角度旋转视图</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="382"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="387"/>
         <source>Export every recognised page of the document on screen (a PDF or TIFF) in one go</source>
         <translation>一次导出当前文档（PDF 或 TIFF）中所有已识别的页面</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="384"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="389"/>
         <source>A PDF of the document or image on screen with its recognised text, searchable and selectable</source>
         <translation>当前文档或图片的 PDF，附带识别出的文字，可搜索、可选中</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="385"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="390"/>
         <source>One searchable PDF per document or image, into a folder</source>
         <translation>每个文档或图片各生成一份可搜索 PDF，存入一个文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="386"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="391"/>
         <source>List the QR codes and barcodes of the next images as lines of their own</source>
         <translation>将后续图片中的二维码和条形码作为单独的行列出</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="387"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="392"/>
         <source>A receipt drawn for trying the app</source>
         <translation>用于试用本程序的示例小票</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="388"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="393"/>
         <source>Serve the cloud vendors&apos; OCR APIs on 127.0.0.1, answered by the local engine (the port is in the status bar)</source>
         <translation>在 127.0.0.1 上提供各云厂商的 OCR API，由本地引擎应答（端口在状态栏中设置）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="390"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="395"/>
         <source>System Language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="391"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="396"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="392"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="397"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="393"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="398"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="394"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="399"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="395"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="400"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="396"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="401"/>
         <source>After a &amp;Capture</source>
         <translation>截取之后(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="397"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="402"/>
         <source>Drag a rectangle anywhere on the screen and recognise it (%1; Enter repeats the last region, Esc cancels)</source>
         <translation>在屏幕任意位置拖出一个矩形并识别（%1；回车重复上次区域，Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="400"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="405"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="401"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="406"/>
         <source>&amp;Export Image As</source>
         <translation>导出当前图片为(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="402"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="407"/>
         <source>Export &amp;Batch As</source>
         <translation>批量导出为(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="406"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="411"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="408"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="413"/>
         <source> Engine: </source>
         <translation> 引擎：</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="411"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="416"/>
         <source>Threshold </source>
         <translation>阈值 </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="412"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="417"/>
         <source>Hide low</source>
         <translation>隐藏低分行</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="413"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="418"/>
         <source>Hide lines scored below the threshold (canvas and list)</source>
         <translation>隐藏置信度低于阈值的行（画布和列表）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="418"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="423"/>
         <source>below threshold</source>
         <translation>低于阈值</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="420"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="425"/>
         <source>Drop images, PDFs, folders or web links here
 
 Ctrl+O open · Ctrl+V paste · File &gt; Open Sample Image</source>
@@ -1326,68 +1326,68 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <translation type="vanished">%1 引擎不可用：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="650"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="667"/>
         <source>pasted image</source>
         <translation>粘贴的图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="665"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="682"/>
         <source>Nothing to open: the clipboard or drop holds no image, file or URL.</source>
         <translation>没有可打开的内容：剪贴板或拖放内容中没有图片、文件或网址。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="684"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="701"/>
         <source>Open images</source>
         <translation>打开图片</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="685"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="702"/>
         <source>Images and PDFs</source>
         <translation>图片和 PDF</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="686"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="703"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="691"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="708"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="713"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="730"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="777"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="794"/>
         <source>Could not recognise %1: %2</source>
         <translation>无法识别 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="844"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="861"/>
         <source>loading models…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="844"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="861"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="842"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="845"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="859"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="862"/>
         <source>unavailable</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="359"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="364"/>
         <source>Copy &amp;JSON (%1)</source>
         <translation>复制 JSON（%1）(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="504"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="509"/>
         <source>Cannot compare %1: %2</source>
         <translation>无法对比 %1：%2</translation>
     </message>
@@ -1396,12 +1396,12 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <translation type="vanished">无法截取屏幕：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="576"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="581"/>
         <source>Copied the text of %1 to the clipboard.</source>
         <translation>已将 %1 的文字复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="596"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="601"/>
         <source>Cannot open %1: %2</source>
         <translation>无法打开 %1：%2</translation>
     </message>
@@ -1410,151 +1410,161 @@ Ctrl+O 打开 · Ctrl+V 粘贴 · 文件 &gt; 打开示例图片</translation>
         <translation type="vanished">%1 共 %2 页：只识别前 %3 页。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="839"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="856"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="839"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="856"/>
         <source>last call failed</source>
         <translation>上次调用失败</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="840"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="857"/>
         <source>checking settings…</source>
         <translation>正在检查设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="841"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="858"/>
         <source>set up, not checked yet</source>
         <translation>已设置，尚未检查</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="846"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="863"/>
         <source>Engine: %1 (%2)</source>
         <translation>引擎：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="852"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="869"/>
         <source>recognising…</source>
         <translation>识别中…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="857"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="874"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="860"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="877"/>
         <source>%n line(s)</source>
         <translation>
             <numerusform>%n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="862"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="879"/>
         <source>Angle: %1</source>
         <translation>角度：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="907"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="924"/>
         <source>%n line(s) hidden by Hide low left out.</source>
         <translation>
             <numerusform>已略去被“隐藏低分行”隐藏的 %n 行。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="927"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="944"/>
         <source>Copied the text shown.</source>
         <translation>已复制显示的文本。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="934"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="951"/>
         <source>Copied the result as %1.</source>
         <translation>已按 %1 复制结果。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="941"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="958"/>
         <source>Nothing to export yet: no recognised image is shown.</source>
         <translation>暂无可导出的内容：当前没有已识别的图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="986"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1003"/>
         <source>Nothing to export yet: no page of the document on screen is recognised.</source>
         <translation>暂无可导出的内容：当前文档还没有识别完成的页面。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1009"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1026"/>
         <source> %1 of %2 pages are not recognised yet: they are left out.</source>
         <translation> %2 页中有 %1 页尚未识别：已略过。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1012"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1029"/>
         <source>%n file(s) in %1</source>
         <translation>
             <numerusform>%1 中的 %n 个文件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1022"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1039"/>
         <source>Nothing to export yet: open a document or an image first.</source>
         <translation>暂无可导出的内容：请先打开文档或图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1048"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1065"/>
         <source>Writing %1…</source>
         <translation>正在写入 %1…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1059"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1076"/>
         <source>%n page(s) not recognised yet are in it without text.</source>
         <translation>
             <numerusform>其中 %n 页尚未识别，不含文字。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1064"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1082"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1081"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1099"/>
         <source>Export failed for %1: %2</source>
         <translation>导出 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="955"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1014"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1056"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="972"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1031"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1073"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="643"/>
+        <source>Resumed: %1 of %2 pages of %3 were read in an earlier session.</source>
+        <translation>已续接：%3 的 %2 页中有 %1 页已在之前的会话中识别。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="648"/>
+        <source>Recognition goes on, but %1 cannot be resumed if it is interrupted: %2</source>
+        <translation>识别会继续进行，但 %1 若被中断将无法续接：%2</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../desktop_ocr/gui/main_window.py" line="975"/>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1057"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="992"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1074"/>
         <source>Exported %n file(s) to %1</source>
         <translation>
             <numerusform>已导出 %n 个文件到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1090"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1107"/>
         <source>About desktop_ocr</source>
         <translation>关于 desktop_ocr</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="1091"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="1108"/>
         <source>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;Offline OCR for Simplified Chinese and English.&lt;br&gt;Recognition: RapidOCR (PP-OCR models on ONNX Runtime), all on this computer.</source>
         <translation>&lt;b&gt;desktop_ocr %1&lt;/b&gt;&lt;br&gt;简体中文与英文离线文字识别。&lt;br&gt;识别引擎：RapidOCR（PP-OCR 模型，ONNX Runtime），全部在本机运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="368"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="373"/>
         <source>Cloud Settings…</source>
         <translation>云端设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="368"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="373"/>
         <source>Compare with Cloud…</source>
         <translation>与云端对比…</translation>
     </message>
     <message>
-        <location filename="../../desktop_ocr/gui/main_window.py" line="486"/>
+        <location filename="../../desktop_ocr/gui/main_window.py" line="491"/>
         <source>Open an image first, then compare it with a cloud service.</source>
         <translation>请先打开一张图片，再与云服务对比。</translation>
     </message>
