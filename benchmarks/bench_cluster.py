@@ -127,15 +127,9 @@ def run_mode(mode: str, paths: list[Path], out_dir: Path, address: str) -> dict:
             "wall_images_per_min": len(paths) * 60 / wall}
 
 
-def without_timing(value):
-    if isinstance(value, dict):
-        return {k: without_timing(v) for k, v in value.items() if k != "elapsed"}
-    if isinstance(value, list):
-        return [without_timing(v) for v in value]
-    return value
-
-
 def outputs(out_dir: Path) -> dict:
+    from tests.outputs import without_timing
+
     return {p.name: without_timing(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(out_dir.glob("*.json"))}
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from desktop_ocr.cli import main
 from tests.drawing import render_lines, to_png_bytes
-from tests.outputs import listing
+from tests.outputs import listing, without_timing
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[cluster]' (the cluster extra)")
 
@@ -117,14 +117,6 @@ def sources(tmp_path_factory) -> list[Path]:
     pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=72)
     paths.append(pdf)
     return paths
-
-
-def without_timing(value):
-    if isinstance(value, dict):
-        return {k: without_timing(v) for k, v in value.items() if k != "elapsed"}
-    if isinstance(value, list):
-        return [without_timing(v) for v in value]
-    return value
 
 
 def contents(out_dir: Path) -> dict[str, object]:

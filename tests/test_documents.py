@@ -27,7 +27,7 @@ from desktop_ocr.core.model import OcrResult, TextLine
 from desktop_ocr.formats.pdf import Page, read_text_layer, write_searchable_pdf
 from desktop_ocr.jobs.journal import FILE_NAME
 from tests.drawing import render_lines
-from tests.outputs import listing
+from tests.outputs import listing, without_timing
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -302,13 +302,7 @@ def test_a_batch_killed_at_a_random_point_resumes_without_loss_or_repeat(tmp_pat
 
 def _comparable(path: Path):
     """A result file without what differs between two runs (timings)."""
-    def strip(obj):
-        if isinstance(obj, dict):
-            return {k: strip(v) for k, v in obj.items() if k not in ("elapsed", "RequestId", "request_id")}
-        if isinstance(obj, list):
-            return [strip(v) for v in obj]
-        return obj
-    return strip(json.loads(path.read_text(encoding="utf-8")))
+    return without_timing(json.loads(path.read_text(encoding="utf-8")))
 
 
 def test_resume_refuses_other_options_and_skips_what_is_done(capsys, tmp_path, docs):

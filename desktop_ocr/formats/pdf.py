@@ -846,18 +846,8 @@ def write_searchable_pdf(pages: Iterable[Page], dest: str | os.PathLike, *, over
 # --- reading a text layer --------------------------------------------------------------------------
 
 def _device_map(page: Any, w: int, h: int) -> Affine:
-    """User space -> pixels of the page rendered at w x h (the inverse of FPDF_DeviceToPage)."""
-    import ctypes
-
-    import pypdfium2.raw as raw
-
-    pts = []
-    for dx, dy in ((0, 0), (w, 0), (0, h)):
-        px, py = ctypes.c_double(), ctypes.c_double()
-        raw.FPDF_DeviceToPage(page, 0, 0, w, h, 0, dx, dy, px, py)
-        pts.append((px.value, py.value))
-    (ox, oy), (xx, xy), (yx, yy) = pts
-    a, b, c, d = (xx - ox) / w, (xy - oy) / w, (yx - ox) / h, (yy - oy) / h
+    """User space -> pixels of the page rendered at w x h (the inverse of _to_user_space)."""
+    a, b, c, d, ox, oy = _to_user_space(page, w, h)
     det = a * d - b * c
     ia, ib, ic, id_ = d / det, -b / det, -c / det, a / det
     return ia, ib, ic, id_, -(ia * ox + ic * oy), -(ib * ox + id_ * oy)
