@@ -10,6 +10,8 @@ with a per-format name; every text that comes from below the GUI passes through 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import socket
 from pathlib import Path
@@ -48,10 +50,25 @@ class PseudoTranslator(QTranslator):
 
 @pytest.fixture
 def pseudo(qapp):
-    tr = PseudoTranslator()
-    qapp.installTranslator(tr)
-    yield tr
-    qapp.removeTranslator(tr)
+    with installed(PseudoTranslator()) as tr:
+        yield tr
+
+
+@contextlib.contextmanager
+def installed(tr: QTranslator):
+    """``tr`` installed for the block, Python's garbage collector off meanwhile: Qt calls our Python
+    translate() holding its translators' lock, and a collection run from there that destroys an old
+    QTranslator (whose destructor takes that lock to remove itself) would deadlock the process."""
+    gc.collect()
+    gc.disable()
+    app = QCoreApplication.instance()
+    app.installTranslator(tr)
+    try:
+        yield tr
+    finally:
+        app.removeTranslator(tr)
+        gc.enable()
+        gc.collect()
 
 
 def closed_port() -> int:
@@ -375,9 +392,7 @@ def _form_labels(dlg) -> list[str]:
 
 
 def test_cloud_settings_labels_pass_through_the_vendors_context(qtbot, window):
-    only_vendors = PseudoTranslator({vendors.TR_CONTEXT})
-    QCoreApplication.instance().installTranslator(only_vendors)
-    try:
+    with installed(PseudoTranslator({vendors.TR_CONTEXT})):
         dlg = window.open_cloud_settings()
         labels = _form_labels(dlg)
         expected = {f.label for spec in vendors.specs() for f in spec.fields}
@@ -385,8 +400,6 @@ def test_cloud_settings_labels_pass_through_the_vendors_context(qtbot, window):
         assert {text[len(MARK):] for text in labels} == expected
         assert all(dlg.tabs.tabText(i).startswith(MARK) for i in range(dlg.tabs.count()))
         dlg.reject()
-    finally:
-        QCoreApplication.instance().removeTranslator(only_vendors)
 
 
 def test_texts_from_below_the_gui_are_translated(qtbot, window, tmp_path, pseudo):
