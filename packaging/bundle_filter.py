@@ -20,12 +20,12 @@ EXCLUDED_MODULES = [
     "pytest", "_pytest", "pytestqt", "pip", "PyInstaller", "setuptools._distutils.tests",
     "lib2to3", "pydoc_data", "idlelib", "turtledemo", "readline",
     # Qt modules the app does not use: QML/Quick, Designer, Help, SQL, Test, UI loader, XML, OpenGL,
-    # Network, PrintSupport, and the DBus binding (libQt6DBus itself stays: QtGui links it)
+    # Network, PrintSupport (the QtDBus binding stays: the Wayland screenshot and shortcut portals use it)
     "PySide6.QtQml", "PySide6.QtQmlFeatures", "PySide6.QtQuick", "PySide6.QtQuickControls2",
     "PySide6.QtQuickWidgets", "PySide6.QtQuickTest", "PySide6.QtDesigner", "PySide6.QtHelp",
     "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtConcurrent",
     "PySide6.QtLabsStyleKit", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtNetwork",
-    "PySide6.QtPrintSupport", "PySide6.QtDBus", "PySide6.scripts",
+    "PySide6.QtPrintSupport", "PySide6.scripts",
     # rapidocr's other inference engines (we ship ONNX Runtime only) and their frameworks
     "rapidocr.inference_engine.openvino", "rapidocr.inference_engine.paddle",
     "rapidocr.inference_engine.pytorch", "rapidocr.inference_engine.tensorrt",

@@ -200,6 +200,14 @@ def test_bundle_leaves_out_what_the_app_never_loads(unpacked):
     assert not list((internal / "onnxruntime/capi").glob("libonnxruntime.so*"))
 
 
+def test_bundle_carries_what_is_imported_by_name_or_only_on_wayland(unpacked):
+    """Modules the analysis cannot see or a test on X11 never loads: zxing-cpp (core.codes imports it
+    by name) and the QtDBus binding (the screenshot and global-shortcut portals on Wayland)."""
+    internal = unpacked / "_internal"
+    assert list(internal.glob("zxingcpp*.so")), "zxing-cpp is not in the bundle"
+    assert list((internal / "PySide6").glob("QtDBus*.so")), "the QtDBus binding is not in the bundle"
+
+
 def test_bundle_has_the_slim_opencv(unpacked):
     """packaging/build.sh bundles OpenCV from packaging/opencv-slim: none of the stock wheel's
     vendored libraries (FFmpeg, AV1/VPx, OpenBLAS, OpenSSL 1.1) may come back."""
