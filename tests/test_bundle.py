@@ -36,10 +36,11 @@ ISSUE_ARCHIVE_BUDGET = 120 * MB
 ISSUE_UNPACKED_BUDGET = 300 * MB
 # What this test enforces: the issue's unpacked budget (met since the slim OpenCV wheel; 243.2 MB with
 # the slim ICU data and numpy without OpenBLAS, 249.9 MB with the server), and for the archive a
-# ceiling under 2 MB above the measured 116.4 MB (113.4 MB before the dependencies' current releases,
-# 115.5 MB, and the [serve] extra, +0.9 MB; issue budget 120 MB), so any dependency or hook change
-# that grows the bundle fails here and gets looked at. Lower it when a cut lands.
-ARCHIVE_CEILING = 118 * MB
+# ceiling under 2 MB above the measured 118.1 MB (113.4 MB before the dependencies' current releases,
+# 115.5 MB, the [serve] extra, +0.9 MB, then zxing-cpp for QR codes and the QtDBus binding for the
+# Wayland portals, +1.7 MB; issue budget 120 MB), so any dependency or hook change that grows the
+# bundle fails here and gets looked at. Lower it when a cut lands.
+ARCHIVE_CEILING = 119.5 * MB
 UNPACKED_CEILING = ISSUE_UNPACKED_BUDGET
 # Inputs of the bundle: a change in any of them makes a dist/ from an earlier build stale.
 BUILD_INPUTS = ["desktop_ocr", "packaging", "resources", "pyproject.toml"]
@@ -204,7 +205,7 @@ def test_bundle_carries_what_is_imported_by_name_or_only_on_wayland(unpacked):
     """Modules the analysis cannot see or a test on X11 never loads: zxing-cpp (core.codes imports it
     by name) and the QtDBus binding (the screenshot and global-shortcut portals on Wayland)."""
     internal = unpacked / "_internal"
-    assert list(internal.glob("zxingcpp*.so")), "zxing-cpp is not in the bundle"
+    assert list(internal.rglob("zxingcpp*.so")), "zxing-cpp is not in the bundle"
     assert list((internal / "PySide6").glob("QtDBus*.so")), "the QtDBus binding is not in the bundle"
 
 
