@@ -195,8 +195,8 @@ def test_vertical_columns_right_to_left_after_a_heading(engine_order):
 
 def test_vertical_columns_from_the_engine(engine):
     """A drawn page of four vertical columns under a horizontal title. The engine finds one tall box
-    per column but today reports such a page as turned 90 degrees (another issue changes that);
-    with the angle the page really has (0) the layout text reads the columns right to left."""
+    per column, reads it as vertical writing on an upright page (angle 0, core/vertical.py), and
+    the layout text reads the columns right to left."""
     font = ImageFont.truetype(cjk_font_path(), 32)
     page = Image.new("RGB", (500, 560), "white")
     d = ImageDraw.Draw(page)
@@ -210,5 +210,7 @@ def test_vertical_columns_from_the_engine(engine):
     for ln in res.lines:
         x0, y0, x1, y1 = ln.bbox()
         assert (y1 - y0 > 2 * (x1 - x0)) == (ln.text in cols)  # usable column boxes
-    res.angle = 0.0
+    assert res.angle == 0.0
+    assert [ln.text for ln in res.lines] == ["静夜思", *cols]  # the engine's own order: columns right to left
+    assert [ln.vertical for ln in res.lines] == [False] + [True] * len(cols)
     assert text_format.layout_text(res).split("\n") == ["静夜思", *cols]

@@ -11,6 +11,10 @@ naive order. Our pipeline per image:
    detected again upright, a skewed one keeps its boxes, carried through the same transform;
 3. crop every line from the full-resolution upright image, recognise in batches; a line the
    0/180 classifier calls upside down is recognised both ways and the more confident reading wins;
+   on a page of vertical writing (columns of upright Chinese characters, told from a page turned by
+   90 degrees by reading a few columns both ways: ``_columns``) each tall box is cut into character
+   cells laid side by side (vertical.py), the page stays upright (angle 0) and the line is marked
+   ``vertical``;
 4. order lines and number paragraphs on the upright page (layout.py);
 5. map every polygon back through the exact inverse transform into ORIGINAL image pixels.
 
@@ -27,7 +31,8 @@ step 3 alone on the whole image as one line (no detection, no rotation search; `
 
 Polygons are given in reading order of the text: top-left, top-right, bottom-right, bottom-left
 of the line as read upright, so on a page turned by 90 degrees the first point is at the
-image's top-right.
+image's top-right. A column of vertical writing (``TextLine.vertical``) is given as it stands:
+its top-left, top-right, bottom-right, bottom-left, its CharBoxes one per character cell.
 
 rapidocr's internals (private loaders, detector limits, recogniser dataclasses, the line crop) are
 reached only through core/rapid.py, which checks them up front (``rapid.check_api``).
@@ -52,7 +57,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import layout, rapid, rotation, tiling
+from . import layout, rapid, rotation, tiling, vertical
 from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
@@ -267,13 +272,53 @@ class LocalEngine(Recognizer):
     def _classify_crops(self, crops: list[np.ndarray]) -> list[tuple[bool, float]]:
         return [(flipped, float(score)) for flipped, score in self._loaded().classify(crops)]
 
-    def _read(self, bgr: np.ndarray, quads: list[np.ndarray], chars: bool) -> list[TextLine]:
-        """Crop, classify 0/180 and recognise each box; polygons in ``bgr``'s coordinates."""
+    def _columns(self, bgr: np.ndarray, quads: list[np.ndarray]) -> bool:
+        """Whether the page's tall boxes are columns of vertical writing rather than lines of a page
+        turned by 90 degrees: a few of them read stacked, turned and turned the other way
+        (vertical.looks_vertical). Free on a page with fewer than vertical.MIN_COLUMNS tall boxes;
+        a page whose stacked readings are not confident Chinese stops after one small batch."""
+        sample = vertical.sample(quads)
+        stacked = [s[0] for s in (vertical.stacked_line(bgr, q, vertical.SAMPLE_CELLS) for q in sample)
+                   if s is not None]
+        if not stacked:
+            return False
+        models = self._loaded()
+        rec = models.recognize(stacked)
+        if not vertical.plausible(rec.txts, rec.scores):
+            return False
+        turned = []
+        for q in sample:
+            crop = rapid.crop_line(bgr, np.asarray(q, dtype=np.float32).copy())
+            if crop.size and min(crop.shape[:2]) >= 2:
+                turned.append(np.ascontiguousarray(crop[:, : vertical.SAMPLE_CELLS * crop.shape[0]]))
+        other = [np.ascontiguousarray(np.rot90(c, 2)) for c in turned]
+        both = self._score_crops(turned + other)
+        stacked_scores = [float(s) if t.strip() else 0.0 for t, s in zip(rec.txts, rec.scores)]
+        return vertical.looks_vertical(stacked_scores, both[:len(turned)], both[len(turned):])
+
+    def _read(self, bgr: np.ndarray, quads: list[np.ndarray], chars: bool, columns: bool = False) -> list[TextLine]:
+        """Crop, classify 0/180 and recognise each box; polygons in ``bgr``'s coordinates.
+        ``columns``: tall boxes are columns of vertical writing, read through vertical.stacked_line."""
         if not quads:
             return []
-        crops, frames = [], []
+        crops: list[np.ndarray] = []
+        frames: list[list] = []
+        cols: dict[int, tuple[vertical.CellMap, np.ndarray]] = {}  # crop index -> its column
+        turned: dict[int, tuple[np.ndarray, list]] = {}  # a column's crop turned as a turned line's
         for q in quads:
             pts = np.asarray(q, dtype=np.float32)
+            if columns and vertical.is_tall(pts):
+                cut = vertical.stacked_line(bgr, pts)
+                if cut is None:
+                    continue
+                line, cmap, corners = cut
+                lh, lw = line.shape[:2]
+                cols[len(crops)] = (cmap, corners)
+                p0, p1, p2, p3 = pts.astype(np.float64)
+                turned[len(crops)] = (rapid.crop_line(bgr, pts.copy()), [p1, p2, p3, p0])
+                crops.append(line)  # its frame: the line image's own pixels, mapped back at the end
+                frames.append([np.array(p, dtype=np.float64) for p in ((0, 0), (lw, 0), (lw, lh), (0, lh))])
+                continue
             crop = rapid.crop_line(bgr, pts.copy())
             if crop.size == 0 or min(crop.shape[:2]) < 2:
                 continue
@@ -304,14 +349,20 @@ class LocalEngine(Recognizer):
         # a line into 192 px, so on very long lines it is sometimes confidently wrong.)
         models = self._loaded()
         flagged = [k for k, (flipped, score) in zip(short, models.classify([crops[k] for k in short]))
-                   if flipped and score > models.cls_thresh]
+                   if flipped and score > models.cls_thresh and k not in cols]
         piece_crops = [np.ascontiguousarray(crops[k][:, int(u0 * crops[k].shape[1]):int(u1 * crops[k].shape[1])])
                        for k, u0, u1, _ in pieces]
-        batch = ([crops[k] for k in short] + [np.ascontiguousarray(np.rot90(crops[k], 2)) for k in flagged]
-                 + piece_crops)
+        # a second reading per line: a flagged line upside down; a column turned counter-clockwise
+        # like a turned line (the recogniser reads characters lying on their left side well, and
+        # the vertical forms of brackets better than stacked): the more confident reading wins
+        alts: dict[int, tuple[np.ndarray, list | None]] = {k: (np.ascontiguousarray(np.rot90(crops[k], 2)), None)
+                                                           for k in flagged}
+        alts.update({k: turned[k] for k in short if k in turned and min(turned[k][0].shape[:2]) >= 2})
+        batch = [crops[k] for k in short] + [a[0] for a in alts.values()] + piece_crops
         rec = models.recognize(batch, word_boxes=chars) if batch else None
+        read_turned: set[int] = set()  # columns whose turned reading won
         if rec is not None:
-            alt_of = {k: len(short) + i for i, k in enumerate(flagged)}
+            alt_of = {k: len(short) + i for i, k in enumerate(alts)}
             for j, k in enumerate(short):
                 txts[k], scores[k] = rec.txts[j], rec.scores[j]
                 words_k = rec.words[j]
@@ -319,10 +370,12 @@ class LocalEngine(Recognizer):
                 if alt is not None and rec.scores[alt] > scores[k]:
                     txts[k], scores[k], words_k = rec.txts[alt], rec.scores[alt], rec.words[alt]
                     f = frames[k]
-                    frames[k] = [f[2], f[3], f[0], f[1]]
+                    frames[k] = alts[k][1] or [f[2], f[3], f[0], f[1]]
+                    if k in cols:
+                        read_turned.add(k)
                 if chars:
                     char_lists[k] = _char_boxes(txts[k], words_k, frames[k], _clamp(scores[k]))
-            base = len(short) + len(flagged)
+            base = len(short) + len(alts)
             by_line: dict[int, list[tuple[int, float, float, str]]] = {}
             for i, (k, u0, u1, sep) in enumerate(pieces):
                 by_line.setdefault(k, []).append((base + i, u0, u1, sep))
@@ -341,6 +394,20 @@ class LocalEngine(Recognizer):
         lines = []
         for k, (txt, score) in enumerate(zip(txts, scores)):
             if not txt.strip():
+                continue
+            if k in cols:  # from the stacked line back to the column as it stands
+                cmap, corners = cols[k]
+                for c in char_lists[k] or []:
+                    if c.polygon is None:
+                        continue
+                    if k in read_turned:  # already in image pixels, corners ordered as it stands
+                        c.polygon = [c.polygon[i] for i in rotation.order_quad(np.asarray(c.polygon))]
+                    else:
+                        xs = [p[0] for p in c.polygon]
+                        c.polygon = cmap.column_quad(min(xs), max(xs))
+                lines.append(TextLine(text=txt, polygon=[(float(x), float(y)) for x, y in corners],
+                                      score=_clamp(score),
+                                      chars=char_lists[k] if chars else None, vertical=True))
                 continue
             lines.append(TextLine(text=txt, polygon=[tuple(p) for p in frames[k]], score=_clamp(score),
                                   chars=char_lists[k] if chars else None))
@@ -371,9 +438,13 @@ class LocalEngine(Recognizer):
             matrix = np.eye(3)
             work = bgr
             residual = 0.0  # skew left in the working image (not resampled, below MIN_DESKEW)
+            columns = False  # vertical writing: the tall boxes are read as columns (vertical.py)
             if options.detect_rotation and quads:
                 orient = rotation.estimate_orientation(bgr, quads, self._score_crops,
                                                        classify=self._classify_crops)
+                columns = orient.quarter in (0, 90) and self._columns(bgr, quads)
+                if columns:  # upright characters in columns, not a page turned by 90: only its skew
+                    orient = rotation.Orientation(orient.skew)
                 angle = orient.angle
                 turn = angle if abs(orient.skew) >= rotation.MIN_DESKEW else float(orient.quarter)
                 residual = normalize_angle(angle - turn)
@@ -393,10 +464,12 @@ class LocalEngine(Recognizer):
                     if evidence > 0 and abs(resid) < 5.0:
                         residual = resid
                         angle = normalize_angle(turn + resid)
+            elif quads:
+                columns = self._columns(bgr, quads)
             # the detector's working memory (OpenVINO keeps it) is given back before the
             # recogniser needs its own: the peak is the larger of the two, not their sum
             self._loaded().trim()
-            lines = self._read(work, quads, options.chars)
+            lines = self._read(work, quads, options.chars, columns)
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
         lines = _order(lines, residual, work.shape[1], work.shape[0])
         if not np.allclose(matrix, np.eye(3)):
@@ -516,7 +589,7 @@ def _order(lines: list[TextLine], residual: float, w: int, h: int) -> list[TextL
     for ln in lines:
         pts = rotation.apply_matrix(np.asarray(ln.polygon, dtype=np.float64), m)
         boxes.append((pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()))
-    order, para = layout.reading_order(boxes)
+    order, para = layout.reading_order(boxes, [ln.vertical for ln in lines])
     out = []
     for i in order:
         lines[i].paragraph = para[i]

@@ -9,7 +9,8 @@ rotated pages upright before calling this). The page is cut recursively, XY-cut 
 * full-width lines (a title over two columns) cut the region into bands at their height, when
   the rest splits into columns; a blank strip wider than 1.5 lines also separates bands;
 * what cannot be cut is read in rows: lines whose vertical extents overlap by more than half
-  the smaller height share a row, rows top to bottom, left to right within a row.
+  the smaller height share a row, rows top to bottom, left to right within a row; a row made
+  mostly of columns of vertical writing (``vertical``) is read right to left.
 
 Paragraphs follow the reading order: a new one starts at each column/band change, at a vertical
 gap clearly larger than the usual line gap, at a change of text height (headings), or when a
@@ -32,6 +33,7 @@ class _Item:
     y0: float
     x1: float
     y1: float
+    vertical: bool = False
 
     @property
     def h(self) -> float:
@@ -62,7 +64,14 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
             rows.append([b])
             spans.append([b.y0, b.y1])
     order = sorted(range(len(rows)), key=lambda r: (spans[r][0] + spans[r][1]) / 2.0)
-    return [sorted(rows[r], key=lambda b: b.x0) for r in order]
+    return [sorted(rows[r], key=_row_key(rows[r])) for r in order]
+
+
+def _row_key(row: list[_Item]):
+    """Left to right; right to left in a row mostly of vertical columns."""
+    if 2 * sum(b.vertical for b in row) > len(row):
+        return lambda b: -b.x1
+    return lambda b: b.x0
 
 
 def _gaps(intervals: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
@@ -145,11 +154,14 @@ def _cut(items: list[_Item], line_h: float, depth: int = 0) -> list[list[list[_I
     return [_rows(items)]
 
 
-def reading_order(boxes: Sequence[Box]) -> tuple[list[int], list[int]]:
-    """(indices in reading order, paragraph number per index) for upright boxes."""
+def reading_order(boxes: Sequence[Box], vertical: Sequence[bool] | None = None) -> tuple[list[int], list[int]]:
+    """(indices in reading order, paragraph number per index) for upright boxes; ``vertical``
+    marks columns of vertical writing (read right to left within their row)."""
     if not boxes:
         return [], []
-    items = [_Item(i, *map(float, b)) for i, b in enumerate(boxes)]
+    flags = list(vertical) if vertical is not None else [False] * len(boxes)
+    items = [_Item(i, float(b[0]), float(b[1]), float(b[2]), float(b[3]), bool(v))
+             for (i, b), v in zip(enumerate(boxes), flags)]
     line_h = median(it.h for it in items)
     blocks = _cut(items, line_h)
     order: list[int] = []

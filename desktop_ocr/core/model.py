@@ -58,6 +58,9 @@ class TextLine:
     paragraph: int = 0
     #: a decoded QR code or barcode (core.codes): its format's name ("QRCode", "EAN13"); None for text
     code: str | None = None
+    #: vertical writing (core.vertical): a column of upright characters read top to bottom; its
+    #: polygon is the column as it stands (top-left, top-right, bottom-right, bottom-left)
+    vertical: bool = False
 
     def __post_init__(self) -> None:
         self.polygon = [_pt(p) for p in self.polygon]
@@ -83,6 +86,8 @@ class TextLine:
             d["chars"] = [c.to_dict() for c in self.chars]
         if self.code is not None:
             d["code"] = self.code
+        if self.vertical:
+            d["vertical"] = True
         return d
 
     @classmethod
@@ -90,7 +95,8 @@ class TextLine:
         chars = d.get("chars")
         return cls(text=d["text"], polygon=d["polygon"], score=d.get("score"),
                    chars=[CharBox.from_dict(c) for c in chars] if chars is not None else None,
-                   paragraph=int(d.get("paragraph", 0)), code=None if d.get("code") is None else str(d["code"]))
+                   paragraph=int(d.get("paragraph", 0)), code=None if d.get("code") is None else str(d["code"]),
+                   vertical=bool(d.get("vertical", False)))
 
 
 @dataclass

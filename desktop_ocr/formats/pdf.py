@@ -295,6 +295,18 @@ def _line_runs(font: _Font, line: TextLine, to_page: Affine) -> str:
     base = _sub(quad[2], quad[3])
     u = (base[0] / (math.hypot(*base) or 1.0), base[1] / (math.hypot(*base) or 1.0))
     segments = _char_segments(line)
+    if segments is None and line.vertical:
+        # a column of vertical writing (TextLine.vertical, polygon as the column stands): a run per
+        # character, the column cut into equal cells down its length
+        n = len(text)
+        tl, tr, br, bl = quad
+
+        def at(p: Point, q: Point, f: float) -> Point:
+            return (p[0] + (q[0] - p[0]) * f, p[1] + (q[1] - p[1]) * f)
+
+        return "".join(_run(font, ch, [at(tl, bl, i / n), at(tr, br, i / n), at(tr, br, (i + 1) / n),
+                                       at(tl, bl, (i + 1) / n)])
+                       for i, ch in enumerate(text) if not ch.isspace())
     if segments is None:
         return _run(font, text, quad)
     boxes = [[_apply(to_page, p) for p in poly] for _t, poly in segments if poly is not None]

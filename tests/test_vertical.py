@@ -1,0 +1,229 @@
+"""Vertical writing (core/vertical.py): columns of upright Chinese characters read top to bottom,
+columns right to left, on the real engine with pages drawn in a CJK font. Such a page is upright
+(angle 0), not a page turned by 90 degrees; a horizontal heading above the columns comes first;
+vertical lines are marked in the JSON; a page of horizontal text turned by 90 stays turned."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from desktop_ocr.core import layout, vertical
+from desktop_ocr.core.image import LoadedImage
+from desktop_ocr.core.model import OcrResult, TextLine
+from desktop_ocr.core.recognizer import RecognizeOptions
+from desktop_ocr.formats.text import layout_text
+
+from .drawing import cjk_font_path, render_lines
+
+# (punctuation inside the columns: drawn with a horizontal font, a full stop sits at the bottom
+# left of its cell, and one ending a column is found as a box of its own)
+COLUMNS = ["二〇二六年三月八日，晴", "小明去了北京的图书馆", "借了3本书、一支笔", "天地玄黄宇宙洪荒日月",
+           "一二三四五六七八九十"]
+HEADING = "千字文 第一章"
+SIZE = 32
+PITCH = 37  # a character per 37 px down a column
+GAP = 58  # px from one column to the next
+MARGIN = 40
+
+
+def _vertical_page(columns: list[str], heading: str | None = None) -> Image.Image:
+    """Columns drawn right to left, a character per cell, each centred in its column; an optional
+    horizontal heading centred above them."""
+    font = ImageFont.truetype(cjk_font_path(), SIZE)
+    top = MARGIN + (int(SIZE * 2.5) if heading else 0)
+    w = 2 * MARGIN + GAP * len(columns)
+    h = top + PITCH * max(len(c) for c in columns) + MARGIN
+    img = Image.new("RGB", (w, h), "white")
+    d = ImageDraw.Draw(img)
+    if heading:
+        d.text(((w - font.getlength(heading)) / 2, MARGIN), heading, fill="black", font=font)
+    for k, s in enumerate(columns):
+        x = w - MARGIN - GAP * (k + 1) + (GAP - SIZE) // 2
+        for j, ch in enumerate(s):
+            d.text((x + (SIZE - font.getlength(ch)) / 2, top + PITCH * j), ch, fill="black", font=font)
+    return img
+
+
+def _column_x(page: Image.Image, k: int) -> tuple[float, float]:
+    """The x extent of the k-th column (right to left) as drawn."""
+    x = page.width - MARGIN - GAP * (k + 1)
+    return float(x), float(x + GAP)
+
+
+def _edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _read(engine, page: Image.Image, **opts) -> OcrResult:
+    return engine.recognize(LoadedImage(np.asarray(page.convert("RGB")).copy()), RecognizeOptions(**opts))
+
+
+def _check_columns(lines: list[TextLine], page: Image.Image) -> None:
+    """One line per column, right to left, the text within one edit of the column's, each marked
+    vertical with its polygon on the column, top-left first."""
+    got = [ln.text.replace(" ", "") for ln in lines]
+    assert len(got) == len(COLUMNS), got
+    for k, (ln, want) in enumerate(zip(lines, COLUMNS)):
+        assert _edits(ln.text.replace(" ", ""), want) <= 1, (got, COLUMNS)
+        assert ln.vertical
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = ln.polygon
+        assert x0 < x1 and y1 < y2 and x2 > x3 and y3 > y0  # top-left, top-right, bottom-right, bottom-left
+        lo, hi = _column_x(page, k)
+        assert lo <= min(x0, x3) and max(x1, x2) <= hi, (k, ln.polygon)
+        assert y3 - y0 > 2 * (x1 - x0)
+
+
+@pytest.fixture(scope="module")
+def page() -> Image.Image:
+    return _vertical_page(COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def result(engine, page) -> OcrResult:
+    return _read(engine, page, chars=True)
+
+
+def test_vertical_page_reads_columns_right_to_left_upright(result, page):
+    assert result.angle_detected
+    assert result.angle == 0.0
+    _check_columns(result.lines, page)
+    assert len({ln.paragraph for ln in result.lines}) == 1
+
+
+def test_vertical_char_boxes_go_down_their_column(result, page):
+    """Per-character boxes: from the character cells, one per Chinese character, top to bottom
+    inside the column's polygon."""
+    for ln in result.lines:
+        assert ln.chars, ln.text
+        assert "".join(c.text for c in ln.chars).replace(" ", "") == ln.text.replace(" ", "")
+        xs = [p[0] for p in ln.polygon]
+        ys = [p[1] for p in ln.polygon]
+        tops = []
+        for c in ln.chars:
+            assert c.polygon is not None and len(c.polygon) == 4
+            cx = [p[0] for p in c.polygon]
+            cy = [p[1] for p in c.polygon]
+            assert min(xs) - 1 <= min(cx) and max(cx) <= max(xs) + 1
+            assert min(ys) - 1 <= min(cy) and max(cy) <= max(ys) + 1
+            assert max(cy) - min(cy) < 2.0 * PITCH  # about one character tall
+            tops.append(min(cy))
+        assert tops == sorted(tops), ln.text
+
+
+def test_mixed_page_heading_first_then_columns(engine):
+    page = _vertical_page(COLUMNS, heading=HEADING)
+    res = _read(engine, page)
+    assert res.angle == 0.0
+    head, *cols = res.lines
+    assert head.text.replace(" ", "") == HEADING.replace(" ", "")
+    assert not head.vertical
+    _check_columns(cols, page)
+    assert head.paragraph != cols[0].paragraph
+    # the layout text mode writes the heading, then a column per line, right to left
+    text = layout_text(res).split("\n")
+    assert text[0].strip().replace(" ", "") == HEADING.replace(" ", "")
+    assert [_edits(t.replace(" ", ""), c) <= 1 for t, c in zip(text[1:], COLUMNS)] == [True] * len(COLUMNS)
+
+
+def test_vertical_page_turned_by_90(engine, page):
+    """The vertical page turned 90 degrees clockwise: the columns are rows read right to left, their
+    characters lying on their right side. That reads as a page turned by 180 whose rows hold
+    characters lying on their left side (the recogniser reads those like upright ones): the columns'
+    texts in their order, not marked vertical, angle 180, each polygon starting at its row's right
+    end (where the reading starts in the image)."""
+    turned = page.rotate(-90, expand=True)
+    res = _read(engine, turned)
+    assert res.angle == 180.0
+    got = [ln.text.replace(" ", "") for ln in res.lines]
+    assert len(got) == len(COLUMNS), got
+    assert all(_edits(g, c) <= 2 for g, c in zip(got, COLUMNS)), got
+    for ln in res.lines:
+        assert not ln.vertical
+        (x0, _), (x1, _) = ln.polygon[:2]
+        assert x0 > x1
+
+
+def test_horizontal_page_turned_by_90_stays_turned(engine):
+    lines = ["第一章 光学字符识别", "识别结果按阅读顺序输出", "合计金额：1,234.50"]
+    page = render_lines(lines, font_size=30)
+    for angle in (90, 270):
+        res = _read(engine, page.rotate(-angle, expand=True))
+        assert res.angle == pytest.approx(90.0 if angle == 90 else -90.0, abs=1.0)
+        assert [ln.text.replace(" ", "") for ln in res.lines] == [s.replace(" ", "") for s in lines]
+        assert not any(ln.vertical for ln in res.lines)
+
+
+def test_vertical_json_round_trip():
+    col = TextLine("床前明月光", [(10, 10), (40, 10), (40, 160), (10, 160)], 0.9, vertical=True)
+    row = TextLine("静夜思", [(10, 0), (90, 0), (90, 8), (10, 8)], 0.8)
+    res = OcrResult(width=100, height=200, lines=[row, col])
+    d = res.to_dict()
+    assert "vertical" not in d["lines"][0]  # horizontal lines: the JSON as before
+    assert d["lines"][1]["vertical"] is True
+    back = OcrResult.from_dict(json.loads(json.dumps(d, ensure_ascii=False)))
+    assert back == res
+    assert [ln.vertical for ln in back.lines] == [False, True]
+    assert json.dumps(back.to_dict()) == json.dumps(d)
+
+
+def test_cells_one_per_character(page):
+    """The cell cutter on one drawn column: a cell per character (二 and 三 not split, the small
+    comma and full stop in cells of their own)."""
+    arr = np.asarray(page.convert("RGB"))[:, :, ::-1]
+    for k, s in enumerate(COLUMNS):
+        x0, x1 = _column_x(page, k)
+        top, bottom = MARGIN - 4, MARGIN + PITCH * len(s) + 4
+        quad = np.array([[x0 + 8, top], [x1 - 8, top], [x1 - 8, bottom], [x0 + 8, bottom]], dtype=np.float32)
+        cut = vertical.column_crop(arr, quad)
+        assert cut is not None
+        spans = vertical.cells(cut[0])
+        assert len(spans) == len(s), (s, spans)
+        assert all(b > a for a, b in spans)
+
+
+def test_reading_order_puts_vertical_columns_right_to_left():
+    heading = (100.0, 10.0, 300.0, 40.0)
+    cols = [(300.0 - 60 * k, 60.0, 330.0 - 60 * k, 400.0) for k in range(4)]  # right to left
+    boxes = [cols[2], heading, cols[0], cols[3], cols[1]]
+    order, para = layout.reading_order(boxes, [True, False, True, True, True])
+    assert order == [1, 2, 4, 0, 3]
+    assert para[1] != para[2]
+    # without the flags: left to right as before
+    assert layout.reading_order(boxes)[0] == [1, 3, 0, 4, 2]
+
+
+def test_searchable_pdf_lays_a_column_down_its_polygon(tmp_path):
+    """A vertical line without character boxes: the invisible text runs down the column, a
+    character per cell (not squeezed across the column's width)."""
+    from desktop_ocr.formats.pdf import Page, read_text_layer, write_searchable_pdf
+
+    col = TextLine("床前明月光", [(100, 20), (140, 20), (140, 220), (100, 220)], 0.9, vertical=True)
+    row = TextLine("静夜思", [(20, 240), (140, 240), (140, 280), (20, 280)], 0.9)
+    res = OcrResult(width=200, height=300, lines=[col, row])
+    out = write_searchable_pdf([Page(res, pixels=np.full((300, 200, 3), 255, np.uint8))], tmp_path / "v.pdf")
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(out))
+    dpi = 72 * res.width / doc[0].get_width()
+    doc.close()
+    found = read_text_layer(out, 0, dpi=dpi)
+    assert found is not None
+    # PDFium breaks the column into a line per character (each sits below the one before)
+    chars = [c for ln in found.lines for c in (ln.chars or []) if c.text in col.text]
+    assert "".join(c.text for c in chars) == "床前明月光"
+    centres = [(sum(p[0] for p in c.polygon) / 4, sum(p[1] for p in c.polygon) / 4)
+               for c in chars if c.polygon]
+    assert len(centres) == 5
+    assert all(100 <= x <= 140 for x, _ in centres), centres
+    ys = [y for _, y in centres]
+    assert ys == sorted(ys) and ys[-1] - ys[0] > 120, centres
