@@ -64,3 +64,55 @@ def tall_strip(width: int = 800, height: int = 12000, lines: int = 24, font_size
         d.text((30, y), s, fill="black", font=font)
         drawn.append((s, d.textbbox((30, y), s, font=font)))
     return img, drawn
+
+
+RECEIPT_ITEMS = ["牛奶 Milk 1L", "面包 Bread", "鸡蛋 Eggs x12", "苹果 Apple", "大米 Rice 5kg", "酸奶 Yogurt",
+                 "咖啡 Coffee", "茶叶 Green Tea", "香蕉 Banana", "橙汁 Orange Juice", "饼干 Biscuits",
+                 "矿泉水 Water", "酱油 Soy Sauce", "面条 Noodles", "豆腐 Tofu", "白菜 Cabbage"]
+
+
+def receipt(seed: int = 0, rows: int = 36, width: int = 520, font_size: int = 22) -> tuple[Image.Image, list]:
+    """A long narrow till receipt: a centred header, item rows (name on the left, amount on the
+    right, as separate pieces the way receipt ground truth is written), a total and a footer.
+    Returns the image and its pieces as (text, (x0, y0, x1, y1)) in drawing order."""
+    rng = np.random.default_rng(seed)
+    font = ImageFont.truetype(cjk_font_path(), font_size)
+    pitch = int(font_size * 1.4)  # dense, as till rolls are printed
+    header = ["超市购物小票 RECEIPT", f"门店 Store No.{rng.integers(100, 999)}",
+              f"2026-{rng.integers(1, 12):02d}-{rng.integers(1, 28):02d} {rng.integers(8, 21):02d}:"
+              f"{rng.integers(0, 59):02d}"]
+    body: list[tuple[str, str]] = []
+    total = 0.0
+    for _ in range(rows):
+        name = RECEIPT_ITEMS[int(rng.integers(len(RECEIPT_ITEMS)))]
+        qty = int(rng.integers(1, 5))
+        price = float(rng.integers(150, 5000)) / 100
+        total += qty * price
+        body.append((f"{name} x{qty}", f"{qty * price:.2f}"))
+    body.append(("合计 TOTAL", f"{total:.2f}"))
+    footer = ["谢谢惠顾 Thank you", f"No.{rng.integers(10**7, 10**8)}"]
+    height = 60 + pitch * (len(header) + len(body) + len(footer) + 2)
+    img = Image.new("RGB", (width, height), "white")
+    d = ImageDraw.Draw(img)
+    pieces = []
+    y = 40
+    for s in header:
+        x = (width - font.getlength(s)) / 2
+        d.text((x, y), s, fill="black", font=font)
+        pieces.append((s, d.textbbox((x, y), s, font=font)))
+        y += pitch
+    y += pitch
+    for left, right in body:
+        d.text((24, y), left, fill="black", font=font)
+        pieces.append((left, d.textbbox((24, y), left, font=font)))
+        x = width - 24 - font.getlength(right)
+        d.text((x, y), right, fill="black", font=font)
+        pieces.append((right, d.textbbox((x, y), right, font=font)))
+        y += pitch
+    y += pitch
+    for s in footer:
+        x = (width - font.getlength(s)) / 2
+        d.text((x, y), s, fill="black", font=font)
+        pieces.append((s, d.textbbox((x, y), s, font=font)))
+        y += pitch
+    return img, pieces

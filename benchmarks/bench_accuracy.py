@@ -1,0 +1,273 @@
+"""Accuracy of the local engine against plain ``RapidOCR()``: the public evaluation set as it is,
+and every page of it turned and skewed.
+
+    .venv/bin/python benchmarks/bench_accuracy.py [--quick] [--only SUBSTR[,..]] [--angles A,B,..]
+                                                  [--skip-set] [--skip-rotation] [--receipts N]
+                                                  [--save NAME] [--compare NAME] [--no-cache]
+
+1. The set (../shared/eval/public, or DESKTOP_OCR_EVAL): both engines on every image; per subset
+   and for ALL, the evaluation scorer's det F1, e2e F1, tolerant e2e F1, line CER and page CER,
+   ours and plain side by side.
+2. Rotation: every upright page of the set (all but the ``rotated`` subset) and N long narrow
+   till receipts drawn here (tests/drawing.receipt: dense rows, item and amount as separate
+   pieces), each turned by 90/180/270 and skewed by +-5/+-10/+-15 degrees (``--angles``; positive =
+   clockwise), pixels and ground truth carried through the same transform. Both engines read
+   every variant. Per angle: det F1 / e2e F1 by the scorer against the turned ground truth; page
+   CER in each engine's own reading order against the ground truth's upright reading order (the
+   text a user copies); ours' page-CER delta against the same page read upright, and the angle
+   error (reported angle minus the turn minus the angle reported on the upright page, so a scan's
+   own slight skew is not counted), median and worst over pages.
+
+Plain RapidOCR's readings are cached under .bench-out/accuracy-cache/ by pixels and rapidocr
+version (they cannot change unless rapidocr does; --no-cache reads them again). No timings here:
+speed is bench_engine.py's.
+
+--save NAME keeps this run's figures in .bench-out/accuracy-NAME.json; --compare NAME prints
+every figure of this run next to that saved run's (before/after tables for an engine change).
+--quick (CI): two images of the set, one page and one receipt at 90 and 10 degrees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_engine import EVAL, OUT, load_scorer, our_lines, plain_lines, plain_rapidocr  # noqa: E402
+
+from desktop_ocr.core import rapid, rotation  # noqa: E402
+from desktop_ocr.core.engine import LocalEngine  # noqa: E402
+from desktop_ocr.core.image import LoadedImage  # noqa: E402
+from desktop_ocr.core.model import normalize_angle  # noqa: E402
+from tests.drawing import receipt  # noqa: E402
+from tests.evalpage import gt_page  # noqa: E402
+
+ANGLES = [90, 180, 270, 5, -5, 10, -10, 15, -15]
+KEYS = ["det_f1", "e2e_f1", "tol_e2e_f1", "line_cer", "page_cer"]
+LOWER_IS_BETTER = ("cer", "delta", "err")  # in a figure's name
+CACHE = OUT / "accuracy-cache"
+
+
+class Plain:
+    """Plain RapidOCR() with its readings cached by pixels (see the module docstring)."""
+
+    def __init__(self, use_cache: bool) -> None:
+        self.ocr = plain_rapidocr()
+        self.use_cache = use_cache
+        CACHE.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, rgb: np.ndarray) -> list[dict]:
+        key = hashlib.sha1(rapid.version().encode() + str(rgb.shape).encode() + rgb.tobytes()).hexdigest()
+        f = CACHE / f"{key}.json"
+        if self.use_cache and f.exists():
+            return json.loads(f.read_text(encoding="utf-8"))
+        lines = plain_lines(self.ocr(np.ascontiguousarray(rgb[:, :, ::-1])))
+        f.write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
+        return lines
+
+
+def pages(only: list[str], receipts: int) -> list[tuple[str, np.ndarray, dict]]:
+    """(stem, RGB pixels, ground truth) of the set's images (``rotated`` included: part 1 only)
+    and of the drawn receipts (subset ``receipt``: part 2 only)."""
+    out = []
+    for p in sorted((EVAL / "images").iterdir()):
+        if p.suffix.lower() not in (".jpg", ".jpeg", ".png") or (only and not any(o in p.stem for o in only)):
+            continue
+        gt = json.loads((EVAL / "gt" / f"{p.stem}.json").read_text(encoding="utf-8"))
+        out.append((p.stem, np.asarray(Image.open(p).convert("RGB")).copy(), gt))
+    for i in range(receipts):
+        img, pieces = receipt(seed=i, rows=30 + 6 * i, width=480 + 40 * (i % 3))
+        lines = [{"text": t, "polygon": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]} for t, (x0, y0, x1, y1) in pieces]
+        out.append((f"receipt__{i:02d}", np.asarray(img).copy(), {"lines": lines, "subset": "receipt"}))
+    return out
+
+
+def turned(rgb: np.ndarray, gt: dict, angle: float) -> tuple[np.ndarray, dict]:
+    """The page turned clockwise by ``angle`` (its text then reads at ``angle``) and the ground
+    truth carried along."""
+    h, w = rgb.shape[:2]
+    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
+    px = np.ascontiguousarray(rotation.warp_image(rgb, m, (nw, nh)))
+    lines = [{**ln, "polygon": rotation.apply_matrix(np.asarray(ln["polygon"], float), m).tolist()}
+             for ln in gt["lines"]]
+    return px, {**gt, "lines": lines}
+
+
+def page_cer(scorer, gt: dict, texts: list[str]) -> float:
+    """Page CER of ``texts`` in their own order against ``gt`` (upright) in reading order."""
+    ref, norm = gt_page(scorer, gt)
+    return scorer.edit_distance("".join(norm(t) for t in texts), ref) / max(1, len(ref))
+
+
+def norm_for(scorer, gt: dict):
+    hint = gt.get("text_compare") or {}
+    return scorer.make_normalizer(bool(hint.get("casefold")), hint.get("strip_chars") or "")
+
+
+def summary(scorer, recs: list[dict]) -> dict:
+    s = scorer.summarize(recs, [])
+    return {k: s[k] for k in KEYS}
+
+
+def read_set(engine, plain, scorer, items) -> dict:
+    print("== 1. the evaluation set: ours vs plain RapidOCR(), the scorer's metrics per subset ==")
+    recs: dict[str, dict[str, list]] = {}
+    for stem, rgb, gt in items:
+        if gt.get("subset") == "receipt":
+            continue
+        res = engine.recognize(LoadedImage(rgb))
+        sub = gt.get("subset") or stem.split("__")[0]
+        for name, lines in (("ours", our_lines(res)), ("plain", plain(rgb))):
+            rec = scorer.eval_image(gt, {"lines": lines}, norm_for(scorer, gt), 0.5)
+            for key in (sub, "ALL"):
+                recs.setdefault(key, {"ours": [], "plain": []})[name].append(rec)
+    table = {sub: {name: summary(scorer, r) for name, r in by.items()} | {"images": len(by["ours"])}
+             for sub, by in sorted(recs.items(), key=lambda kv: (kv[0] == "ALL", kv[0]))}
+    head = "  ".join(f"{k:>17s}" for k in KEYS)
+    print(f"{'subset':10s} {'n':>3s}  {head}\n{'':15s}" + "  ".join(f"{'ours  plain':>17s}" for _ in KEYS))
+    for sub, row in table.items():
+        cells = "  ".join(f"{row['ours'][k]:8.3f} {row['plain'][k]:8.3f}" for k in KEYS)
+        print(f"{sub:10s} {row['images']:3d}  {cells}")
+    return table
+
+
+def read_turned(engine, plain, scorer, items, angles: list[int]) -> dict:
+    print(f"\n== 2. rotation: upright pages turned/skewed by {angles} degrees (clockwise positive) ==")
+    per_angle: dict[int, dict] = {}
+    rows = []
+    for stem, rgb, gt in items:
+        if (gt.get("subset") or stem.split("__")[0]) == "rotated":
+            continue
+        care = [ln for ln in gt["lines"] if not ln.get("ignore") and ln.get("text") != "###"]
+        if not care:
+            continue
+        base = engine.recognize(LoadedImage(rgb))
+        base_cer = page_cer(scorer, gt, [ln.text for ln in base.lines])
+        norm = norm_for(scorer, gt)
+        plain_base = page_cer(scorer, gt, [x["text"] for x in plain(rgb)])
+        line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
+        for a in [0, *angles]:
+            px, tgt = turned(rgb, gt, a) if a else (rgb, gt)
+            res = base if a == 0 else engine.recognize(LoadedImage(px))
+            theirs = plain(px)
+            row = {"stem": stem, "angle": a,
+                   "err": abs(normalize_angle(res.angle - a - base.angle)),
+                   "cer": page_cer(scorer, gt, [ln.text for ln in res.lines]),
+                   "plain_cer": page_cer(scorer, gt, [x["text"] for x in theirs])}
+            row["delta"] = row["cer"] - base_cer
+            slot = per_angle.setdefault(a, {"ours": [], "plain": [], "rows": []})
+            slot["ours"].append(scorer.eval_image(tgt, {"lines": our_lines(res)}, norm, 0.5))
+            slot["plain"].append(scorer.eval_image(tgt, {"lines": theirs}, norm, 0.5))
+            slot["rows"].append(row)
+            rows.append(row)
+            if a:
+                line.append(f"{a:+d}: {row['cer']:.3f} ({row['delta']:+.3f}, angle err {row['err']:.1f})")
+        print(" | ".join(line), flush=True)
+    table = {}
+    print(f"\n{'angle':>5s} {'pages':>5s} {'det F1 ours':>11s} {'plain':>6s} {'e2e F1 ours':>11s} {'plain':>6s} "
+          f"{'page CER ours':>13s} {'plain':>6s} {'CER delta vs upright: median':>29s} {'worst':>6s} "
+          f"{'angle err median':>16s} {'worst':>6s}")
+    for a in [0, *angles]:
+        slot = per_angle.get(a)
+        if not slot:
+            continue
+        o, p, rs = summary(scorer, slot["ours"]), summary(scorer, slot["plain"]), slot["rows"]
+        worst = max(rs, key=lambda r: r["delta"])
+        t = {"pages": len(rs), "ours": o, "plain": p,
+             "cer": statistics.fmean(r["cer"] for r in rs), "plain_cer": statistics.fmean(r["plain_cer"] for r in rs),
+             "delta_median": statistics.median(r["delta"] for r in rs), "delta_worst": worst["delta"],
+             "delta_worst_page": worst["stem"],
+             "err_median": statistics.median(r["err"] for r in rs), "err_worst": max(r["err"] for r in rs)}
+        table[str(a)] = t
+        print(f"{a:5d} {t['pages']:5d} {o['det_f1']:11.3f} {p['det_f1']:6.3f} {o['e2e_f1']:11.3f} {p['e2e_f1']:6.3f} "
+              f"{t['cer']:13.3f} {t['plain_cer']:6.3f} {t['delta_median']:+29.3f} {t['delta_worst']:+6.3f} "
+              f"{t['err_median']:16.2f} {t['err_worst']:6.2f}   worst CER delta: {t['delta_worst_page']}")
+    print("(page CER: mean over pages, in each engine's own order against the upright reading order)")
+    return {"angles": table, "rows": rows}
+
+
+def _flatten(d, prefix=""):
+    for k, v in d.items():
+        if isinstance(v, dict):
+            yield from _flatten(v, f"{prefix}{k}/")
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            yield f"{prefix}{k}", float(v)
+
+
+def compare(now: dict, name: str) -> None:
+    """Every ours-figure of this run beside the saved run's, and which way it moved."""
+    old_path = OUT / f"accuracy-{name}.json"
+    if not old_path.exists():
+        print(f"\n(no saved run {old_path} to compare with)")
+        return
+    old = dict(_flatten(json.loads(old_path.read_text(encoding="utf-8"))))
+    print(f"\n== this run against the saved run '{name}' (ours only; + better, - worse) ==")
+    worse = 0
+    for key, v in _flatten(now):
+        if "/plain" in key or "plain_" in key or key not in old or key.endswith("pages") or key.endswith("images"):
+            continue
+        d = v - old[key]
+        if abs(d) < 0.0005:
+            continue
+        leaf = key.rsplit("/", 1)[-1]
+        better = d < 0 if any(w in leaf for w in LOWER_IS_BETTER) else d > 0
+        worse += not better
+        print(f"  {key:45s} {old[key]:8.3f} -> {v:8.3f}  {'+' if better else '-'}")
+    print(f"  ({worse} figure(s) worse)")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="a smoke run: 2 images, 1 page + 1 receipt at 90 and 10")
+    ap.add_argument("--only", default="", help="only images whose name contains one of these (comma-separated)")
+    ap.add_argument("--angles", default=",".join(map(str, ANGLES)), help="turns and skews, degrees clockwise")
+    ap.add_argument("--receipts", type=int, default=4, help="drawn receipts in the rotation part (default 4)")
+    ap.add_argument("--skip-set", action="store_true")
+    ap.add_argument("--skip-rotation", action="store_true")
+    ap.add_argument("--save", help="keep this run's figures as .bench-out/accuracy-NAME.json")
+    ap.add_argument("--compare", help="print this run against a saved run")
+    ap.add_argument("--no-cache", action="store_true", help="read every image with plain RapidOCR again")
+    args = ap.parse_args(argv)
+    if not (EVAL / "images").is_dir():
+        print(f"evaluation images not found at {EVAL}", file=sys.stderr)
+        return 2
+    only = [o for o in args.only.split(",") if o]
+    angles = [int(a) for a in args.angles.split(",") if a]
+    receipts = args.receipts
+    if args.quick:
+        only, angles, receipts = only or ["sroie__025", "xfund_zh__zh_val_0"], [90, 10], 1
+    OUT.mkdir(exist_ok=True)
+    items = pages(only, receipts)
+    engine = LocalEngine()
+    engine.warm_up()
+    plain, scorer = Plain(not args.no_cache), load_scorer()
+    print(f"ours: LocalEngine ({engine.runtime_used} detector); plain: RapidOCR() defaults, "
+          f"rapidocr {rapid.version()}; {len(items)} images ({EVAL})")
+    report: dict = {"only": only, "angles": angles, "receipts": receipts}
+    if not args.skip_set:
+        report["set"] = read_set(engine, plain, scorer, items)
+    if not args.skip_rotation:
+        rot_items = items[:1] + items[-1:] if args.quick else items
+        report["rotation"] = read_turned(engine, plain, scorer, rot_items, angles)["angles"]
+    (OUT / "bench_accuracy.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.compare:
+        compare(report, args.compare)
+    if args.save:
+        (OUT / f"accuracy-{args.save}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
+                                                         encoding="utf-8")
+    print(f"written: {OUT / 'bench_accuracy.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
