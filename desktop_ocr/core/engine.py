@@ -103,6 +103,8 @@ FINE_MAX_SIDE = 3072
 #: a page skewed by at least this many degrees is detected again once deskewed (below it, its
 #: boxes are carried through the transform): lines detected at a slant are cut less cleanly
 REDETECT_SKEW = 3.0
+#: a column of vertical writing is read stacked only when that beats its turned reading by this
+COLUMN_TURNED_MARGIN = 0.05
 
 
 def model_dir() -> Path:
@@ -401,7 +403,9 @@ class LocalEngine(Recognizer):
                 txts[k], scores[k] = rec.txts[j], rec.scores[j]
                 words_k = rec.words[j]
                 alt = alt_of.get(k)
-                if alt is not None and rec.scores[alt] > scores[k]:
+                # a column's turned reading is preferred unless stacking reads clearly better (the
+                # recogniser misreads the vertical forms of brackets stacked: xfund_zh val_7)
+                if alt is not None and rec.scores[alt] > scores[k] - (COLUMN_TURNED_MARGIN if k in cols else 0.0):
                     txts[k], scores[k], words_k = rec.txts[alt], rec.scores[alt], rec.words[alt]
                     f = frames[k]
                     frames[k] = alts[k][1] or [f[2], f[3], f[0], f[1]]
