@@ -23,3 +23,14 @@ def without_timing(value, keys=TIMING_KEYS):
     if isinstance(value, list):
         return [without_timing(v, keys) for v in value]
     return value
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (the drawn-page checks' CER; the evaluation scorer has its own)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]

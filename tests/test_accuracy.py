@@ -14,16 +14,7 @@ from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.model import normalize_angle
 from desktop_ocr.core.recognizer import RecognizeOptions
 from tests.drawing import receipt
-
-
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+from tests.outputs import edit_distance
 
 
 def page_cer(texts: list[str], truth: list[str]) -> float:

@@ -16,6 +16,7 @@ from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.model import OcrResult, TextLine
 from desktop_ocr.core.recognizer import RecognizeOptions
 from desktop_ocr.formats.text import layout_text
+from tests.outputs import edit_distance
 
 from .drawing import cjk_font_path, render_lines
 
@@ -54,14 +55,6 @@ def _column_x(page: Image.Image, k: int) -> tuple[float, float]:
     return float(x), float(x + GAP)
 
 
-def _edits(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def _read(engine, page: Image.Image, **opts) -> OcrResult:
@@ -74,7 +67,7 @@ def _check_columns(lines: list[TextLine], page: Image.Image) -> None:
     got = [ln.text.replace(" ", "") for ln in lines]
     assert len(got) == len(COLUMNS), got
     for k, (ln, want) in enumerate(zip(lines, COLUMNS)):
-        assert _edits(ln.text.replace(" ", ""), want) <= 1, (got, COLUMNS)
+        assert edit_distance(ln.text.replace(" ", ""), want) <= 1, (got, COLUMNS)
         assert ln.vertical
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = ln.polygon
         assert x0 < x1 and y1 < y2 and x2 > x3 and y3 > y0  # top-left, top-right, bottom-right, bottom-left
@@ -132,7 +125,7 @@ def test_mixed_page_heading_first_then_columns(engine):
     # the layout text mode writes the heading, then a column per line, right to left
     text = layout_text(res).split("\n")
     assert text[0].strip().replace(" ", "") == HEADING.replace(" ", "")
-    assert [_edits(t.replace(" ", ""), c) <= 1 for t, c in zip(text[1:], COLUMNS)] == [True] * len(COLUMNS)
+    assert [edit_distance(t.replace(" ", ""), c) <= 1 for t, c in zip(text[1:], COLUMNS)] == [True] * len(COLUMNS)
 
 
 def test_vertical_page_turned_by_90(engine, page):
@@ -146,7 +139,7 @@ def test_vertical_page_turned_by_90(engine, page):
     assert res.angle == 180.0
     got = [ln.text.replace(" ", "") for ln in res.lines]
     assert len(got) == len(COLUMNS), got
-    assert all(_edits(g, c) <= 2 for g, c in zip(got, COLUMNS)), got
+    assert all(edit_distance(g, c) <= 2 for g, c in zip(got, COLUMNS)), got
     for ln in res.lines:
         assert not ln.vertical
         (x0, _), (x1, _) = ln.polygon[:2]
