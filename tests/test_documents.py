@@ -260,8 +260,11 @@ def test_a_batch_killed_at_a_random_point_resumes_without_loss_or_repeat(tmp_pat
     cmd = [sys.executable, "-m", "desktop_ocr", "recognize", *sources, "--out", str(tmp_path / "out"), "-f", fmt]
     why = f"seed {seed} (DESKTOP_OCR_TEST_SEED={seed} repeats it), format {fmt}"
 
-    kill_after = rnd.randint(1, len(every) - 1)  # progress lines seen before the kill
-    delay = rnd.uniform(0, 0.8)  # and then a moment more, so the kill also lands mid-page or mid-write
+    # progress lines seen before the kill, and then a moment more, so the kill also lands mid-page
+    # or mid-write; at least two pages (0.2 s or more each here) are left, so the kill cannot come
+    # after the end (with 0.8 s and one page left it once did)
+    kill_after = rnd.randint(1, len(every) - 2)
+    delay = rnd.uniform(0, 0.3)
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, env=env)
     assert proc.stderr is not None
     first, seen = [], 0
