@@ -132,8 +132,12 @@ def test_line_direction_from_boxes():
     assert abs(direction - 7.0) < 0.5 and evidence > 0
     vertical = [box(100 + 50 * i, 300, 400, 30, 90.0 - 4.0) for i in range(6)]
     assert abs(rotation.line_direction(vertical)[0] - 86.0) < 0.5
-    # two plates in perspective do not make a page skew
-    assert rotation.line_direction([box(100, 100, 200, 40, 3.0), box(100, 300, 200, 40, 4.0)])[0] == 0.0
+    # two tilted plates report their own direction (a photo's signs are read along their tilt)
+    assert 3.0 <= rotation.line_direction([box(100, 100, 200, 40, 3.0), box(100, 300, 200, 40, 4.0)])[0] <= 4.0
+    assert abs(rotation.line_direction([box(100, 100, 200, 40, -2.0)])[0] + 2.0) < 0.5
+    # ... while a couple of boxes' wobble of tenths of a degree is no tilt
+    assert rotation.line_direction([box(100, 100, 200, 40, 0.4), box(100, 300, 200, 40, -0.2)])[0] == 0.0
+    assert rotation.line_direction([box(100, 100, 40, 200, 0.0), box(300, 100, 40, 200, 0.0)])[0] == 90.0
     assert rotation.line_direction([box(0, 0, 20, 20, 0.0)]) == (0.0, 0.0)
 
 

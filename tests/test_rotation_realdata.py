@@ -59,10 +59,15 @@ def test_rotated_subset_comes_out_upright(engine, eval_dir, scorer, stem):
     pixels = _load(path)
     res = engine.recognize(LoadedImage(pixels, source=str(path)))
     assert res.angle_detected
-    assert abs(normalize_angle(res.angle - truth)) <= 2.0, res.angle
-    # reference: the same image turned upright by us, recognised without rotation detection
+    # the quarter turn is the file's; what is left is the text's own tilt in the photo or scan
+    # (the plate of ccpd_10 stands about 3 degrees off level), which the same image turned
+    # upright by us reports too
+    assert abs(normalize_angle(res.angle - truth)) <= 5.0, res.angle
     m, nw, nh = rotation.rotation_matrix(pixels.shape[1], pixels.shape[0], truth)
     up_pixels = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh)))
+    own = engine.recognize(LoadedImage(up_pixels)).angle
+    assert abs(normalize_angle(res.angle - truth - own)) <= 2.0, (res.angle, own)
+    # reference: the upright image recognised without rotation detection
     up = engine.recognize(LoadedImage(up_pixels), RecognizeOptions(detect_rotation=False))
     ref, norm = gt_page(scorer, gt, m)
     cer_rot, cer_up = _cer(scorer, norm, res, ref), _cer(scorer, norm, up, ref)
