@@ -51,6 +51,7 @@ threads simply queue on the lock.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import threading
@@ -79,6 +80,8 @@ MODEL_FILES = {
 #: automatic detection size, as rapidocr: longest side at most 2000, shortest at least 736
 DET_MAX_SIDE = 2000
 DET_MIN_SIDE = 736
+#: a small image is grown at most this much for detection (see _detect_single)
+MAX_GROW = 3.0
 #: a line crop longer than this many times its height is recognised in pieces of at most
 #: PIECE_RATIO heights (_split_long); the longest line on the evaluation pages is 47 heights
 MAX_LINE_RATIO = 60
@@ -212,6 +215,17 @@ class LocalEngine(Recognizer):
             pad_top = max(0, (new_h - fh) // 2)
             img = cv2.copyMakeBorder(img, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=(0, 0, 0))
         ih, iw = img.shape[:2]
+        if not pad_top and not tile and limit <= 0 and DET_MIN_SIDE / min(ih, iw) > MAX_GROW:
+            # a small image (a captured line, a snippet): the detector would grow its short side
+            # to 736 px, making its characters many times larger than any it was trained on, and
+            # it then splits lines into overlapping pieces; it gets a margin of its own border
+            # colour instead (bottom and right, so no coordinate moves), and grows at most MAX_GROW
+            side = int(math.ceil(DET_MIN_SIDE / MAX_GROW))
+            border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]]).reshape(-1, img.shape[2])
+            fill = tuple(float(v) for v in np.median(border, axis=0))
+            img = cv2.copyMakeBorder(img, 0, max(0, side - ih), 0, max(0, side - iw), cv2.BORDER_CONSTANT,
+                                     value=fill)
+            ih, iw = img.shape[:2]
         shrink = min(1.0, DET_MAX_SIDE / max(ih, iw))
         grow = 1.0 if tile and pad_top else max(1.0, DET_MIN_SIDE / (min(ih, iw) * shrink))
         if limit <= 0 and max(ih, iw) * shrink * grow <= DET_HARD_MAX:
