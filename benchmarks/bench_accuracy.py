@@ -2,7 +2,7 @@
 and every page of it turned and skewed.
 
     .venv/bin/python benchmarks/bench_accuracy.py [--quick] [--only SUBSTR[,..]] [--angles A,B,..]
-                                                  [--skip-set] [--skip-rotation] [--receipts N]
+                                                  [--skip-set] [--skip-rotation] [--skip-small] [--receipts N]
                                                   [--save NAME] [--compare NAME] [--no-cache]
 
 1. The set (../shared/eval/public, or DESKTOP_OCR_EVAL): both engines on every image; per subset
@@ -17,6 +17,11 @@ and every page of it turned and skewed.
    text a user copies); ours' page-CER delta against the same page read upright, and the angle
    error (reported angle minus the turn minus the angle reported on the upright page, so a scan's
    own slight skew is not counted), median and worst over pages.
+
+3. Small images (a captured line, a snippet): lines of real pages cut out by their ground-truth
+   boxes with margins of 3 and 12 px (a neighbour's edge may show, as in a user's selection), and
+   short lines drawn here on tight margins (24-48 px text); both engines read each whole image
+   (full pipeline); exact lines (scorer's normalisation, spaces ignored) and CER against the line.
 
 Plain RapidOCR's readings are cached under .bench-out/accuracy-cache/ by pixels and rapidocr
 version (they cannot change unless rapidocr does; --no-cache reads them again). No timings here:
@@ -49,7 +54,7 @@ from desktop_ocr.core import rapid, rotation  # noqa: E402
 from desktop_ocr.core.engine import LocalEngine  # noqa: E402
 from desktop_ocr.core.image import LoadedImage  # noqa: E402
 from desktop_ocr.core.model import normalize_angle  # noqa: E402
-from tests.drawing import receipt  # noqa: E402
+from tests.drawing import receipt, render_lines  # noqa: E402
 from tests.evalpage import gt_page  # noqa: E402
 
 ANGLES = [90, 180, 270, 5, -5, 10, -10, 15, -15]
@@ -196,6 +201,66 @@ def read_turned(engine, plain, scorer, items, angles: list[int]) -> dict:
     return {"angles": table, "rows": rows}
 
 
+SMALL_STEMS = ["sroie__025", "sroie__100", "xfund_zh__zh_val_0", "xfund_zh__zh_val_5", "funsd__82092117",
+               "funsd__82251504", "rects__000003", "icdar2015__img_1"]
+SMALL_DRAWN = ["2024-05-21 09:42", "Invoice No. INV-2024-0042", "Qty 3 x 19.99 = 59.97", "订单号: 20240521-8842",
+               "上海浦东 Pudong 200120", "E-mail: info@example.com", "合计 Total 128.50", "电话 021-6234 5678"]
+
+
+def small_images(scorer, per_page: int, stems: list[str],
+                 drawn: list[str]) -> list[tuple[str, np.ndarray, str, object]]:
+    """(group, RGB pixels, true text, normaliser) of part 3 (see the module docstring)."""
+    out = []
+    for stem in stems:
+        path = next((EVAL / "images").glob(stem + ".*"), None)
+        if path is None:
+            continue
+        gt = json.loads((EVAL / "gt" / f"{stem}.json").read_text(encoding="utf-8"))
+        norm = norm_for(scorer, gt)
+        page = np.asarray(Image.open(path).convert("RGB"))
+        ph, pw = page.shape[:2]
+        lines = [ln for ln in gt["lines"] if not ln.get("ignore") and ln.get("text") != "###"
+                 and len(norm(ln.get("text", ""))) >= 2][:per_page]
+        for ln in lines:
+            pts = np.asarray(ln["polygon"], dtype=float)
+            for margin in (3, 12):
+                x0, y0 = np.maximum(0, np.floor(pts.min(axis=0)) - margin).astype(int)
+                x1, y1 = np.minimum([pw, ph], np.ceil(pts.max(axis=0)) + margin).astype(int)
+                out.append((f"real, margin {margin}", np.ascontiguousarray(page[y0:y1, x0:x1]), ln["text"], norm))
+    plain_norm = scorer.make_normalizer(False, "")
+    for i, text in enumerate(drawn):
+        size = (24, 30, 36, 42, 48)[i % 5]
+        img = render_lines([text], font_size=size, margin=size // 4, spacing=1.4)
+        out.append(("drawn", np.asarray(img.convert("RGB")).copy(), text, plain_norm))
+    return out
+
+
+def read_small(engine, plain, scorer, items) -> dict:
+    print("\n== 3. small images: a line cut out of a real page, or drawn, read whole by the full pipeline ==")
+    acc: dict[str, dict[str, list[float]]] = {}
+    for group, px, text, norm in items:
+        want = norm(text).replace(" ", "")
+        ours = [ln.text for ln in engine.recognize(LoadedImage(px)).lines]
+        theirs = [x["text"] for x in plain(px)]
+        for name, texts in (("ours", ours), ("plain", theirs)):
+            got = norm("".join(texts)).replace(" ", "")
+            for key in (group, "ALL"):
+                slot = acc.setdefault(key, {}).setdefault(name, [0, 0, 0, 0])  # exact, n, edits, chars
+                slot[0] += got == want
+                slot[1] += 1
+                slot[2] += scorer.edit_distance(got, want)
+                slot[3] += len(want)
+    print(f"{'images':16s} {'n':>4s} {'exact ours':>10s} {'plain':>6s} {'CER ours':>9s} {'plain':>6s}")
+    table = {}
+    for key, by in sorted(acc.items(), key=lambda kv: (kv[0] == "ALL", kv[0])):
+        o, p = by["ours"], by["plain"]
+        table[key] = {"n": o[1], "ours": {"exact": o[0] / o[1], "cer": o[2] / max(1, o[3])},
+                      "plain": {"exact": p[0] / p[1], "cer": p[2] / max(1, p[3])}}
+        print(f"{key:16s} {o[1]:4d} {o[0]:6d} ({o[0] / o[1]:.2f}) {p[0]:3d} ({p[0] / p[1]:.2f}) "
+              f"{table[key]['ours']['cer']:9.3f} {table[key]['plain']['cer']:6.3f}")
+    return table
+
+
 def _flatten(d, prefix=""):
     for k, v in d.items():
         if isinstance(v, dict):
@@ -234,6 +299,8 @@ def main(argv=None) -> int:
     ap.add_argument("--receipts", type=int, default=4, help="drawn receipts in the rotation part (default 4)")
     ap.add_argument("--skip-set", action="store_true")
     ap.add_argument("--skip-rotation", action="store_true")
+    ap.add_argument("--skip-small", action="store_true")
+    ap.add_argument("--small-lines", type=int, default=25, help="lines cut out of each page in part 3 (default 25)")
     ap.add_argument("--save", help="keep this run's figures as .bench-out/accuracy-NAME.json")
     ap.add_argument("--compare", help="print this run against a saved run")
     ap.add_argument("--no-cache", action="store_true", help="read every image with plain RapidOCR again")
@@ -259,6 +326,12 @@ def main(argv=None) -> int:
     if not args.skip_rotation:
         rot_items = items[:1] + items[-1:] if args.quick else items
         report["rotation"] = read_turned(engine, plain, scorer, rot_items, angles)["angles"]
+    if not args.skip_small:
+        if args.quick:
+            small = small_images(scorer, 2, SMALL_STEMS[:1], SMALL_DRAWN[:2])
+        else:
+            small = small_images(scorer, args.small_lines, SMALL_STEMS, SMALL_DRAWN)
+        report["small"] = read_small(engine, plain, scorer, small)
     (OUT / "bench_accuracy.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     if args.compare:
         compare(report, args.compare)
