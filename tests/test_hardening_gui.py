@@ -15,6 +15,7 @@ from PySide6.QtCore import QItemSelectionModel, QMimeData
 from PySide6.QtGui import QImage
 
 from desktop_ocr.core.recognizer import Recognizer
+from desktop_ocr.gui import workers
 from tests.conftest import REPO
 from tests.drawing import render_lines, tall_strip
 from tests.gui_support import RESULT_TIMEOUT_MS, drawn_page, drop_files, drop_mime, wait_result
@@ -334,16 +335,25 @@ def test_compare_loads_the_page_off_the_gui_thread(qtbot, window, tmp_path):
     cmp.close()
 
 
-def test_a_pasted_image_is_encoded_off_the_gui_thread(qtbot, window):
+def test_a_pasted_image_is_encoded_off_the_gui_thread(qtbot, window, monkeypatch):
     img = render_lines(["剪贴板 Clipboard 2025"], font_size=40)
     qimage = QImage(img.tobytes(), img.width, img.height, img.width * 3, QImage.Format.Format_RGB888).copy()
     mime = QMimeData()
     mime.setImageData(qimage)
-    drop_mime(window, mime)
-    job = window.queue.jobs[-1]
-    assert not isinstance(job.source, bytes)  # queued as it is: PNG-encoded by the worker
+    # which thread encodes it (the real encoder runs; looking at job.source right after the drop
+    # raced with an idle worker that had already encoded it)
+    encoders: list[threading.Thread] = []
+    real = workers.qimage_png
+
+    def noting_the_thread(image):
+        encoders.append(threading.current_thread())
+        return real(image)
+
+    monkeypatch.setattr(workers, "qimage_png", noting_the_thread)
     with qtbot.waitSignal(window.result_shown, timeout=RESULT_TIMEOUT_MS):
-        pass
+        drop_mime(window, mime)
+    job = window.queue.jobs[-1]
+    assert encoders and threading.main_thread() not in encoders
     assert job.state == "done" and "Clipboard" in job.result.text
     assert isinstance(job.source, bytes) and job.source.startswith(b"\x89PNG")
 
