@@ -221,10 +221,8 @@ class LocalEngine(Recognizer):
             # it then splits lines into overlapping pieces; it gets a margin of its own border
             # colour instead (bottom and right, so no coordinate moves), and grows at most MAX_GROW
             side = int(math.ceil(DET_MIN_SIDE / MAX_GROW))
-            border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]]).reshape(-1, img.shape[2])
-            fill = tuple(float(v) for v in np.median(border, axis=0))
             img = cv2.copyMakeBorder(img, 0, max(0, side - ih), 0, max(0, side - iw), cv2.BORDER_CONSTANT,
-                                     value=fill)
+                                     value=rotation.border_colour(img))
             ih, iw = img.shape[:2]
         shrink = min(1.0, DET_MAX_SIDE / max(ih, iw))
         grow = 1.0 if tile and pad_top else max(1.0, DET_MIN_SIDE / (min(ih, iw) * shrink))

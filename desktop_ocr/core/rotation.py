@@ -123,10 +123,14 @@ def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndar
     # cv2 works in pixel-centre coordinates: p_pix' = A p_pix + (A @ 0.5 + b - 0.5)
     shift = a @ np.array([0.5, 0.5]) + m[:2, 2] - 0.5
     mp = np.hstack([a, shift[:, None]]).astype(np.float64)
-    border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]]).reshape(-1, img.shape[2])
-    fill = tuple(float(v) for v in np.median(border, axis=0))
     return cv2.warpAffine(img, mp, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                          borderValue=fill)
+                          borderValue=border_colour(img))
+
+
+def border_colour(img: np.ndarray) -> tuple[float, ...]:
+    """The median colour of an image's outermost pixels (the page's own background, usually)."""
+    border = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]]).reshape(-1, img.shape[2])
+    return tuple(float(v) for v in np.median(border, axis=0))
 
 
 # --------------------------------------------------------------------------------------------
