@@ -26,7 +26,8 @@ The up/down check costs the 0/180 classifier on a few sample lines, or their rec
 ways when the classifier is not sure.
 
 Settings (RecognizeOptions): ``det_limit`` 0 = automatic (as rapidocr: longest side at most
-2000 px, shortest at least 736, tiles above tiling.TILE_TRIGGER), N > 0 = one detection pass with
+2000 px, shortest at least 736, but a small image is grown at most MAX_GROW times on a margin of its
+border colour; tiles above tiling.TILE_TRIGGER), N > 0 = one detection pass with
 the longest side resized to N (no tiling); ``min_score`` drops lines whose recognition confidence
 is lower; ``chars`` adds CharBoxes: one per Chinese character, one per Latin/digit word (rapidocr's
 word grouping), each with its own score and a 4-point box inside the line. ``single_line`` runs
