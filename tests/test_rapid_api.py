@@ -235,8 +235,11 @@ def test_recognizer_reads_each_crop_as_rapidocr_reads_it_in_its_batch(models):
 
 
 def _boxes_close(a, b) -> bool:
+    """The same boxes, corners within 3 px: OpenVINO picks other kernels for a fixed shape, and
+    their rounding differs by CPU (on an AMD EPYC one corner of a 36 px high slanted box moved by
+    2 px; within 1 px on the Intel Xeon before it)."""
     a, b = sorted(np.asarray(a).tolist()), sorted(np.asarray(b).tolist())
-    return len(a) == len(b) and bool(np.abs(np.asarray(a) - np.asarray(b)).max() <= 1.0)
+    return len(a) == len(b) and bool(np.abs(np.asarray(a) - np.asarray(b)).max() <= 3.0)
 
 
 @pytest.mark.skipif(not rapid.openvino_available(), reason="the [fast] extra (OpenVINO) is not installed")
