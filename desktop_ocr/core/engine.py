@@ -207,7 +207,7 @@ class LocalEngine(Recognizer):
         # was trained on page-like inputs
         pre = 1.0  # a very long flat image is shrunk before it is padded (a 100000 x 16 line
         # padded first would be a 100000 x 25000 canvas)
-        if h <= 30 or w / h > 8:
+        if _is_flat(h, w):
             if limit > 0 and w > limit:
                 pre = limit / w
                 img = cv2.resize(bgr, (limit, max(1, int(round(h * pre)))), interpolation=cv2.INTER_AREA)
@@ -216,17 +216,14 @@ class LocalEngine(Recognizer):
             pad_top = max(0, (new_h - fh) // 2)
             img = cv2.copyMakeBorder(img, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=(0, 0, 0))
         ih, iw = img.shape[:2]
-        if not pad_top and not tile and limit <= 0 and DET_MIN_SIDE / min(ih, iw) > MAX_GROW:
-            # a small image (a captured line, a snippet): the detector would grow its short side
-            # to 736 px, making its characters many times larger than any it was trained on, and
-            # it then splits lines into overlapping pieces; it gets a margin of its own border
-            # colour instead (bottom and right, so no coordinate moves), and grows at most MAX_GROW
-            side = int(math.ceil(DET_MIN_SIDE / MAX_GROW))
-            img = cv2.copyMakeBorder(img, 0, max(0, side - ih), 0, max(0, side - iw), cv2.BORDER_CONSTANT,
+        canvas = None if pad_top or tile or limit > 0 else _small_canvas(ih, iw)
+        if canvas is not None:  # bottom and right, so no coordinate moves
+            img = cv2.copyMakeBorder(img, 0, canvas[0] - ih, 0, canvas[1] - iw, cv2.BORDER_CONSTANT,
                                      value=rotation.border_colour(img))
-            ih, iw = img.shape[:2]
-        shrink = min(1.0, DET_MAX_SIDE / max(ih, iw))
-        grow = 1.0 if tile and pad_top else max(1.0, DET_MIN_SIDE / (min(ih, iw) * shrink))
+            ih, iw = canvas
+        shrink, grow = _auto_size(ih, iw)
+        if tile and pad_top:
+            grow = 1.0
         if limit <= 0 and max(ih, iw) * shrink * grow <= DET_HARD_MAX:
             # exactly rapidocr's own sizing (shrink to 2000 in steps of 32, the detector grows
             # the short side to 736), so boxes and crops match plain RapidOCR pixel for pixel
@@ -266,10 +263,10 @@ class LocalEngine(Recognizer):
         enlarged, or None when the first pass's boxes stand (text big enough, few boxes, an
         image tiled or too flat for the automatic sizing)."""
         h, w = bgr.shape[:2]
-        if len(quads) < FINE_MIN_BOXES or tiling.needs_tiling(w, h) or h <= 30 or w / h > 8:
+        if len(quads) < FINE_MIN_BOXES or tiling.needs_tiling(w, h) or _is_flat(h, w):
             return None
-        shrink = min(1.0, DET_MAX_SIDE / max(h, w))
-        scale = shrink * max(1.0, DET_MIN_SIDE / (min(h, w) * shrink))  # as _detect_single sizes it
+        shrink, grow = _auto_size(*(_small_canvas(h, w) or (h, w)))  # as _detect_single sizes it
+        scale = shrink * grow
         edges = [min(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[1] - q[2])) for q in quads]
         med = float(np.median(edges)) * scale
         if med >= FINE_TRIGGER:
@@ -566,6 +563,29 @@ class LocalEngine(Recognizer):
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back
         result.elapsed = time.perf_counter() - t0
         return result
+
+
+def _is_flat(h: int, w: int) -> bool:
+    """A single line, very flat: padded above and below for detection, as rapidocr does."""
+    return h <= 30 or w / h > 8
+
+
+def _small_canvas(h: int, w: int) -> tuple[int, int] | None:
+    """(height, width) of the margin a small image gets for automatic detection, or None when
+    it is not small. The detector would grow its short side to 736 px, making its characters many
+    times larger than any it was trained on (it then splits lines into overlapping pieces, read
+    twice at the seams); on a margin of its own border colour it grows at most MAX_GROW."""
+    if DET_MIN_SIDE / min(h, w) <= MAX_GROW:
+        return None
+    side = int(math.ceil(DET_MIN_SIDE / MAX_GROW))
+    return max(h, side), max(w, side)
+
+
+def _auto_size(h: int, w: int) -> tuple[float, float]:
+    """(shrink, grow) of the automatic detection sizing of an h x w input, as rapidocr's:
+    the long side shrunk to at most DET_MAX_SIDE, then the short side grown to DET_MIN_SIDE."""
+    shrink = min(1.0, DET_MAX_SIDE / max(h, w))
+    return shrink, max(1.0, DET_MIN_SIDE / (min(h, w) * shrink))
 
 
 def _libc_trim():
