@@ -48,13 +48,22 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_engine import EVAL, OUT, load_scorer, our_lines, plain_lines, plain_rapidocr  # noqa: E402
+from bench_engine import (  # noqa: E402
+    EVAL,
+    OUT,
+    drawn_line,
+    line_crop,
+    load_scorer,
+    our_lines,
+    plain_lines,
+    plain_rapidocr,
+)
 
 from desktop_ocr.core import rapid, rotation  # noqa: E402
 from desktop_ocr.core.engine import LocalEngine  # noqa: E402
 from desktop_ocr.core.image import LoadedImage  # noqa: E402
 from desktop_ocr.core.model import normalize_angle  # noqa: E402
-from tests.drawing import receipt, render_lines  # noqa: E402
+from tests.drawing import receipt  # noqa: E402
 from tests.evalpage import gt_page  # noqa: E402
 
 ANGLES = [90, 180, 270, 5, -5, 10, -10, 15, -15]
@@ -218,20 +227,13 @@ def small_images(scorer, per_page: int, stems: list[str],
         gt = json.loads((EVAL / "gt" / f"{stem}.json").read_text(encoding="utf-8"))
         norm = norm_for(scorer, gt)
         page = np.asarray(Image.open(path).convert("RGB"))
-        ph, pw = page.shape[:2]
         lines = [ln for ln in gt["lines"] if not ln.get("ignore") and ln.get("text") != "###"
                  and len(norm(ln.get("text", ""))) >= 2][:per_page]
         for ln in lines:
-            pts = np.asarray(ln["polygon"], dtype=float)
             for margin in (3, 12):
-                x0, y0 = np.maximum(0, np.floor(pts.min(axis=0)) - margin).astype(int)
-                x1, y1 = np.minimum([pw, ph], np.ceil(pts.max(axis=0)) + margin).astype(int)
-                out.append((f"real, margin {margin}", np.ascontiguousarray(page[y0:y1, x0:x1]), ln["text"], norm))
+                out.append((f"real, margin {margin}", line_crop(page, ln["polygon"], margin), ln["text"], norm))
     plain_norm = scorer.make_normalizer(False, "")
-    for i, text in enumerate(drawn):
-        size = (24, 30, 36, 42, 48)[i % 5]
-        img = render_lines([text], font_size=size, margin=size // 4, spacing=1.4)
-        out.append(("drawn", np.asarray(img.convert("RGB")).copy(), text, plain_norm))
+    out += [("drawn", drawn_line(text, i), text, plain_norm) for i, text in enumerate(drawn)]
     return out
 
 

@@ -295,9 +295,7 @@ def single_line_images(scorer, paths, quick: bool) -> list[tuple[str, str, np.nd
     plain_norm = scorer.make_normalizer(False, "")
     out = []
     for i, text in enumerate(SINGLE_LINES[:4] if quick else SINGLE_LINES):
-        size = (24, 30, 36, 42, 48)[i % 5]
-        img = render_lines([text], font_size=size, margin=size // 4, spacing=1.4)
-        out.append(("drawn", text, rgb_array(img).copy(), plain_norm))
+        out.append(("drawn", text, drawn_line(text, i), plain_norm))
     for stem in () if quick else ("sroie__025", "xfund_zh__zh_val_0"):
         gt = json.loads((EVAL / "gt" / f"{stem}.json").read_text(encoding="utf-8"))
         hint = gt.get("text_compare") or {}
@@ -307,11 +305,23 @@ def single_line_images(scorer, paths, quick: bool) -> list[tuple[str, str, np.nd
         lines = [ln for ln in gt["lines"] if not ln.get("ignore") and len(norm(ln.get("text", ""))) >= 4
                  and ln.get("text") != "###"]
         for ln in lines[:10]:
-            pts = np.asarray(ln["polygon"], dtype=float)
-            x0, y0 = np.maximum(0, np.floor(pts.min(axis=0)) - 3).astype(int)
-            x1, y1 = np.minimum([pw, ph], np.ceil(pts.max(axis=0)) + 3).astype(int)
-            out.append(("real crops", ln["text"], np.ascontiguousarray(page[y0:y1, x0:x1]), norm))
+            out.append(("real crops", ln["text"], line_crop(page, ln["polygon"], 3), norm))
     return out
+
+
+def drawn_line(text: str, i: int) -> np.ndarray:
+    """RGB pixels of one drawn line, the i-th of a set: 24-48 px text, a quarter of it as margin."""
+    size = (24, 30, 36, 42, 48)[i % 5]
+    return rgb_array(render_lines([text], font_size=size, margin=size // 4, spacing=1.4)).copy()
+
+
+def line_crop(page: np.ndarray, polygon, margin: int) -> np.ndarray:
+    """A ground-truth line cut out of a page by its box, ``margin`` px around (inside the page)."""
+    ph, pw = page.shape[:2]
+    pts = np.asarray(polygon, dtype=float)
+    x0, y0 = np.maximum(0, np.floor(pts.min(axis=0)) - margin).astype(int)
+    x1, y1 = np.minimum([pw, ph], np.ceil(pts.max(axis=0)) + margin).astype(int)
+    return np.ascontiguousarray(page[y0:y1, x0:x1])
 
 
 def bench_single_line(engine, scorer, paths, quick: bool) -> dict:
