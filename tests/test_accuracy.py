@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from desktop_ocr.core import rotation
-from desktop_ocr.core.engine import LocalEngine
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.model import normalize_angle
 from desktop_ocr.core.recognizer import RecognizeOptions
@@ -21,13 +20,6 @@ def page_cer(texts: list[str], truth: list[str]) -> float:
     """Page CER in the reading order given, spaces removed (as the evaluation scorer)."""
     got, ref = "".join(texts).replace(" ", ""), "".join(truth).replace(" ", "")
     return edit_distance(got, ref) / len(ref)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    e = LocalEngine()
-    e.warm_up()
-    return e
 
 
 @pytest.fixture(scope="module")
