@@ -48,6 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import evalset  # noqa: E402
 from bench_engine import (  # noqa: E402
     EVAL,
     OUT,
@@ -307,9 +308,8 @@ def main(argv=None) -> int:
     ap.add_argument("--compare", help="print this run against a saved run")
     ap.add_argument("--no-cache", action="store_true", help="read every image with plain RapidOCR again")
     args = ap.parse_args(argv)
-    if not (EVAL / "images").is_dir():
-        print(f"evaluation images not found at {EVAL}", file=sys.stderr)
-        return 2
+    if (code := evalset.absent(args.quick)) is not None:
+        return code
     only = [o for o in args.only.split(",") if o]
     angles = [int(a) for a in args.angles.split(",") if a]
     receipts = args.receipts

@@ -41,8 +41,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evalset  # noqa: E402
 
-EVAL = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eval" / "public"))
+EVAL = evalset.EVAL
 OUT = REPO / ".bench-out"
 MODES = {
     "plain": "plain RapidOCR()",
@@ -160,9 +162,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.child:
         return child(args.child, args.list)
-    if not (EVAL / "images").is_dir():
-        print(f"evaluation images not found at {EVAL}", file=sys.stderr)
-        return 2
+    if (code := evalset.absent(args.quick)) is not None:
+        return code
     OUT.mkdir(exist_ok=True)
     count, rounds = (6, 1) if args.quick else (args.images, max(1, args.rounds))
     paths = folder(count, args.quick)

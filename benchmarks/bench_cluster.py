@@ -39,8 +39,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evalset  # noqa: E402
 
-EVAL = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eval" / "public"))
+EVAL = evalset.EVAL
 OUT = REPO / ".bench-out"
 MODES = {"single": "single process", "ray1": "ray, 1 worker", "ray2": "ray, 2 workers"}
 SUMMARY = re.compile(r"done: .* (\d+\.\d) (?:images|pages)/min;")

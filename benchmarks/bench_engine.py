@@ -40,6 +40,8 @@ from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evalset  # noqa: E402
 
 from desktop_ocr.core import rotation  # noqa: E402
 from desktop_ocr.core.engine import LocalEngine  # noqa: E402
@@ -50,7 +52,7 @@ from desktop_ocr.core.sources import load_image  # noqa: E402
 from tests.drawing import render_lines, rgb_array, tall_strip  # noqa: E402
 from tests.evalpage import gt_page  # noqa: E402
 
-EVAL = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eval" / "public"))
+EVAL = evalset.EVAL
 SCORER = EVAL.parent / "tools" / "ocr_score.py"
 OUT = REPO / ".bench-out"
 
@@ -369,9 +371,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runtime", choices=("auto", "onnxruntime", "openvino"), default="auto",
                     help="what runs our detector (default auto: OpenVINO when installed)")
     args = ap.parse_args(argv)
-    if not (EVAL / "images").is_dir():
-        print(f"evaluation images not found at {EVAL}", file=sys.stderr)
-        return 2
+    if (code := evalset.absent(args.quick)) is not None:
+        return code
     OUT.mkdir(exist_ok=True)
     paths = {p.stem: p for p in sorted((EVAL / "images").iterdir()) if p.suffix.lower() in (".jpg", ".png")}
     stems = sorted(paths)[: args.limit or None]

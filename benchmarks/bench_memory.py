@@ -45,8 +45,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evalset  # noqa: E402
 
-EVAL = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eval" / "public"))
+EVAL = evalset.EVAL
 OUT = REPO / ".bench-out"
 FORM = "xfund_zh__zh_val_0.jpg"
 #: part (b): a cycle of varied sizes
@@ -203,9 +205,8 @@ def main(argv=None) -> int:
             result = child_growth(int(rest[0]), int(rest[1]), args.runtime)
         print(json.dumps(result))
         return 0
-    if not (EVAL / "images").is_dir():
-        print(f"evaluation images not found at {EVAL}", file=sys.stderr)
-        return 2
+    if (code := evalset.absent(args.quick)) is not None:
+        return code
     OUT.mkdir(exist_ok=True)
     first, last = (3, 20) if args.quick else (10, 200)
     report: dict = {"quick": args.quick, "runtime": args.runtime, "load_avg_start": os.getloadavg()}
