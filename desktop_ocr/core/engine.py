@@ -35,7 +35,9 @@ step 3 alone on the whole image as one line (no detection, no rotation search; `
 
 Polygons are given in reading order of the text: top-left, top-right, bottom-right, bottom-left
 of the line as read upright, so on a page turned by 90 degrees the first point is at the
-image's top-right. A column of vertical writing (``TextLine.vertical``) is given as it stands:
+image's top-right. A detected line's polygon fits its printed text (the detector's box at
+REPORT_UNCLIP, ``_tighten``) while its crop, and the reading order, use the detector's own box,
+which has the margin the recogniser reads best with. A column of vertical writing (``TextLine.vertical``) is given as it stands:
 its top-left, top-right, bottom-right, bottom-left, its CharBoxes one per character cell.
 
 rapidocr's internals (private loaders, detector limits, recogniser dataclasses, the line crop) are
@@ -107,6 +109,11 @@ FINE_MAX_SIDE = 3072
 #: a page skewed by at least this many degrees is detected again once deskewed (below it, its
 #: boxes are carried through the transform): lines detected at a slant are cut less cleanly
 REDETECT_SKEW = 3.0
+#: a detected line is cropped for recognition with the detector's own margin (its unclip ratio,
+#: 1.6: the recogniser reads best with room around the glyphs) but reported as the box the
+#: detector gives at this ratio, which fits the printed text (_tighten). Measured on the evaluation
+#: set: det F1 0.837 -> 0.860, e2e F1 0.723 -> 0.744, the same text read; 1.5 gives 0.849, 1.3 0.869
+REPORT_UNCLIP = 1.4
 #: a column of vertical writing is read stacked only when that beats its turned reading by this
 COLUMN_TURNED_MARGIN = 0.05
 
@@ -522,6 +529,9 @@ class LocalEngine(Recognizer):
             lines = self._read(work, quads, options.chars, columns)
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
         lines = _order(lines, residual, work.shape[1], work.shape[0])
+        for ln in lines:  # ordered on the detector's boxes (the layout's measure), reported tight
+            if not ln.vertical:
+                _tighten(ln, self._loaded().unclip_ratio, REPORT_UNCLIP)
         if not np.allclose(matrix, np.eye(3)):
             inv = np.linalg.inv(matrix)
             for ln in lines:
@@ -612,6 +622,55 @@ def _release_heap() -> None:
 
 def _clamp(score) -> float:
     return min(1.0, max(0.0, float(score)))
+
+
+def _tight_inset(frame, grown: float, ratio: float) -> float:
+    """How far each side of a detected line's frame (top-left, top-right, bottom-right,
+    bottom-left) moves in to be the box the detector gives with unclip ratio ``ratio`` instead of
+    ``grown``; 0 for a frame that is not such a box (too small, merged oddly).
+
+    The DB post-processing grows the minimum rectangle of a text kernel (w0 x h0) by
+    d = ratio * w0 * h0 / (2 (w0 + h0)) on every side and reports the rectangle around that:
+    W = w0 + 2d, H = h0 + 2d. From W and H the kernel's d solves
+    (4k - 4) d^2 - k (W + H) d + W H = 0 with k = 2 (1 + 1/grown) (the smaller root); at ``ratio``
+    it is d ratio/grown. A 26 px high line moves in by about 1 px per side from 1.6 to 1.4."""
+    w, h = _frame_size(frame)
+    if w < 1.0 or h < 1.0 or ratio >= grown:
+        return 0.0
+    k = 2.0 * (1.0 + 1.0 / grown)
+    a, b = 4.0 * k - 4.0, k * (w + h)
+    disc = b * b - 4.0 * a * w * h
+    if disc < 0:
+        return 0.0
+    delta = (b - math.sqrt(disc)) / (2.0 * a) * (1.0 - ratio / grown)
+    return delta if 0.0 < delta < min(w, h) / 4.0 else 0.0
+
+
+def _frame_size(frame) -> tuple[float, float]:
+    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
+    return float(np.hypot(*((tr - tl) + (br - bl)) / 2.0)), float(np.hypot(*((bl - tl) + (br - tr)) / 2.0))
+
+
+def _inset(frame, along: float, across: float) -> list[tuple[float, float]]:
+    """A frame with its ends moved in by ``along`` and its top and bottom by ``across`` pixels."""
+    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
+    w, h = _frame_size(frame)
+    u = ((tr - tl) + (br - bl)) / 2.0 / max(w, 1e-9) * along
+    v = ((bl - tl) + (br - tr)) / 2.0 / max(h, 1e-9) * across
+    return [(float(p[0]), float(p[1])) for p in (tl + u + v, tr - u + v, br - u - v, bl + u - v)]
+
+
+def _tighten(line: TextLine, grown: float, ratio: float) -> None:
+    """Report a detected line as the detector's box at unclip ``ratio`` (REPORT_UNCLIP), which fits
+    the printed text; its crop was taken at ``grown``, the margin the recogniser reads best with.
+    Its characters' boxes lose the same amount at top and bottom."""
+    delta = _tight_inset(line.polygon, grown, ratio)
+    if delta <= 0.0:
+        return
+    line.polygon = _inset(line.polygon, delta, delta)
+    for c in line.chars or []:
+        if c.polygon is not None and len(c.polygon) == 4:
+            c.polygon = _inset(c.polygon, 0.0, delta)
 
 
 def _split_long(crop: np.ndarray) -> list[tuple[float, float, str]]:

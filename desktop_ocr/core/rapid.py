@@ -123,6 +123,9 @@ def check_api() -> str:
     pre = _get("rapidocr.ch_ppocr_det.utils", "DetPreProcess", problems)
     if pre is not None and not callable(getattr(pre, "resize", None)):
         problems.append("DetPreProcess.resize is missing")
+    post = _get("rapidocr.ch_ppocr_det.utils", "DBPostProcess", problems)
+    if post is not None and "unclip_ratio" not in inspect.signature(post).parameters:
+        problems.append("DBPostProcess no longer takes unclip_ratio")
     crop = _get("rapidocr.utils.process_img", "get_rotate_crop_image", problems)
     if crop is not None and (not callable(crop) or len(inspect.signature(crop).parameters) != 2):
         problems.append("get_rotate_crop_image(img, points) changed its signature")
@@ -180,6 +183,12 @@ class Models:
     def cls_thresh(self) -> float:
         """Score above which the classifier's "180" verdict counts (rapidocr's Cls.cls_thresh)."""
         return self.cls.cls_thresh
+
+    @property
+    def unclip_ratio(self) -> float:
+        """How far the detector's DB post-processing grows each found text kernel into its box
+        (rapidocr's Det.unclip_ratio, 1.6): the offset is ratio x area / perimeter of the kernel."""
+        return float(self.det.postprocess_op.unclip_ratio)
 
     def detect(self, img: np.ndarray, limit_type: str, limit_side_len: int, fixed: bool = False):
         """Boxes (n x 4 x 2, in ``img`` pixels; None or empty when none) and their scores.
