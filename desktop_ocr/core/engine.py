@@ -37,8 +37,9 @@ Polygons are given in reading order of the text: top-left, top-right, bottom-rig
 of the line as read upright, so on a page turned by 90 degrees the first point is at the
 image's top-right. A detected line's polygon fits its printed text (the detector's box at
 REPORT_UNCLIP, ``_tighten``) while its crop, and the reading order, use the detector's own box,
-which has the margin the recogniser reads best with. A column of vertical writing (``TextLine.vertical``) is given as it stands:
-its top-left, top-right, bottom-right, bottom-left, its CharBoxes one per character cell.
+which has the margin the recogniser reads best with. A column of vertical writing
+(``TextLine.vertical``) is given as it stands: its top-left, top-right, bottom-right, bottom-left,
+its CharBoxes one per character cell.
 
 rapidocr's internals (private loaders, detector limits, recogniser dataclasses, the line crop) are
 reached only through core/rapid.py, which checks them up front (``rapid.check_api``).
