@@ -71,3 +71,17 @@ def test_engine_numbers_paragraphs_on_a_drawn_page(engine):
     assert paras[2] == paras[3] == 1
     assert paras[4] == paras[5] == 2
     assert res.text.split("\n\n")[1].replace(" ", "") == "第二段开始的一行文字\n第二段的最后一行"
+
+
+def test_a_two_line_label_beside_a_centred_value_keeps_its_lines_in_order():
+    """A form row: a label of two lines (Chinese over English) with its value centred on the pair.
+    The value overlaps both lines, which must not join them into one row read left to right (the
+    English line first, as it starts further left)."""
+    boxes = [(176, 371, 351, 405), (747, 374, 963, 405),  # 从业人数, 其中：外籍人员人数
+             (485, 391, 530, 424), (1099, 393, 1144, 427),  # the values 78 and 26
+             (150, 404, 374, 438), (746, 405, 964, 439)]  # Number of employees, Number of foreigners
+    for shift in (-6, 0, 6):  # the value a little higher or lower (a page skewed and deskewed)
+        moved = [(x0, y0 + shift, x1, y1 + shift) if i in (2, 3) else (x0, y0, x1, y1)
+                 for i, (x0, y0, x1, y1) in enumerate(boxes)]
+        order, _ = reading_order(moved)
+        assert order.index(0) < order.index(4) and order.index(1) < order.index(5), (shift, order)

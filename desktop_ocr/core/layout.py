@@ -9,8 +9,9 @@ rotated pages upright before calling this). The page is cut recursively, XY-cut 
 * full-width lines (a title over two columns) cut the region into bands at their height, when
   the rest splits into columns; a blank strip wider than 1.5 lines also separates bands;
 * what cannot be cut is read in rows: lines whose vertical extents overlap by more than half
-  the smaller height share a row, rows top to bottom, left to right within a row; a row made
-  mostly of columns of vertical writing (``vertical``) is read right to left.
+  the smaller height share a row, unless one stands above the other in the same column; rows
+  top to bottom, left to right within a row; a row made mostly of columns of vertical writing
+  (``vertical``) is read right to left.
 
 Paragraphs follow the reading order: a new one starts at each column/band change, at a vertical
 gap clearly larger than the usual line gap, at a change of text height (headings), or when a
@@ -55,7 +56,8 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
             ry0, ry1 = spans[r]
             row_h = median(x.h for x in rows[r])
             ov = min(b.y1, ry1) - max(b.y0, ry0)
-            if ov > 0.5 * min(b.h, row_h) and abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 < max(b.h, row_h):
+            if ov > 0.5 * min(b.h, row_h) and abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 < max(b.h, row_h) \
+                    and not any(_stacked(b, m) for m in rows[r]):
                 rows[r].append(b)
                 spans[r] = [min(ry0, b.y0), max(ry1, b.y1)]
                 placed = True
@@ -65,6 +67,14 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
             spans.append([b.y0, b.y1])
     order = sorted(range(len(rows)), key=lambda r: (spans[r][0] + spans[r][1]) / 2.0)
     return [sorted(rows[r], key=_row_key(rows[r])) for r in order]
+
+
+def _stacked(a: _Item, b: _Item) -> bool:
+    """One line above the other in the same column (a form's two-line label, a wrapped cell): they
+    never share a row, however a box beside them (a value centred on the pair) chains the rows."""
+    x_ov = min(a.x1, b.x1) - max(a.x0, b.x0)
+    y_ov = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return x_ov > 0.3 * min(a.w, b.w) and y_ov < 0.5 * min(a.h, b.h)
 
 
 def _row_key(row: list[_Item]):
