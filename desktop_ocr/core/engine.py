@@ -7,9 +7,11 @@ naive order. Our pipeline per image:
 
 1. detect text boxes (one pass, or overlapping full-resolution tiles for large images: tiling.py);
 2. estimate the page angle from those boxes (rotation.py) and, if the page is turned or skewed,
-   turn it upright exactly (quarter turns are lossless array rotations); a turned page, or one
-   skewed by REDETECT_SKEW or more, is detected again upright; a slightly skewed one keeps its
-   boxes, carried through the same transform; small print (the boxes' median height under
+   turn it upright exactly (quarter turns are lossless array rotations); a turned page is turned
+   by its quarter and detected again there, then its skew is taken out as on a page that came
+   upright (``_quarter_first``), so it reads exactly as that page; a page skewed by REDETECT_SKEW
+   or more is detected again deskewed, a slightly skewed one keeps its boxes, carried through the
+   same transform; small print (the boxes' median height under
    FINE_TRIGGER detector pixels) is detected once more on the upright page enlarged (_finer);
 3. crop every line from the full-resolution upright image, recognise in batches; a line the
    0/180 classifier calls upside down is recognised both ways and the more confident reading wins;
@@ -504,7 +506,17 @@ class LocalEngine(Recognizer):
                 angle = orient.angle
                 turn = angle if abs(orient.skew) >= rotation.MIN_DESKEW else float(orient.quarter)
                 residual = normalize_angle(angle - turn)
-                if turn != 0.0:
+                if orient.quarter and abs(orient.skew) < REDETECT_SKEW:
+                    # a turned page is turned by its quarter exactly (lossless), detected there and
+                    # deskewed like the same page upright: the same pixels, boxes and skew
+                    quads, angle, turn, matrix, work = self._quarter_first(bgr, orient.quarter, options.det_limit)
+                    residual = normalize_angle(angle - turn)
+                    if turn != float(orient.quarter):
+                        resid, evidence = rotation.line_direction(quads)
+                        if evidence > 0 and abs(resid) < 5.0:
+                            residual = resid
+                            angle = normalize_angle(turn + resid)
+                elif turn != 0.0:
                     matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
                     work = rotation.warp_image(bgr, matrix, (nw, nh))
                     if orient.quarter or abs(orient.skew) >= REDETECT_SKEW:
@@ -542,6 +554,29 @@ class LocalEngine(Recognizer):
                         c.polygon = _map(c.polygon, inv, w, h)
         _release_heap()  # the page's temporaries go back to the system, so RSS stays flat
         return self._result(image, lines, angle, options.detect_rotation, t0, codes=options.codes)
+
+    def _quarter_first(self, bgr: np.ndarray, quarter: int, limit: int):
+        """A page turned by ``quarter`` (90/180/270) and skewed by less than REDETECT_SKEW: turned
+        upright exactly, detected, and its skew measured and taken out as on a page that came
+        upright (boxes carried through the deskew, a second pass only from REDETECT_SKEW). Returns
+        (boxes in the working image, angle, the turn applied, its matrix, the working image)."""
+        h, w = bgr.shape[:2]
+        qm, qw, qh = rotation.rotation_matrix(w, h, float(quarter))
+        upright = rotation.warp_image(bgr, qm, (qw, qh))
+        quads, _ = self._detect(upright, limit)
+        skew, evidence = rotation.line_direction(quads)
+        if evidence <= 0 or abs(skew) >= 45.0:
+            skew = 0.0
+        angle = normalize_angle(quarter + skew)
+        turn = angle if abs(skew) >= rotation.MIN_DESKEW else float(quarter)
+        matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
+        if turn == float(quarter):
+            return quads, angle, turn, matrix, upright
+        work = rotation.warp_image(bgr, matrix, (nw, nh))
+        if abs(skew) >= REDETECT_SKEW:
+            return self._detect(work, limit)[0], angle, turn, matrix, work
+        to_work = matrix @ np.linalg.inv(qm)
+        return [rotation.upright_quad(q, to_work) for q in quads], angle, turn, matrix, work
 
     def _read_whole(self, bgr: np.ndarray, chars: bool) -> tuple[list[TextLine], float]:
         """``single_line``: the whole image is one line crop; no detection, no rotation search.
