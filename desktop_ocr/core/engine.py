@@ -572,6 +572,7 @@ class LocalEngine(Recognizer):
         matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
         if turn == float(quarter):
             return quads, angle, turn, matrix, upright
+        del upright  # a large page is held twice at most (the caller's and the deskewed one)
         work = rotation.warp_image(bgr, matrix, (nw, nh))
         if abs(skew) >= REDETECT_SKEW:
             return self._detect(work, limit)[0], angle, turn, matrix, work
