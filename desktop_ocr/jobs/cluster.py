@@ -55,6 +55,9 @@ CONNECT_TIMEOUT = 5.0
 STARTUP_TIMEOUT = 300.0
 #: seconds Ray Client's connection is tried again while the head is not ready for it
 CLIENT_INIT_RETRY_SECONDS = 20.0
+#: ... and at least this many times: an attempt whose server process on the head never answers
+#: fails only after the head's own 30 s wait for it, and the next attempt gets a new process
+CLIENT_INIT_ATTEMPTS = 3
 #: most actors started when --workers is not given
 MAX_DEFAULT_WORKERS = 64
 
@@ -320,19 +323,24 @@ class _OnlyErrors(logging.Filter):
 
 def _client_init(ray: Any, address: str, quiet: dict[str, Any]) -> None:
     """ray.init through Ray Client; tried again while the head's client server answers that it
-    could not set up this client's server process yet (a head that has just started, or is busy).
+    could not set up this client's server process yet (a head that has just started, or is busy):
+    for CLIENT_INIT_RETRY_SECONDS, and at least CLIENT_INIT_ATTEMPTS times (each attempt gets a new
+    server process on the head, on another port; one that hung took the whole run down before).
     The client server's own log lines (streamed to every client, such as its warning that it runs
     ray.init off its main thread) are not ours to print: only its errors are."""
     stream = logging.getLogger("ray.util.client.logsclient")
     if not any(isinstance(f, _OnlyErrors) for f in stream.filters):
         stream.addFilter(_OnlyErrors())
     deadline = time.monotonic() + CLIENT_INIT_RETRY_SECONDS
+    attempts = 0
     while True:
+        attempts += 1
         try:
             ray.init(address=address, **quiet)
             return
         except ConnectionError as exc:
-            if "Initialization failure" not in str(exc) or time.monotonic() > deadline:
+            if "Initialization failure" not in str(exc) or (time.monotonic() > deadline
+                                                             and attempts >= CLIENT_INIT_ATTEMPTS):
                 raise
             time.sleep(2.0)
 
