@@ -751,8 +751,12 @@ def _batch_summary(totals, out_dir: Path, elapsed: float, unit: str) -> int:
     left = ""
     if totals.stopped is not None:
         rest = totals.left
-        _err(f"stopped: {totals.stopped.message}; nothing more can be written, so the {rest} source"
-             f"{'s' if rest != 1 else ''} after it {'were' if rest != 1 else 'was'} skipped")
+        after = f"the {rest} source{'s' if rest != 1 else ''} after it {'were' if rest != 1 else 'was'} skipped"
+        if isinstance(totals.stopped, WriteFailed):
+            _err(f"stopped: {totals.stopped.message}; nothing more can be written, so {after}")
+        else:  # the recognition itself broke off (a cluster lost): what is written stays, --resume goes on
+            _err(f"stopped: {_one_line(_reason_text(totals.stopped))}; {after}; the files written are "
+                 "whole: run again with --resume to go on")
         left = f", {rest} skipped"
     earlier = f", {totals.skipped} done in an earlier run" if totals.skipped else ""
     if totals.from_record:
@@ -765,7 +769,7 @@ def _batch_summary(totals, out_dir: Path, elapsed: float, unit: str) -> int:
            if pages and totals.seconds > 0 else "")
     _err(f"done: {totals.ok} ok, {totals.failed} failed{left}{earlier}, {elapsed:.1f} s total{per}; "
          f"output in {out_dir}")
-    if totals.stopped is not None:
+    if isinstance(totals.stopped, WriteFailed):
         return EXIT_OUTPUT
     return EXIT_FAILED if totals.failed else EXIT_OK
 

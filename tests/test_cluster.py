@@ -6,6 +6,7 @@ the same resume record. Skipped only when Ray is not installed (``pip install -e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -48,6 +49,13 @@ def _free_port() -> int:
 def ray_head():
     """A one-node Ray cluster with 2 CPUs: (the ray:// address, the GCS address). Stopped afterwards
     by ending the process group of the ``ray start --block`` this fixture started."""
+    with _head() as (client, gcs, _):
+        yield client, gcs
+
+
+@contextlib.contextmanager
+def _head():
+    """``ray start --head --block`` on free ports: (ray:// address, GCS address, its process)."""
     temp = tempfile.mkdtemp(prefix="ocr-ray-", dir="/tmp")  # short: Ray's socket paths must stay < 108 bytes
     port, client_port = _free_port(), _free_port()
     ray_bin = Path(sys.executable).with_name("ray")
@@ -68,7 +76,7 @@ def ray_head():
                 if time.monotonic() > deadline:
                     pytest.fail("the Ray head did not open its client port in 90 s")
                 time.sleep(0.5)
-        yield f"ray://127.0.0.1:{client_port}", f"127.0.0.1:{port}"
+        yield f"ray://127.0.0.1:{client_port}", f"127.0.0.1:{port}", proc
     finally:
         proc.terminate()  # `ray start --block` stops the processes it started
         try:
@@ -229,6 +237,43 @@ c.close()
     assert [int(r[0]) for r in rows] == list(range(len(images))) and all(r[1] == "True" for r in rows)
     kinds = {(r[2], r[3]) for r in rows}
     assert kinds <= {("OcrResult", "-"), ("ClusterError", "worker_failed")} and len(kinds) == 2, rows
+
+
+@pytest.mark.slow
+def test_a_head_lost_mid_batch_ends_the_batch_with_one_message(tmp_path):
+    """The head (and with it every worker) is killed while a batch runs through it: the command
+    line says the cluster was lost and how to go on (--resume), shows no traceback and no "report
+    it", and every output it wrote is whole."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    png = to_png_bytes(render_lines(["发票号码 20240517", "Total 88.50"], font_size=32))
+    for i in range(60):
+        (folder / f"p{i:02d}.png").write_bytes(png)
+    out = tmp_path / "out"
+    with _head() as (client, _, head):
+        run = subprocess.Popen([sys.executable, "-m", "desktop_ocr", "recognize", str(folder), "--out", str(out),
+                                "--cluster", client, "--workers", "1"], stderr=subprocess.PIPE, text=True,
+                               encoding="utf-8", env=_env(), cwd=REPO)
+        lines = []
+        assert run.stderr is not None
+        for line in run.stderr:
+            lines.append(line)
+            if "[2/60]" in line:
+                os.killpg(head.pid, signal.SIGKILL)
+                break
+        rest = run.communicate(timeout=240)[1]
+    said = "".join(lines) + rest
+    assert any("[2/60]" in line for line in lines), said
+    assert run.returncode == 1, said
+    assert "Traceback" not in said and "report it" not in said, said
+    stop = [line for line in said.splitlines() if line.startswith("desktop-ocr: stopped: ")]
+    assert len(stop) == 1 and "lost the connection to the Ray cluster" in stop[0] and "--resume" in stop[0], said
+    assert said.count("FAILED") == 1, said  # the page in flight; the rest are skipped, not failed one by one
+    assert not [line for line in said.splitlines() if not line.startswith(("desktop-ocr: ", "  "))], said
+    written = sorted(out.glob("*.json"))
+    assert 2 <= len(written) < 60
+    for f in written:
+        assert json.loads(f.read_text(encoding="utf-8"))["lines"], f
 
 
 def test_auto_without_a_running_ray_starts_one(tmp_path, sources):

@@ -64,7 +64,8 @@ MAX_DEFAULT_WORKERS = 64
 
 class ClusterError(OcrError):
     """The cluster cannot be used. Reasons: "no_ray" (Ray is not installed), "bad_address",
-    "unreachable", "too_many_workers", "worker_failed" (an actor could not start, or died)."""
+    "unreachable", "too_many_workers", "worker_failed" (an actor could not start, or died), "lost"
+    (the connection to the cluster broke off during a batch)."""
 
     code = "cluster_failed"
 
@@ -176,6 +177,9 @@ class Cluster:
     def close(self) -> None:
         """Stop the actors and leave the cluster (stopping the Ray this process started, if any)."""
         ray = self._ray
+        if not ray.is_initialized():  # the connection was lost: any call now would start a Ray here
+            self.actors = []
+            return
         for actor in self.actors:
             try:
                 ray.kill(actor)
@@ -231,6 +235,7 @@ def _run(ray: Any, actors: list, jobs: list, options: RecognizeOptions,
         pending[call] = (index, actor)
         return True
 
+    lost = False
     try:
         while next_out < len(jobs):
             while (next_send < len(jobs) and next_send - next_out < AHEAD_PER_WORKER * max(1, len(alive))
@@ -265,8 +270,12 @@ def _run(ray: Any, actors: list, jobs: list, options: RecognizeOptions,
                 item = done.pop(next_out)
                 next_out += 1
                 yield item
+    except ConnectionError as exc:  # Ray Client gave up reconnecting (the head died, the network went)
+        lost = True
+        raise ClusterError(f"lost the connection to the Ray cluster ({_first_line(exc)})", reason="lost",
+                           params={"error": _first_line(exc)}) from None
     finally:
-        for ref in pending:
+        for ref in pending if not lost else ():  # nothing to cancel on a lost connection
             try:
                 ray.cancel(ref)
             except Exception:
@@ -328,9 +337,12 @@ def _client_init(ray: Any, address: str, quiet: dict[str, Any]) -> None:
     server process on the head, on another port; one that hung took the whole run down before).
     The client server's own log lines (streamed to every client, such as its warning that it runs
     ray.init off its main thread) are not ours to print: only its errors are."""
-    stream = logging.getLogger("ray.util.client.logsclient")
-    if not any(isinstance(f, _OnlyErrors) for f in stream.filters):
-        stream.addFilter(_OnlyErrors())
+    # the data channel's warnings while it tries to reconnect are not ours to print either: a lost
+    # connection ends the batch with one message of our own (_run)
+    for name in ("ray.util.client.logsclient", "ray.util.client.dataclient"):
+        stream = logging.getLogger(name)
+        if not any(isinstance(f, _OnlyErrors) for f in stream.filters):
+            stream.addFilter(_OnlyErrors())
     deadline = time.monotonic() + CLIENT_INIT_RETRY_SECONDS
     attempts = 0
     while True:

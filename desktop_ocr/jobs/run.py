@@ -55,7 +55,9 @@ class Totals:
     pages: int = 0  # pages recognised in this run
     from_record: int = 0  # pages taken from the resume record (--resume)
     from_text_layer: int = 0  # PDF pages whose own text layer was taken
-    stopped: WriteFailed | None = None  # a write that showed nothing more can be written: the batch stopped
+    #: what stopped the batch: a write that showed nothing more can be written (WriteFailed), or
+    #: the pages' source itself failing (a cluster lost), after which no page can come
+    stopped: Exception | None = None
     left: int = 0  # sources not started because of ``stopped``
     seconds: float = 0.0  # from the first page's start to the last page's end
     failures: list[tuple[Doc, BaseException]] = field(default_factory=list)
@@ -149,6 +151,14 @@ def _write_page(doc: Doc, page: int, result: OcrResult, journal: Journal, fmt: s
     write_atomic(path, formats.export_text(result, fmt), overwrite=overwrite or path.name in doc.replace)
 
 
+class _Broken(Exception):
+    """The pages' iterator raised ``error``: it is finished, so the batch stops there."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def run(docs: list[Doc], journal: Journal, pages_in_order: Callable[[list[PageJob]], Iterator[BatchItem]],
         reporter: Reporter, *, fmt: str, text_mode: str = "lines", overwrite: bool = False) -> Totals:
     """Recognise and write the batch; see the module docstring. KeyboardInterrupt passes through
@@ -197,7 +207,10 @@ def run(docs: list[Doc], journal: Journal, pages_in_order: Callable[[list[PageJo
                             page_errors.append((page, exc))
                             reporter.page_failed(doc, page, exc)
                         continue
-                    done = next(items)
+                    try:
+                        done = next(items)
+                    except Exception as exc:  # noqa: BLE001 - the iterator is finished: no page comes
+                        raise _Broken(exc) from exc
                     assert done.item.doc is doc and done.item.page == page
                     if isinstance(done.outcome, Exception):
                         page_errors.append((page, done.outcome))
@@ -228,12 +241,13 @@ def run(docs: list[Doc], journal: Journal, pages_in_order: Callable[[list[PageJo
                     assert doc.out is not None
                     journal.started(doc.key, [doc.out.name])
                     outputs = document_outputs(doc, results, fmt, text_mode, overwrite or doc.out.name in doc.replace)
-            except Exception as exc:  # noqa: BLE001 - one source's failure; a fatal write stops the batch below
+            except Exception as caught:  # noqa: BLE001 - one source's failure; some stop the batch below
+                why = caught.error if isinstance(caught, _Broken) else caught
                 totals.failed += 1
-                totals.failures.append((doc, exc))
-                reporter.failed(doc, exc)
-                if isinstance(exc, WriteFailed) and exc.fatal:
-                    totals.stopped = exc
+                totals.failures.append((doc, why))
+                reporter.failed(doc, why)
+                if isinstance(caught, _Broken) or isinstance(why, WriteFailed) and why.fatal:
+                    totals.stopped = why
                 continue
             if not page_errors:
                 journal.done(doc.key, [p.name for p in outputs])
