@@ -300,6 +300,19 @@ def test_unreachable_address_is_one_line(tmp_path, sources):
     assert not (tmp_path / "out" / "b-second.json").exists()
 
 
+def test_a_port_that_answers_nothing_is_one_line(tmp_path, sources):
+    """Something listens on the address but never speaks Ray Client: one line of ours, no warning
+    of Ray's (with its source line) above it."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        done = cli(str(sources[0]), "--out", str(tmp_path / "out"), "--cluster", f"ray://127.0.0.1:{port}")
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"desktop-ocr: cannot connect to the Ray cluster at ray://127.0.0.1:{port}: ")
+    assert done.stderr.count("\n") == 1, done.stderr
+
+
 def test_without_ray_the_cluster_extra_is_named(tmp_path, sources):
     code = ("import sys; sys.modules['ray'] = None\n"
             "from desktop_ocr.cli import main\n"

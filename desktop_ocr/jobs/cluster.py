@@ -35,6 +35,7 @@ import os
 import pickle
 import socket
 import time
+import warnings
 from collections.abc import Generator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -305,7 +306,9 @@ def connect(address: str, *, workers: int | None = None, pages: int | None = Non
         _client_reachable(address)
     try:
         if address != "auto":
-            _client_init(ray, address, quiet)
+            with warnings.catch_warnings():  # Ray warns (with its source line) before it raises: ours says it
+                warnings.simplefilter("ignore")
+                _client_init(ray, address, quiet)
         else:
             try:
                 ray.init(address="auto", **quiet)
