@@ -512,10 +512,7 @@ class LocalEngine(Recognizer):
                     quads, angle, turn, matrix, work = self._quarter_first(bgr, orient.quarter, options.det_limit)
                     residual = normalize_angle(angle - turn)
                     if turn != float(orient.quarter):
-                        resid, evidence = rotation.line_direction(quads)
-                        if evidence > 0 and abs(resid) < 5.0:
-                            residual = resid
-                            angle = normalize_angle(turn + resid)
+                        angle, residual = _refine(quads, turn, angle, residual)
                 elif turn != 0.0:
                     matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
                     work = rotation.warp_image(bgr, matrix, (nw, nh))
@@ -527,11 +524,7 @@ class LocalEngine(Recognizer):
                         # a skewed upright page: the boxes move rigidly, so they are carried
                         # through the exact transform instead of a second detection pass
                         quads = [rotation.upright_quad(q, matrix) for q in quads]
-                    # the upright boxes' own line direction refines the estimate
-                    resid, evidence = rotation.line_direction(quads)
-                    if evidence > 0 and abs(resid) < 5.0:
-                        residual = resid
-                        angle = normalize_angle(turn + resid)
+                    angle, residual = _refine(quads, turn, angle, residual)
             elif quads:
                 columns = self._columns(bgr, quads)
             if options.det_limit <= 0:
@@ -542,9 +535,10 @@ class LocalEngine(Recognizer):
             lines = self._read(work, quads, options.chars, columns)
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
         lines = _order(lines, residual, work.shape[1], work.shape[0])
+        grown = self._loaded().unclip_ratio
         for ln in lines:  # ordered on the detector's boxes (the layout's measure), reported tight
             if not ln.vertical:
-                _tighten(ln, self._loaded().unclip_ratio, REPORT_UNCLIP)
+                _tighten(ln, grown, REPORT_UNCLIP)
         if not np.allclose(matrix, np.eye(3)):
             inv = np.linalg.inv(matrix)
             for ln in lines:
@@ -610,6 +604,15 @@ class LocalEngine(Recognizer):
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back
         result.elapsed = time.perf_counter() - t0
         return result
+
+
+def _refine(quads: list[np.ndarray], turn: float, angle: float, residual: float) -> tuple[float, float]:
+    """(angle, residual) of a page turned by ``turn``, refined by the line direction of its boxes
+    in the turned image when they show one within 5 degrees; else as given."""
+    resid, evidence = rotation.line_direction(quads)
+    if evidence > 0 and abs(resid) < 5.0:
+        return normalize_angle(turn + resid), resid
+    return angle, residual
 
 
 def _is_flat(h: int, w: int) -> bool:
