@@ -85,3 +85,33 @@ def test_a_two_line_label_beside_a_centred_value_keeps_its_lines_in_order():
                  for i, (x0, y0, x1, y1) in enumerate(boxes)]
         order, _ = reading_order(moved)
         assert order.index(0) < order.index(4) and order.index(1) < order.index(5), (shift, order)
+
+
+def test_a_label_written_over_two_lines_in_a_row_of_cells_is_read_whole_in_its_place():
+    """A table's header row where one cell's label is set over two lines (年 over 龄, centred on
+    the row's other labels): the label is read top line then bottom line, in its place in the row,
+    before the cell to its right and before the next row (it was read 年, 工作单位, ... 龄)."""
+    boxes = [(308, 1092, 384, 1132), (422, 1091, 496, 1131),  # 称呼 姓名
+             (541, 1077, 571, 1114), (538, 1109, 571, 1147),  # 年 over 龄
+             (787, 1091, 1044, 1131),  # 工作单位
+             (291, 1149, 358, 1192), (402, 1152, 498, 1196), (518, 1150, 561, 1188)]  # 父亲 夏自文 51
+    order, _ = reading_order(boxes)
+    assert order == [0, 1, 2, 3, 4, 5, 6, 7]
+
+
+def test_a_dense_table_is_still_read_row_by_row():
+    """Rows of one-line cells set close together (a gap of a tenth of a line) are not cells of two
+    lines: each row is read across before the next."""
+    rows = [(100 + 22 * r, 120 + 22 * r) for r in range(5)]
+    boxes = [(x0, y0, x1, y1) for y0, y1 in rows for x0, x1 in ((50, 140), (200, 260), (320, 400))]
+    order, _ = reading_order(boxes)
+    assert order == list(range(len(boxes)))
+
+
+def test_a_big_title_over_a_smaller_line_stays_in_its_own_row():
+    """A line under a much taller one (a shop sign's big name over its slogan) is not the big
+    line's second line: only lines of about the same height make a cell of two lines."""
+    boxes = [(397, 101, 470, 230), (505, 62, 1460, 279), (1618, 178, 1745, 239),  # tall, title, small
+             (183, 259, 469, 302)]  # the slogan under the first
+    order, _ = reading_order(boxes)
+    assert order.index(3) == 3

@@ -9,9 +9,11 @@ rotated pages upright before calling this). The page is cut recursively, XY-cut 
 * full-width lines (a title over two columns) cut the region into bands at their height, when
   the rest splits into columns; a blank strip wider than 1.5 lines also separates bands;
 * what cannot be cut is read in rows: lines whose vertical extents overlap by more than half
-  the smaller height share a row, unless one stands above the other in the same column; rows
-  top to bottom, left to right within a row; a row made mostly of columns of vertical writing
-  (``vertical``) is read right to left.
+  the smaller height share a row, unless one stands above the other in the same column; a line
+  of about the same height close under a line of the row, in its column, is that cell's next line
+  (a label set over two lines beside one-line cells): read right after it, in its place in the
+  row; rows top to bottom, left to right within a row; a row made mostly of columns of vertical
+  writing (``vertical``) is read right to left.
 
 Paragraphs follow the reading order: a new one starts at each column/band change, at a vertical
 gap clearly larger than the usual line gap, at a change of text height (headings), or when a
@@ -47,26 +49,41 @@ class _Item:
 
 def _rows(items: list[_Item]) -> list[list[_Item]]:
     items = sorted(items, key=lambda b: ((b.y0 + b.y1) / 2.0, b.x0))
-    rows: list[list[_Item]] = []
+    rows: list[list[list[_Item]]] = []  # each row: cells left to right, a cell's lines top to bottom
     spans: list[list[float]] = []
     for b in items:
         placed = False
         # compare with the last few rows (a tall box may start a row a small one joins later)
         for r in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
             ry0, ry1 = spans[r]
-            row_h = median(x.h for x in rows[r])
+            row_h = median(x.h for c in rows[r] for x in c)
             ov = min(b.y1, ry1) - max(b.y0, ry0)
-            if ov > 0.5 * min(b.h, row_h) and abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 < max(b.h, row_h) \
-                    and not any(_stacked(b, m) for m in rows[r]):
-                rows[r].append(b)
-                spans[r] = [min(ry0, b.y0), max(ry1, b.y1)]
-                placed = True
-                break
+            if not (ov > 0.5 * min(b.h, row_h) and abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 < max(b.h, row_h)):
+                continue
+            over = [c for c in rows[r] if any(_stacked(b, m) for m in c)]
+            if not over:
+                rows[r].append([b])
+            elif len(over) == 1 and _next_line(over[0][-1], b):
+                over[0].append(b)  # the next line of a cell of two lines (a label over two lines)
+            else:
+                continue
+            spans[r] = [min(ry0, b.y0), max(ry1, b.y1)]
+            placed = True
+            break
         if not placed:
-            rows.append([b])
+            rows.append([[b]])
             spans.append([b.y0, b.y1])
     order = sorted(range(len(rows)), key=lambda r: (spans[r][0] + spans[r][1]) / 2.0)
-    return [sorted(rows[r], key=_row_key(rows[r])) for r in order]
+    out = []
+    for r in order:
+        key = _row_key([c[0] for c in rows[r]])
+        out.append([b for c in sorted(rows[r], key=lambda c: key(c[0])) for b in c])
+    return out
+
+
+def _next_line(a: _Item, b: _Item) -> bool:
+    """``b`` is the line under ``a`` in the same cell: stacked, of about its height, close below it."""
+    return _stacked(a, b) and max(a.h, b.h) <= 1.4 * min(a.h, b.h) and -0.5 * b.h <= b.y0 - a.y1 <= 0.5 * b.h
 
 
 def _stacked(a: _Item, b: _Item) -> bool:
