@@ -220,3 +220,62 @@ def test_searchable_pdf_lays_a_column_down_its_polygon(tmp_path):
     assert all(100 <= x <= 140 for x, _ in centres), centres
     ys = [y for _, y in centres]
     assert ys == sorted(ys) and ys[-1] - ys[0] > 120, centres
+
+
+def _form_with_spaced_labels() -> Image.Image:
+    """A form drawn here: three rows of label/value cells whose one-character values (男, 汉, 是)
+    stand in one column, a photo cell with 二寸照片 set down it one character at a time, and a
+    remarks cell whose label 备注 is spread over its height."""
+    f = ImageFont.truetype(cjk_font_path(), 28)
+    img = Image.new("RGB", (760, 420), "white")
+    d = ImageDraw.Draw(img)
+    rows = [("性别", "男", "工作单位", "上海浦东新区"), ("民族", "汉", "联系电话", "021-62345678"),
+            ("党员", "是", "毕业院校", "复旦大学")]
+    for r, cells in enumerate(rows):
+        y = 30 + 60 * r
+        for x0, x1, t in zip((30, 150, 230, 390), (150, 230, 390, 620), cells):
+            d.rectangle((x0, y, x1, y + 60), outline="black", width=2)
+            d.text((x0 + 14, y + 14), t, font=f, fill="black")
+    d.rectangle((620, 30, 730, 210), outline="black", width=2)
+    for k, ch in enumerate("二寸照片"):
+        d.text((661, 44 + 40 * k), ch, font=f, fill="black")
+    d.rectangle((30, 210, 150, 390), outline="black", width=2)
+    d.rectangle((150, 210, 730, 390), outline="black", width=2)
+    for k, ch in enumerate("备注"):
+        d.text((76, 236 + 84 * k), ch, font=f, fill="black")
+    d.text((170, 286), "表内信息均真实有效", font=f, fill="black")
+    return img
+
+
+def test_a_label_set_down_a_form_cell_one_character_at_a_time_reads_as_one_vertical_line(engine):
+    """The detector finds 二寸照片 and 备注 as one box per character; each is read as one vertical
+    line (top to bottom, a character box each) in its place, while the table's one-character values
+    男/汉/是, one above the other in their column, stay the values of their own rows."""
+    res = _read(engine, _form_with_spaced_labels(), chars=True)
+    assert res.angle == 0.0
+    texts = [ln.text for ln in res.lines]
+    assert "二寸照片" in texts and "备注" in texts, texts
+    for label in ("二寸照片", "备注"):
+        ln = res.lines[texts.index(label)]
+        assert ln.vertical
+        assert [c.text for c in ln.chars] == list(label)
+        tops = [min(p[1] for p in c.polygon) for c in ln.chars]
+        assert tops == sorted(tops)
+        (x0, y0), (x1, _), (_, y2), _ = ln.polygon
+        assert y2 - y0 > 2.5 * (x1 - x0)  # a column, as it stands
+    for value in ("男", "汉", "是"):
+        assert value in texts and not res.lines[texts.index(value)].vertical, texts
+    assert texts.index("性别") + 1 == texts.index("男") and texts.index("民族") + 1 == texts.index("汉")
+
+
+def test_char_stacks_joins_a_spaced_column_and_not_a_table_s_rows():
+    """Geometry only: four lone characters down one axis, nothing level beside them, are one column;
+    the same four each level with a label of their own beside them are a table's values."""
+    column = [(100, 40 + 40 * k, 130, 70 + 40 * k) for k in range(4)]
+    texts = list("二寸照片")
+    assert vertical.char_stacks(column, texts) == [[0, 1, 2, 3]]
+    labels = [(20, 40 + 40 * k, 80, 70 + 40 * k) for k in range(4)]
+    assert vertical.char_stacks(column + labels, texts + ["性别", "民族", "党员", "学历"]) == []
+    # lone characters of other sizes, or off the axis, are not one column either
+    assert vertical.char_stacks([(100, 40, 130, 70), (100, 80, 160, 140)], ["二", "寸"]) == []
+    assert vertical.char_stacks([(100, 40, 130, 70), (130, 80, 160, 110)], ["二", "寸"]) == []

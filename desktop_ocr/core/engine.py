@@ -534,8 +534,9 @@ class LocalEngine(Recognizer):
             self._loaded().trim()
             lines = self._read(work, quads, options.chars, columns)
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
-        lines = _order(lines, residual, work.shape[1], work.shape[0])
         grown = self._loaded().unclip_ratio
+        lines = _join_stacks(lines, grown)
+        lines = _order(lines, residual, work.shape[1], work.shape[0])
         for ln in lines:  # ordered on the detector's boxes (the layout's measure), reported tight
             if not ln.vertical:
                 _tighten(ln, grown, REPORT_UNCLIP)
@@ -604,6 +605,35 @@ class LocalEngine(Recognizer):
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back
         result.elapsed = time.perf_counter() - t0
         return result
+
+
+def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
+    """Columns of separate characters (vertical.char_stacks: a label written vertically, one box
+    per character) joined into one vertical line each, read top to bottom, its characters' own
+    (fitted) boxes as its CharBoxes when they were asked for."""
+    boxes = []
+    for ln in lines:
+        xs, ys = [p[0] for p in ln.polygon], [p[1] for p in ln.polygon]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    stacks = vertical.char_stacks(boxes, [ln.text for ln in lines]) if len(lines) > 1 else []
+    if not stacks:
+        return lines
+    joined: dict[int, TextLine] = {}
+    for chain in stacks:
+        members = [lines[i] for i in chain]
+        for m in members:
+            _tighten(m, grown, REPORT_UNCLIP)
+        xs = [p[0] for m in members for p in m.polygon]
+        ys = [p[1] for m in members for p in m.polygon]
+        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+        chars = [CharBox(m.text.strip(), m.score, list(m.polygon)) for m in members] \
+            if any(m.chars is not None for m in members) else None
+        joined[chain[0]] = TextLine(text="".join(m.text.strip() for m in members),
+                                    polygon=[(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+                                    score=_clamp(float(np.mean([m.score or 0.0 for m in members]))),
+                                    chars=chars, vertical=True)
+    gone = {i for chain in stacks for i in chain[1:]}
+    return [joined.get(i, ln) for i, ln in enumerate(lines) if i not in gone]
 
 
 def _refine(quads: list[np.ndarray], turn: float, angle: float, residual: float) -> tuple[float, float]:

@@ -22,6 +22,7 @@ a few of them (``looks_vertical``); this module only holds the geometry. Qt-free
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -336,3 +337,84 @@ def looks_vertical(stacked: Sequence[float], turned: Sequence[float], other: Seq
     s, t = float(np.mean(stacked)), float(np.mean(turned))
     o = float(np.mean(other)) if other else 0.0
     return s >= MIN_STACKED and s >= t - STACK_MARGIN and t >= o + TURN_MARGIN
+
+
+# -- a column of separate characters ----------------------------------------------------------
+# A label written vertically with its characters spread over a form cell (二寸照片, 备注) is found
+# by the detector as one box per character. The boxes are joined into one column when they are
+# alike (the same size), on one axis, close enough (STACK_GAP) and not rows of a table: a table's
+# one-character values (男 over 汉) each stand level with their own cell beside them.
+#: characters' widths and heights within this factor of each other
+STACK_SIZE = 1.35
+#: centres off the column's axis by at most this share of the width
+STACK_AXIS = 0.3
+#: the blank between two characters at most this many character heights
+STACK_GAP = 2.5
+#: a line this close beside the column (in character widths) that stands level with one of its
+#: characters only (half of that character's height, a tenth of any other's) makes it a table's rows
+ROW_MATE_REACH = 4.0
+
+
+def _single_cjk(text: str) -> bool:
+    t = text.strip()
+    return len(t) == 1 and ("\u3400" <= t <= "\u9fff" or "\uf900" <= t <= "\ufaff")
+
+
+def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Sequence[str]) -> list[list[int]]:
+    """Columns of separate characters: lists of indices into ``boxes`` (upright (x0, y0, x1, y1),
+    one per line of ``texts``), top to bottom, two or more each; every other line stays as it is."""
+    cand = sorted((i for i, t in enumerate(texts) if _single_cjk(t)), key=lambda i: boxes[i][1])
+    tops = [boxes[i][1] for i in cand]
+    arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    used: set[int] = set()
+    out = []
+    for i in cand:
+        if i in used:
+            continue
+        chain = [i]
+        while True:
+            a = boxes[chain[-1]]
+            aw, ah = a[2] - a[0], a[3] - a[1]
+            # only characters starting below a's middle and within reach (a taller one is not alike)
+            lo = bisect.bisect_right(tops, a[1] + 0.5 * ah)
+            hi = bisect.bisect_right(tops, a[3] + STACK_GAP * STACK_SIZE * ah)
+            below = [j for j in cand[lo:hi] if j not in used and _alike(a, boxes[j])
+                     and boxes[j][1] - a[3] <= STACK_GAP * max(ah, boxes[j][3] - boxes[j][1])
+                     and abs((boxes[j][0] + boxes[j][2]) - (a[0] + a[2])) / 2.0
+                     <= STACK_AXIS * max(aw, boxes[j][2] - boxes[j][0])]
+            if not below:
+                break
+            chain.append(min(below, key=lambda j: boxes[j][1]))
+        used.update(chain)  # a table's column is not tried again from its second row
+        if len(chain) >= 2 and not _table_rows([boxes[j] for j in chain], arr):
+            out.append(chain)
+    return out
+
+
+def _alike(a, b) -> bool:
+    aw, ah, bw, bh = a[2] - a[0], a[3] - a[1], b[2] - b[0], b[3] - b[1]
+    return min(aw, ah, bw, bh) > 0 and max(aw, bw) <= STACK_SIZE * min(aw, bw) \
+        and max(ah, bh) <= STACK_SIZE * min(ah, bh)
+
+
+def _table_rows(chain, boxes: np.ndarray) -> bool:
+    """Whether the chain is values (or labels spaced out) in a table's rows: most of its characters,
+    two at least, each stand level with a line beside the chain of their own (half of that
+    character's height, a tenth of any other's)."""
+    c = np.asarray(chain, dtype=np.float64)
+    x0, x1 = c[:, 0].min(), c[:, 2].max()
+    reach = ROW_MATE_REACH * float((c[:, 2] - c[:, 0]).max())
+    near = (boxes[:, 2] >= x0 - reach) & (boxes[:, 0] <= x1 + reach) & ~((boxes[:, 2] > x0) & (boxes[:, 0] < x1)) \
+        & (boxes[:, 3] > c[:, 1].min()) & (boxes[:, 1] < c[:, 3].max())
+    m = boxes[near]
+    if not len(m):
+        return False
+    # level[i, k]: the share of character k's height that line i covers
+    level = np.clip(np.minimum(m[:, 3:4], c[None, :, 3]) - np.maximum(m[:, 1:2], c[None, :, 1]), 0.0, None) \
+        / np.maximum(c[None, :, 3] - c[None, :, 1], 1e-6)
+    own = np.zeros(len(chain), dtype=bool)
+    for row in level:
+        k = int(np.argmax(row))
+        if row[k] >= 0.5 and np.all(np.delete(row, k) <= 0.1):
+            own[k] = True
+    return int(own.sum()) >= max(2, 0.5 * len(chain))
