@@ -141,6 +141,8 @@ def test_a_stale_socket_of_a_crashed_window_does_not_block_a_new_start(tmp_path,
     crashed = start_window(tmp_path, env, tmp_path / "a.png")
     try:
         name = listening_on(wait_log(tmp_path, "listening for other launches on ", crashed))
+        # it logs that it listens before it shows its window: the crash comes once it is on screen
+        wait_log(tmp_path, "window visible after", crashed)
         crashed.send_signal(signal.SIGKILL)  # a crash: nothing cleans up
         crashed.wait(timeout=60)
     finally:
@@ -152,9 +154,10 @@ def test_a_stale_socket_of_a_crashed_window_does_not_block_a_new_start(tmp_path,
     # the next launch finds nothing answering, starts a window itself and takes the name over
     restarted = start_window(tmp_path, env, tmp_path / "a.png")
     try:
-        text = wait_log(tmp_path, "listening for other launches on ", restarted, count=2)
+        wait_log(tmp_path, "listening for other launches on ", restarted, count=2)
+        text = wait_log(tmp_path, "window visible after", restarted, count=2)
         assert f"removing the stale socket {Path(name).name}" in text
-        assert text.count("window visible after") == 2
+        assert text.count("listening for other launches on ") == 2
         later = launch(tmp_path, env, str(tmp_path / "a.png"))
         assert later.returncode == 0 and "handed over" in later.stderr
         wait_log(tmp_path, f"queued {tmp_path / 'a.png'} from another launch", restarted)
