@@ -88,7 +88,8 @@ def _next_line(a: _Item, b: _Item) -> bool:
 
 def _stacked(a: _Item, b: _Item) -> bool:
     """One line above the other in the same column (a form's two-line label, a wrapped cell): they
-    never share a row, however a box beside them (a value centred on the pair) chains the rows."""
+    never stand side by side in a row, however a box beside them (a value centred on the pair)
+    chains the rows; the lower one is at most that cell's next line (``_next_line``)."""
     x_ov = min(a.x1, b.x1) - max(a.x0, b.x0)
     y_ov = min(a.y1, b.y1) - max(a.y0, b.y0)
     return x_ov > 0.3 * min(a.w, b.w) and y_ov < 0.5 * min(a.h, b.h)

@@ -364,6 +364,8 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
     """Columns of separate characters: lists of indices into ``boxes`` (upright (x0, y0, x1, y1),
     one per line of ``texts``), top to bottom, two or more each; every other line stays as it is."""
     cand = sorted((i for i, t in enumerate(texts) if _single_cjk(t)), key=lambda i: boxes[i][1])
+    if len(cand) < 2:  # most pages: nothing to join, nothing more to compute
+        return []
     tops = [boxes[i][1] for i in cand]
     arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     used: set[int] = set()
