@@ -76,3 +76,17 @@ def test_a_hopelessly_elongated_image_is_refused_clearly(engine):
         engine.recognize(LoadedImage(pixels, source="strip.png"))
     msg = str(err.value)
     assert "strip.png" in msg and "1000000x15" in msg and "elongated" in msg
+
+
+def test_only_an_image_with_something_on_it_is_searched_again_turned_when_nothing_is_found():
+    # the second detection pass (turned by a quarter) is for photos whose text the detector
+    # missed: a blank page, white or scanned with paper noise, is not worth it; a drawn line is
+    rng = np.random.default_rng(0)
+    white = np.full((2000, 1414, 3), 255, np.uint8)
+    paper = np.clip(rng.normal(228, 20, (1200, 900, 3)), 0, 255).astype(np.uint8)
+    assert not engine_mod._has_marks(white)
+    assert not engine_mod._has_marks(paper)
+    line, _ = _long_line(1)
+    page = np.full((1200, 900, 3), 255, np.uint8)
+    page[600:600 + line.shape[0], 100:100 + line.shape[1]] = line[:, :, ::-1]
+    assert engine_mod._has_marks(page)

@@ -111,3 +111,24 @@ def test_street_photos_with_few_words_are_not_flipped(engine, eval_dir, stem):
     path = next((eval_dir / "images").glob(stem + ".*"))
     res = engine.recognize(LoadedImage(_load(path)))
     assert abs(res.angle) < 45.0, res.angle
+
+
+@pytest.mark.parametrize("stem,angle", [("ccpd__00", 270), ("rects__000002", 90)])
+def test_a_photo_whose_turned_text_the_detector_misses_is_read_turned(engine, eval_dir, scorer, stem, angle):
+    # turned this way, the detector finds no box at all on these photos (a sideways plate, a
+    # sideways sign); turned by a quarter it finds them: the page is read like the upright one
+    gt = _gt(eval_dir, stem)
+    path = next((eval_dir / "images").glob(stem + ".*"))
+    pixels = _load(path)
+    ref, norm = gt_page(scorer, gt)
+    upright = engine.recognize(LoadedImage(pixels))
+    m, nw, nh = rotation.rotation_matrix(pixels.shape[1], pixels.shape[0], -angle)
+    turned = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh)))
+    res = engine.recognize(LoadedImage(turned))
+    assert res.lines
+    assert abs(normalize_angle(res.angle - angle - upright.angle)) <= 2.0, (res.angle, upright.angle)
+    assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + 0.02
+    # the boxes are the turned image's: they lie on its text
+    h, w = turned.shape[:2]
+    for ln in res.lines:
+        assert all(-1 <= x <= w + 1 and -1 <= y <= h + 1 for x, y in ln.polygon)
