@@ -214,3 +214,35 @@ def test_vertical_columns_from_the_engine(engine):
     assert [ln.text for ln in res.lines] == ["静夜思", *cols]  # the engine's own order: columns right to left
     assert [ln.vertical for ln in res.lines] == [False] + [True] * len(cols)
     assert text_format.layout_text(res).split("\n") == ["静夜思", *cols]
+
+
+def test_a_label_set_down_a_form_cell_is_written_across_in_its_row():
+    # a form: three rows of cells and, in a tall cell on their right, 二寸照片 set down one
+    # character under another (a vertical line). It is written across, at its place in the row
+    # level with its middle, not on a line of its own at the left margin
+    rows = [("姓名", "张三"), ("性别", "男"), ("民族", "汉")]
+    lines = [_line(t, x, 100 + 40 * i) for i, row in enumerate(rows) for t, x in zip(row, (40, 200))]
+    label = _column("二寸照片", 400, 110)  # 110..190: its middle level with the middle row
+    label.vertical = True
+    out = joined(_result([*lines, label]), "layout").split("\n")
+    assert len(out) == 3, out
+    assert out[1].split() == ["性别", "男", "二寸照片"], out
+    assert display_width(out[1][:out[1].index("二寸照片")]) > display_width(out[0]), out
+    # the engine marks a short label vertical whatever its shape: 照片, as tall as two characters
+    short = _column("照片", 400, 130)
+    short.vertical = True
+    assert joined(_result([*lines, short]), "layout").split("\n")[1].split() == ["性别", "男", "照片"]
+    # a lone column with nothing running across beside it stays a column (a heading above it)
+    alone = joined(_result([_line("标题", 40, 20), _column("床前明月光", 60, 60)]), "layout")
+    assert alone.split("\n") == ["标题", "床前明月光"], alone
+
+
+def test_a_label_written_over_two_lines_in_a_cell_is_written_top_line_first():
+    # 出生 over 年月 in one cell of a row (年月 starting a pixel further left), the value beside
+    lines = [_line("姓名", 40, 100), _line("夏金陵", 140, 100), _line("出生", 301, 94, h=14),
+             _line("年月", 300, 108, h=14), _line("19940724", 400, 100)]
+    out = joined(_result(lines), "layout").split("\n")
+    assert [row.split() for row in out] == [["姓名", "夏金陵", "出生", "年月", "19940724"]], out
+    # side by side, left to right whatever their height
+    side = joined(_result([_line("年月", 300, 104), _line("出生", 360, 100)]), "layout")
+    assert side.split() == ["年月", "出生"], side

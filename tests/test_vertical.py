@@ -266,6 +266,10 @@ def test_a_label_set_down_a_form_cell_one_character_at_a_time_reads_as_one_verti
     for value in ("男", "汉", "是"):
         assert value in texts and not res.lines[texts.index(value)].vertical, texts
     assert texts.index("性别") + 1 == texts.index("男") and texts.index("民族") + 1 == texts.index("汉")
+    # the layout text mode writes each label across, in the row level with its middle
+    rows = [row.split() for row in layout_text(res).split("\n")]
+    assert ["民族", "汉", "联系电话", "021-62345678", "二寸照片"] in rows, rows
+    assert ["备注", "表内信息均真实有效"] in rows, rows
 
 
 def test_char_stacks_joins_a_spaced_column_and_not_a_table_s_rows():

@@ -86,6 +86,7 @@ class _Piece:
     x1: float
     y1: float
     code: bool = False
+    vertical: bool = False  # TextLine.vertical: read top to bottom, whatever its shape
 
     @property
     def h(self) -> float:
@@ -126,8 +127,15 @@ def _upright(polygon: list[Point], cos_a: float, sin_a: float) -> tuple[float, f
 
 
 def _is_column(p: _Piece) -> bool:
-    """A vertical CJK column: much taller than wide in the upright frame."""
-    return not p.code and p.h > 2.0 * p.w and len(p.text.strip()) >= 2 and _has_cjk(p.text)
+    """A vertical CJK column: a line the engine marks vertical, or one much taller than wide in the
+    upright frame (a result read back from a format without the mark)."""
+    return not p.code and (p.vertical or p.h > 2.0 * p.w) and len(p.text.strip()) >= 2 and _has_cjk(p.text)
+
+
+def _beside_rows(column: _Piece, flat: list[_Piece]) -> bool:
+    """Whether a line running across stands level with part of ``column``, to its left or right."""
+    return any(p.y0 < column.y1 and p.y1 > column.y0 and (p.x1 <= column.x0 or p.x0 >= column.x1)
+               for p in flat)
 
 
 def _rows(pieces: list[_Piece]) -> list[list[_Piece]]:
@@ -154,7 +162,22 @@ def _rows(pieces: list[_Piece]) -> list[list[_Piece]]:
             rows[target].append(p)
             spans[target] = [min(spans[target][0], p.y0), max(spans[target][1], p.y1)]
     order = sorted(range(len(rows)), key=lambda r: (spans[r][0] + spans[r][1]) / 2.0)
-    return [sorted(rows[r], key=lambda q: q.x0) for r in order]
+    return [_across(rows[r]) for r in order]
+
+
+def _across(row: list[_Piece]) -> list[_Piece]:
+    """A row's pieces left to right; two set one over the other in a cell (出生 over 年月: most of
+    the narrower one's width under the other) top one first."""
+    out = sorted(row, key=lambda q: q.x0)
+    for i in range(1, len(out)):
+        j = i
+        while j > 0:
+            a, b = out[j - 1], out[j]
+            if b.y1 > a.y1 and b.y0 > a.y0 or min(a.x1, b.x1) - max(a.x0, b.x0) <= 0.5 * min(a.w, b.w):
+                break
+            out[j - 1], out[j] = b, a
+            j -= 1
+    return out
 
 
 def _cell_width(pieces: list[_Piece], fallback: float) -> float:
@@ -222,13 +245,16 @@ def layout_text(result: OcrResult) -> str:
     line where rows are more than 1.5 line heights apart. A QR code or barcode (TextLine.code) is a
     line of its own. Vertical CJK columns (upright boxes over twice as tall as wide) are written one
     column per line, right to left, where their top falls among the rows (a heading above comes
-    first). Paragraph numbers are not used."""
+    first); a lone column with lines running across level with it, left or right, is a label set
+    down a form's cell, written across in the row level with its middle, at its place. Paragraph
+    numbers are not used."""
     lines: list[TextLine] = [ln for ln in result.lines if ln.text.strip()]
     if not lines:
         return ""
     a = math.radians(page_direction(result))
     cos_a, sin_a = math.cos(a), math.sin(a)
-    pieces = [_Piece(ln.text, *_upright(ln.polygon, cos_a, sin_a), code=ln.code is not None) for ln in lines]
+    pieces = [_Piece(ln.text, *_upright(ln.polygon, cos_a, sin_a), code=ln.code is not None, vertical=ln.vertical)
+              for ln in lines]
     columns = [p for p in pieces if _is_column(p)]
     flat = [p for p in pieces if not _is_column(p)]
     text_flat = [p for p in flat if not p.code]
@@ -237,12 +263,6 @@ def layout_text(result: OcrResult) -> str:
     cell = _cell_width(flat, fallback=line_h / 2.0)
     left = min(p.x0 for p in text_flat) if text_flat else 0.0
 
-    # blocks in top-to-bottom order: ("rows", rows) runs and ("columns", pieces) groups
-    blocks: list[tuple[float, float, list[str]]] = []  # (top, bottom, text lines)
-    rows = _rows(flat)
-    rendered = _render_rows(rows, left, cell) if rows else []
-    for row, text in zip(rows, rendered):
-        blocks.append((min(p.y0 for p in row), max(p.y1 for p in row), [text]))
     groups: list[list[_Piece]] = []  # columns side by side: vertical extents overlapping
     for p in sorted(columns, key=lambda q: q.y0):
         for g in groups:
@@ -251,6 +271,19 @@ def layout_text(result: OcrResult) -> str:
                 break
         else:
             groups.append([p])
+    # a lone column beside lines running across is a label set down a cell of a form (二寸照片
+    # down a photo cell): it is written across, in the row level with its middle, at its place
+    for g in [g for g in groups if len(g) == 1 and _beside_rows(g[0], text_flat)]:
+        groups.remove(g)
+        mid = (g[0].y0 + g[0].y1) / 2.0
+        flat.append(_Piece(g[0].text, g[0].x0, mid - line_h / 2.0, g[0].x1, mid + line_h / 2.0))
+
+    # blocks in top-to-bottom order: ("rows", rows) runs and ("columns", pieces) groups
+    blocks: list[tuple[float, float, list[str]]] = []  # (top, bottom, text lines)
+    rows = _rows(flat)
+    rendered = _render_rows(rows, left, cell) if rows else []
+    for row, text in zip(rows, rendered):
+        blocks.append((min(p.y0 for p in row), max(p.y1 for p in row), [text]))
     for g in groups:
         blocks.append((min(q.y0 for q in g), max(q.y1 for q in g),
                        [q.text.strip() for q in sorted(g, key=lambda q: -(q.x0 + q.x1))]))
