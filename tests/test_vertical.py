@@ -272,6 +272,48 @@ def test_a_label_set_down_a_form_cell_one_character_at_a_time_reads_as_one_verti
     assert ["备注", "表内信息均真实有效"] in rows, rows
 
 
+def _form_with_a_label_in_two_parts() -> Image.Image:
+    """A form drawn here: a tall label cell on the left whose label 从高中填起本人简历 is set tight at
+    first and then spread out (the detector finds 从高中填起本人 as one tall box and 简 and 历 one box
+    each), a vertical label 家庭主要成员 on the right, rows of cells between them."""
+    f = ImageFont.truetype(cjk_font_path(), 28)
+    img = Image.new("RGB", (760, 560), "white")
+    d = ImageDraw.Draw(img)
+
+    def column(x: int, y: int, text: str, step: int) -> int:
+        for ch in text:
+            d.text((x, y), ch, font=f, fill="black")
+            y += step
+        return y
+
+    d.rectangle((30, 30, 110, 520), outline="black", width=2)
+    column(56, column(56, 50, "从高中填起本人", 31) + 60, "简历", 75)
+    d.rectangle((650, 30, 730, 520), outline="black", width=2)
+    column(676, 60, "家庭主要成员", 31)
+    rows = [("起止年月", "工作单位"), ("2001009-201206", "上海中学"), ("201209-201606", "苏州大学")]
+    for r, (a, b) in enumerate(rows):
+        y = 30 + 60 * r
+        d.rectangle((110, y, 400, y + 60), outline="black", width=2)
+        d.rectangle((400, y, 650, y + 60), outline="black", width=2)
+        d.text((124, y + 14), a, font=f, fill="black")
+        d.text((414, y + 14), b, font=f, fill="black")
+    return img
+
+
+def test_a_label_found_as_a_column_and_then_character_by_character_reads_as_one_line(engine):
+    res = _read(engine, _form_with_a_label_in_two_parts(), chars=True)
+    texts = [ln.text for ln in res.lines]
+    assert "从高中填起本人简历" in texts and "简历" not in texts, texts
+    ln = res.lines[texts.index("从高中填起本人简历")]
+    assert ln.vertical
+    assert "".join(c.text for c in ln.chars) == ln.text
+    tops = [min(p[1] for p in c.polygon) for c in ln.chars]
+    assert tops == sorted(tops)
+    (x0, y0), (x1, _), (_, y2), _ = ln.polygon
+    assert y0 < 60 and y2 > 430 and x1 - x0 < 60  # the whole label, top to bottom, as it stands
+    assert "家庭主要成员" in texts
+
+
 def test_char_stacks_joins_a_spaced_column_and_not_a_table_s_rows():
     """Geometry only: four lone characters down one axis, nothing level beside them, are one column;
     the same four each level with a label of their own beside them are a table's values."""
@@ -283,3 +325,14 @@ def test_char_stacks_joins_a_spaced_column_and_not_a_table_s_rows():
     # lone characters of other sizes, or off the axis, are not one column either
     assert vertical.char_stacks([(100, 40, 130, 70), (100, 80, 160, 140)], ["二", "寸"]) == []
     assert vertical.char_stacks([(100, 40, 130, 70), (130, 80, 160, 110)], ["二", "寸"]) == []
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_turned_form_with_vertical_labels_reads_as_upright(engine, turn):
+    # turned back exactly, the page is read as the same page upright: its labels set down their
+    # cells are vertical lines there too, whole and in the same places of the reading order
+    page = _form_with_a_label_in_two_parts()
+    upright = _read(engine, page)
+    turned = _read(engine, page.rotate(-turn, expand=True))
+    assert turned.angle == float(turn if turn <= 180 else turn - 360)
+    assert [(ln.text, ln.vertical) for ln in turned.lines] == [(ln.text, ln.vertical) for ln in upright.lines]

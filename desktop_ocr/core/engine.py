@@ -531,6 +531,8 @@ class LocalEngine(Recognizer):
                         # through the exact transform instead of a second detection pass
                         quads = [rotation.upright_quad(q, matrix) for q in quads]
                     angle, residual = _refine(quads, turn, angle, residual)
+                if orient.quarter:  # turned upright: its columns are found there, as on the page upright
+                    columns = self._columns(work, quads)
             elif quads:
                 columns = self._columns(bgr, quads)
             if options.det_limit <= 0:
@@ -652,7 +654,47 @@ def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
                                     score=_clamp(float(np.mean([m.score or 0.0 for m in members]))),
                                     chars=chars, vertical=True)
     gone = {i for chain in stacks for i in chain[1:]}
-    return [joined.get(i, ln) for i, ln in enumerate(lines) if i not in gone]
+    out = [joined.get(i, ln) for i, ln in enumerate(lines) if i not in gone]
+    return _continue_columns(out, {id(ln) for ln in joined.values()})
+
+
+def _continue_columns(lines: list[TextLine], stacks: set[int]) -> list[TextLine]:
+    """A column of separate characters (``stacks``: ids of the lines _join_stacks made) that goes
+    on from a vertical line just above it, or runs on into one just below, on the same axis and
+    of the same width, is one line with it: the detector found part of a label set down a cell as
+    one tall box and the rest one box per character ((从高中填起)本人 over 简历)."""
+    vert = [ln for ln in lines if ln.vertical]
+    if len(vert) < 2:
+        return lines
+    merged: dict[int, TextLine] = {}  # id of the upper line -> the joined line
+    gone: set[int] = set()
+    for low in sorted(vert, key=lambda ln: ln.bbox()[1]):
+        lx0, ly0, lx1, _ = low.bbox()
+        for up in vert:
+            if up is low or id(up) in gone or (id(up) not in stacks and id(low) not in stacks):
+                continue
+            top = merged.get(id(up), up)
+            ux0, _, ux1, uy1 = top.bbox()
+            width = max(ux1 - ux0, lx1 - lx0)
+            if (max(ux1 - ux0, lx1 - lx0) <= vertical.STACK_SIZE * min(ux1 - ux0, lx1 - lx0)
+                    and abs((ux0 + ux1) - (lx0 + lx1)) / 2.0 <= vertical.STACK_AXIS * width
+                    and -0.5 * width <= ly0 - uy1 <= vertical.STACK_GAP * width):
+                merged[id(up)] = _stacked_pair(top, low)
+                gone.add(id(low))
+                break
+    return [merged.get(id(ln), ln) for ln in lines if id(ln) not in gone]
+
+
+def _stacked_pair(up: TextLine, low: TextLine) -> TextLine:
+    """Two vertical lines, one under the other, as one read top to bottom."""
+    ax0, ay0, ax1, _ = up.bbox()
+    bx0, _, bx1, by1 = low.bbox()
+    x0, x1 = min(ax0, bx0), max(ax1, bx1)
+    n_up, n_low = max(1, len(up.text.strip())), max(1, len(low.text.strip()))
+    score = ((up.score or 0.0) * n_up + (low.score or 0.0) * n_low) / (n_up + n_low)
+    chars = up.chars + low.chars if up.chars is not None and low.chars is not None else None
+    return TextLine(text=up.text.strip() + low.text.strip(), polygon=[(x0, ay0), (x1, ay0), (x1, by1), (x0, by1)],
+                    score=_clamp(score), chars=chars, vertical=True)
 
 
 def _refine(quads: list[np.ndarray], turn: float, angle: float, residual: float) -> tuple[float, float]:
