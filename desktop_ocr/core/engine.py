@@ -112,6 +112,8 @@ FINE_MAX_SIDE = 3072
 #: a page skewed by at least this many degrees is detected again once deskewed (below it, its
 #: boxes are carried through the transform): lines detected at a slant are cut less cleanly
 REDETECT_SKEW = 3.0
+#: a box of the first pass is kept beside the second's when none of them covers this share of it
+MISSED_OVERLAP = 0.2
 #: a detected line is cropped for recognition with the detector's own margin (its unclip ratio,
 #: 1.6: the recogniser reads best with room around the glyphs) but reported as the box the
 #: detector gives at this ratio, which fits the printed text (_tighten). Measured on the evaluation
@@ -525,7 +527,9 @@ class LocalEngine(Recognizer):
                     if orient.quarter or abs(orient.skew) >= REDETECT_SKEW:
                         # a turned page: the detector finds its lines better upright (measured on
                         # the evaluation set's turned pages, 180 included); so a clearly skewed one
+                        carried = [rotation.upright_quad(q, matrix) for q in quads]
                         quads, _ = self._detect(work, options.det_limit)
+                        quads += _missed(carried, quads)
                     else:
                         # a skewed upright page: the boxes move rigidly, so they are carried
                         # through the exact transform instead of a second detection pass
@@ -695,6 +699,27 @@ def _stacked_pair(up: TextLine, low: TextLine) -> TextLine:
     chars = up.chars + low.chars if up.chars is not None and low.chars is not None else None
     return TextLine(text=up.text.strip() + low.text.strip(), polygon=[(x0, ay0), (x1, ay0), (x1, by1), (x0, by1)],
                     score=_clamp(score), chars=chars, vertical=True)
+
+
+def _missed(carried: list[np.ndarray], found: list[np.ndarray]) -> list[np.ndarray]:
+    """Boxes of the first detection pass (``carried`` into the working image) that stand where the
+    second pass, on the page deskewed, found nothing: under MISSED_OVERLAP of their area covered by
+    any box of ``found``. A photo's marginal text (boxes scored near the detector's threshold) can
+    be lost by the deskew's resampling. Only when the second pass found under half as many boxes
+    as the first: where it found about as many, the first's extra boxes measured as clutter (a
+    shop sign at the edge of a plate photo)."""
+    if len(found) >= 0.5 * len(carried):
+        return []
+    fb = np.array([[q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()] for q in found]).reshape(-1, 4)
+    out = []
+    for q in carried:
+        x0, y0, x1, y1 = q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()
+        area = max(1e-6, float((x1 - x0) * (y1 - y0)))
+        iw = np.clip(np.minimum(fb[:, 2], x1) - np.maximum(fb[:, 0], x0), 0, None)
+        ih = np.clip(np.minimum(fb[:, 3], y1) - np.maximum(fb[:, 1], y0), 0, None)
+        if not len(fb) or float((iw * ih).max()) < MISSED_OVERLAP * area:
+            out.append(q)
+    return out
 
 
 def _refine(quads: list[np.ndarray], turn: float, angle: float, residual: float) -> tuple[float, float]:
