@@ -34,6 +34,26 @@ EVAL_DIR = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eva
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection, which then sees the gui mark
+def pytest_sessionfinish(session, exitstatus):
+    """Let the window's background work that tests left running (a recognition a test cancelled or
+    did not wait for) finish before Python shuts down. The app leaves at once instead
+    (gui.app.leave, os._exit); a test process that simply exited would have Python end such a
+    thread while it is inside ONNX Runtime, and the C++ runtime abort the process (exit 134 after
+    every test passed)."""
+    import sys
+    import time
+
+    workers = sys.modules.get("desktop_ocr.gui.workers")
+    if workers is not None:
+        deadline = time.monotonic() + 60.0
+        while workers.background_running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(60_000)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
