@@ -680,7 +680,7 @@ def _continue_columns(lines: list[TextLine], stacks: set[int]) -> list[TextLine]
             top = merged.get(id(up), up)
             ux0, _, ux1, uy1 = top.bbox()
             width = max(ux1 - ux0, lx1 - lx0)
-            if (max(ux1 - ux0, lx1 - lx0) <= vertical.STACK_SIZE * min(ux1 - ux0, lx1 - lx0)
+            if (width <= vertical.STACK_SIZE * min(ux1 - ux0, lx1 - lx0)
                     and abs((ux0 + ux1) - (lx0 + lx1)) / 2.0 <= vertical.STACK_AXIS * width
                     and -0.5 * width <= ly0 - uy1 <= vertical.STACK_GAP * width):
                 merged[id(up)] = _stacked_pair(top, low)

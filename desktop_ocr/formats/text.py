@@ -173,7 +173,9 @@ def _across(row: list[_Piece]) -> list[_Piece]:
         j = i
         while j > 0:
             a, b = out[j - 1], out[j]
-            if b.y1 > a.y1 and b.y0 > a.y0 or min(a.x1, b.x1) - max(a.x0, b.x0) <= 0.5 * min(a.w, b.w):
+            lower = b.y1 > a.y1 and b.y0 > a.y0
+            side_by_side = min(a.x1, b.x1) - max(a.x0, b.x0) <= 0.5 * min(a.w, b.w)
+            if lower or side_by_side:
                 break
             out[j - 1], out[j] = b, a
             j -= 1
