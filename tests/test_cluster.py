@@ -276,6 +276,36 @@ def test_a_head_lost_mid_batch_ends_the_batch_with_one_message(tmp_path):
         assert json.loads(f.read_text(encoding="utf-8"))["lines"], f
 
 
+_CLOSED_UNDER_A_POLL = """
+import sys, threading, time
+import grpc
+from grpc._cython import cygrpc
+from desktop_ocr.jobs import cluster
+if sys.argv[1] == "quiet":
+    cluster.quiet_closed_channel_polls()
+channel = grpc.insecure_channel("127.0.0.1:1")
+channel.subscribe(lambda state: None, try_to_connect=True)  # gRPC starts its polling thread
+time.sleep(0.3)
+channel._channel.close(cygrpc.StatusCode.cancelled, "Channel closed!")  # what Ray Client's loss does
+for thread in threading.enumerate():
+    if thread is not threading.current_thread():
+        thread.join(5)
+threading.Thread(target=lambda: 1 / 0).start()  # any other thread's error is still printed
+"""
+
+
+def test_a_channel_closed_under_grpcs_poll_prints_no_traceback():
+    """CI once showed, after a lost head's one message, the traceback of gRPC's connectivity-polling
+    thread dying on the channel Ray Client had closed (ValueError: Cannot monitor channel state:
+    Channel closed!). The same death, made here with real gRPC, prints nothing once the cluster
+    module's hook is in, and other threads' errors still print."""
+    said = {how: subprocess.run([sys.executable, "-c", _CLOSED_UNDER_A_POLL, how], capture_output=True, text=True,
+                                env=_env(), cwd=REPO, timeout=60).stderr for how in ("plain", "quiet")}
+    assert "Cannot monitor channel state: Channel closed!" in said["plain"], said  # the case is made
+    assert "Channel closed" not in said["quiet"] and "_poll_connectivity" not in said["quiet"], said
+    assert said["quiet"].count("Traceback") == 1 and "ZeroDivisionError" in said["quiet"], said
+
+
 def test_auto_without_a_running_ray_starts_one(tmp_path, sources):
     """No RAY_ADDRESS, and a Ray temp folder of its own (so no Ray started here is found): the CLI
     starts a Ray in its own process and stops it at the end."""

@@ -34,6 +34,7 @@ import logging
 import os
 import pickle
 import socket
+import threading
 import time
 import warnings
 from collections.abc import Generator, Sequence
@@ -346,6 +347,7 @@ def _client_init(ray: Any, address: str, quiet: dict[str, Any]) -> None:
         stream = logging.getLogger(name)
         if not any(isinstance(f, _OnlyErrors) for f in stream.filters):
             stream.addFilter(_OnlyErrors())
+    quiet_closed_channel_polls()
     deadline = time.monotonic() + CLIENT_INIT_RETRY_SECONDS
     attempts = 0
     while True:
@@ -358,6 +360,36 @@ def _client_init(ray: Any, address: str, quiet: dict[str, Any]) -> None:
                                                              and attempts >= CLIENT_INIT_ATTEMPTS):
                 raise
             time.sleep(2.0)
+
+
+def quiet_closed_channel_polls() -> None:
+    """Keep gRPC's connectivity-polling thread from printing a traceback when the channel it watches
+    is closed under it. When the head is lost, Ray Client closes its channel while gRPC still polls
+    it, and that thread dies with "ValueError: Cannot monitor channel state: Channel closed!", which
+    Python prints to stderr after the batch's own lines. The loss itself reaches the batch as a
+    failed request and ends it with one message (_run); this thread's death says nothing more.
+    Every other exception in any thread is handed to the hook that was there before."""
+    global _before_quiet
+    if threading.excepthook is not _quiet_hook:
+        _before_quiet = threading.excepthook
+        threading.excepthook = _quiet_hook
+
+
+_before_quiet: Any = threading.excepthook
+
+
+def _quiet_hook(args: Any) -> None:
+    if not (args.exc_type is ValueError and _in_grpc_poll(args.exc_traceback)):
+        _before_quiet(args)
+
+
+def _in_grpc_poll(tb: Any) -> bool:
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "_poll_connectivity" and code.co_filename.endswith(os.path.join("grpc", "_channel.py")):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _start_workers(ray: Any, workers: int | None, pages: int | None, runtime: str) -> list:
