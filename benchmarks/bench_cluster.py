@@ -86,7 +86,9 @@ class Head:
                f"--temp-dir={self.temp}"]
         self.log = open(Path(self.temp) / "head.log", "wb")  # noqa: SIM115 (closed in stop)
         env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
-        env.update(PYTHONPATH=str(REPO), RAY_USAGE_STATS_ENABLED="0")  # as tests/test_cluster.py's head
+        # as tests/test_cluster.py's head; a HOME of its own: a Ray token left in ~/.ray by any Ray
+        # started here without an address would make the head demand it of the ray:// client
+        env.update(PYTHONPATH=str(REPO), RAY_USAGE_STATS_ENABLED="0", HOME=self.temp)
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
         self.address = f"ray://127.0.0.1:{client_port}"
         deadline = time.monotonic() + 120

@@ -301,6 +301,7 @@ def connect(address: str, *, workers: int | None = None, pages: int | None = Non
     os.environ.setdefault("RAY_CLIENT_INITIAL_CONNECTION_TIMEOUT_S", str(int(CONNECT_TIMEOUT)))
     os.environ.setdefault("RAY_CLIENT_MAX_CONNECTION_TIMEOUT_S", "10")
     ray = import_ray()
+    _only_errors_from(RAY_CHATTER)
     quiet: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
     started_here = False
     if address != "auto":
@@ -334,19 +335,28 @@ class _OnlyErrors(logging.Filter):
         return record.levelno >= logging.ERROR
 
 
+#: Ray's loggers whose warnings are not ours to print (only their errors are): the Ray Client
+#: server's own lines streamed to every client (such as its warning that it runs ray.init off its
+#: main thread); the data channel's while it tries to reconnect (a lost connection ends the batch
+#: with one message of our own, _run); and, when ``auto`` starts a Ray in this process, the
+#: notice that it runs with token authentication (Ray's default for a Ray it starts, told with a
+#: timestamp and a link before our first line)
+RAY_CHATTER = ("ray.util.client.logsclient", "ray.util.client.dataclient",
+               "ray._private.authentication.authentication_token_setup")
+
+
+def _only_errors_from(names: Sequence[str]) -> None:
+    for name in names:
+        stream = logging.getLogger(name)
+        if not any(isinstance(f, _OnlyErrors) for f in stream.filters):
+            stream.addFilter(_OnlyErrors())
+
+
 def _client_init(ray: Any, address: str, quiet: dict[str, Any]) -> None:
     """ray.init through Ray Client; tried again while the head's client server answers that it
     could not set up this client's server process yet (a head that has just started, or is busy):
     for CLIENT_INIT_RETRY_SECONDS, and at least CLIENT_INIT_ATTEMPTS times (each attempt gets a new
-    server process on the head, on another port; one that hung took the whole run down before).
-    The client server's own log lines (streamed to every client, such as its warning that it runs
-    ray.init off its main thread) are not ours to print: only its errors are."""
-    # the data channel's warnings while it tries to reconnect are not ours to print either: a lost
-    # connection ends the batch with one message of our own (_run)
-    for name in ("ray.util.client.logsclient", "ray.util.client.dataclient"):
-        stream = logging.getLogger(name)
-        if not any(isinstance(f, _OnlyErrors) for f in stream.filters):
-            stream.addFilter(_OnlyErrors())
+    server process on the head, on another port; one that hung took the whole run down before)."""
     quiet_closed_channel_polls()
     deadline = time.monotonic() + CLIENT_INIT_RETRY_SECONDS
     attempts = 0
