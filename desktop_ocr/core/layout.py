@@ -12,8 +12,10 @@ rotated pages upright before calling this). The page is cut recursively, XY-cut 
   the smaller height share a row, unless one stands above the other in the same column; a line
   of about the same height close under a line of the row, in its column, is that cell's next line
   (a label set over two lines beside one-line cells): read right after it, in its place in the
-  row; rows top to bottom, left to right within a row; a row made mostly of columns of vertical
-  writing (``vertical``) is read right to left.
+  row; a row whose every cell has lines of that kind and none of one line is a table's heading
+  row and the rows under it (taken for one row on a sloped photo) and is read row by row; rows
+  top to bottom, left to right within a row; a row made mostly of columns of vertical writing
+  (``vertical``) is read right to left.
 
 Paragraphs follow the reading order: a new one starts at each column/band change, at a vertical
 gap clearly larger than the usual line gap, at a change of text height (headings), or when a
@@ -27,6 +29,8 @@ from dataclasses import dataclass
 from statistics import median
 
 Box = tuple[float, float, float, float]
+
+WRAPPED_RATIO = 6.0  # a cell's line at least this many heights long is wrapped text (_table_rows)
 
 
 @dataclass
@@ -73,12 +77,27 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
         if not placed:
             rows.append([[b]])
             spans.append([b.y0, b.y1])
+    rows = [part for row in rows for part in _table_rows(row)]
+    spans = [[min(b.y0 for c in row for b in c), max(b.y1 for c in row for b in c)] for row in rows]
     order = sorted(range(len(rows)), key=lambda r: (spans[r][0] + spans[r][1]) / 2.0)
     out = []
     for r in order:
         key = _row_key([c[0] for c in rows[r]])
         out.append([b for c in sorted(rows[r], key=lambda c: key(c[0])) for b in c])
     return out
+
+
+def _table_rows(row: list[list[_Item]]) -> list[list[list[_Item]]]:
+    """The row, or the rows it is made of when every cell of it is a heading with a short value
+    under it: a table's heading row and the value row under it, on a sloped or curved photo,
+    whose boxes overlap enough to be taken for one row of labels set over two lines (a
+    receipt's tax table was read column by column: Tax Code, SR, %, 6, ...). A label over two
+    lines sits beside one-line cells; a row with none is split by line, the k-th lines of its
+    cells making its k-th row. Cells of wrapped text (a long line) are prose cells side by side
+    and keep their lines."""
+    if len(row) < 2 or any(len(c) == 1 or any(b.w >= WRAPPED_RATIO * b.h for b in c) for c in row):
+        return [row]
+    return [[[c[k]] for c in row if k < len(c)] for k in range(max(len(c) for c in row))]
 
 
 def _next_line(a: _Item, b: _Item) -> bool:
