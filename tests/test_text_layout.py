@@ -246,3 +246,18 @@ def test_a_label_written_over_two_lines_in_a_cell_is_written_top_line_first():
     # side by side, left to right whatever their height
     side = joined(_result([_line("年月", 300, 104), _line("出生", 360, 100)]), "layout")
     assert side.split() == ["年月", "出生"], side
+
+
+def test_a_sloped_tax_table_is_written_as_its_two_rows():
+    """A receipt's tax table whose rows slope (sroie__100's boxes as the engine gives them: each
+    word level, a few px higher than the one to its left, so the heading row's boxes span enough
+    to take in the values): its headings on one text line and its values on the next, each under
+    its heading (it was one line: Tax Code SR % 6 Amt (RM) 700 Tax(RM) 042)."""
+    boxes = [("Tax Code", 168, 1290, 307, 1332), ("%", 363, 1290, 398, 1328), ("Amt (RM)", 455, 1284, 590, 1322),
+             ("Tax(RM)", 628, 1277, 761, 1320), ("SR", 171, 1325, 226, 1366), ("6", 367, 1320, 397, 1358),
+             ("7.00", 518, 1314, 592, 1356), ("0.42", 688, 1309, 761, 1351)]
+    lines = [_line(t, x0, y0, h=y1 - y0, w=x1 - x0) for t, x0, y0, x1, y1 in boxes]
+    out = joined(_result(lines), "layout").split("\n")
+    assert [row.split() for row in out] == [["Tax", "Code", "%", "Amt", "(RM)", "Tax(RM)"],
+                                            ["SR", "6", "7.00", "0.42"]], out
+    assert out[1].index("0.42") >= out[0].index("Tax(RM)") - 1, out

@@ -201,6 +201,14 @@ def _cut(items: list[_Item], line_h: float, depth: int = 0) -> list[list[list[_I
     return [_rows(items)]
 
 
+def rows(boxes: Sequence[Box]) -> list[list[int]]:
+    """The boxes' indices in rows, top to bottom (no column or band cuts: a whole page's rows, as a
+    layout-keeping text copy writes them); within a row, cells left to right, a cell's lines (a
+    label set over two lines) top to bottom. The same rows reading_order reads within a block."""
+    items = [_Item(i, float(b[0]), float(b[1]), float(b[2]), float(b[3])) for i, b in enumerate(boxes)]
+    return [[it.idx for it in row] for row in _rows(items)] if items else []
+
+
 def reading_order(boxes: Sequence[Box], vertical: Sequence[bool] | None = None) -> tuple[list[int], list[int]]:
     """(indices in reading order, paragraph number per index) for upright boxes; ``vertical``
     marks columns of vertical writing (read right to left within their row)."""

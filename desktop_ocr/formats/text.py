@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
+from ..core import layout
 from ..core.errors import OcrError
 from ..core.model import OcrResult, Point, TextLine
 
@@ -139,47 +140,13 @@ def _beside_rows(column: _Piece, flat: list[_Piece]) -> bool:
 
 
 def _rows(pieces: list[_Piece]) -> list[list[_Piece]]:
-    """Pieces whose vertical extents overlap by more than half the smaller height share a row; a
-    code (QR/barcode) is a row of its own. Rows top to bottom, pieces left to right."""
-    rows: list[list[_Piece]] = []
-    spans: list[list[float]] = []
-    for p in sorted(pieces, key=lambda q: ((q.y0 + q.y1) / 2.0, q.x0)):
-        target = None
-        if not p.code:
-            for r in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
-                if rows[r][0].code:
-                    continue
-                ry0, ry1 = spans[r]
-                row_h = median(q.h for q in rows[r])
-                ov = min(p.y1, ry1) - max(p.y0, ry0)
-                if ov > 0.5 * min(p.h, row_h):
-                    target = r
-                    break
-        if target is None:
-            rows.append([p])
-            spans.append([p.y0, p.y1])
-        else:
-            rows[target].append(p)
-            spans[target] = [min(spans[target][0], p.y0), max(spans[target][1], p.y1)]
-    order = sorted(range(len(rows)), key=lambda r: (spans[r][0] + spans[r][1]) / 2.0)
-    return [_across(rows[r]) for r in order]
-
-
-def _across(row: list[_Piece]) -> list[_Piece]:
-    """A row's pieces left to right; two set one over the other in a cell (出生 over 年月: most of
-    the narrower one's width under the other) top one first."""
-    out = sorted(row, key=lambda q: q.x0)
-    for i in range(1, len(out)):
-        j = i
-        while j > 0:
-            a, b = out[j - 1], out[j]
-            lower = b.y1 > a.y1 and b.y0 > a.y0
-            side_by_side = min(a.x1, b.x1) - max(a.x0, b.x0) <= 0.5 * min(a.w, b.w)
-            if lower or side_by_side:
-                break
-            out[j - 1], out[j] = b, a
-            j -= 1
-    return out
+    """The page's rows as the engine's reading order makes them (core.layout.rows: lines sharing a
+    row left to right, a label set over two lines top line first, a sloped table's heading and
+    value rows apart); a code (QR/barcode) is a row of its own. Rows top to bottom."""
+    text = [p for p in pieces if not p.code]
+    out = [[text[i] for i in row] for row in layout.rows([(p.x0, p.y0, p.x1, p.y1) for p in text])]
+    out += [[p] for p in pieces if p.code]
+    return sorted(out, key=lambda row: (min(p.y0 for p in row) + max(p.y1 for p in row)) / 2.0)
 
 
 def _cell_width(pieces: list[_Piece], fallback: float) -> float:
@@ -239,8 +206,8 @@ def _render_rows(rows: list[list[_Piece]], left: float, cell: float) -> list[str
 def layout_text(result: OcrResult) -> str:
     """The page as plain text that keeps its layout (JOIN_MODES "layout").
 
-    Lines are taken in the page's upright frame (page_direction). Lines sharing a row (vertical
-    overlap of more than half the smaller height) are written on one text line, left to right,
+    Lines are taken in the page's upright frame (page_direction). Lines sharing a row (the rows of
+    the engine's reading order, core.layout.rows) are written on one text line, left to right,
     padded with spaces on a character grid (column = distance from the page's left edge / the
     median character width; full-width characters take two columns), so a receipt's item, quantity
     and price stay together and its columns line up from row to row. Rows top to bottom; a blank
