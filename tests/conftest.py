@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 EVAL_DIR = Path(os.environ.get("DESKTOP_OCR_EVAL", REPO.parent / "shared" / "eval" / "public"))
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection, which then sees the gui mark
+@pytest.hookimpl(tryfirst=True)  # before other plugins end the session (pytest-qt's Qt teardown)
 def pytest_sessionfinish(session, exitstatus):
     """Let the window's background work that tests left running (a recognition a test cancelled or
     did not wait for) finish before Python shuts down. The app leaves at once instead
@@ -54,6 +54,7 @@ def pytest_sessionfinish(session, exitstatus):
         QThreadPool.globalInstance().waitForDone(60_000)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection, which then sees the gui mark
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
