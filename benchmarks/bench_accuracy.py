@@ -16,7 +16,10 @@ and every page of it turned and skewed.
    CER in each engine's own reading order against the ground truth's upright reading order (the
    text a user copies); ours' page-CER delta against the same page read upright, and the angle
    error (reported angle minus the turn minus the angle reported on the upright page, so a scan's
-   own slight skew is not counted), median and worst over pages.
+   own slight skew is not counted), median and worst over pages. Then the issue's target as a
+   count: the page/angle pairs off upright (CER delta over 0.02 or angle error over 2 degrees),
+   each put down to one cause: the angle; text lost, added or misread (the order-free character
+   bag differs from upright's by over 0.02 of the page); or else the reading order alone.
 
 3. Small images (a captured line, a snippet): lines of real pages cut out by their ground-truth
    boxes with margins of 3 and 12 px (a neighbour's edge may show, as in a user's selection), and
@@ -35,6 +38,7 @@ every figure of this run next to that saved run's (before/after tables for an en
 from __future__ import annotations
 
 import argparse
+import collections
 import hashlib
 import json
 import statistics
@@ -69,7 +73,8 @@ from tests.evalpage import gt_page  # noqa: E402
 
 ANGLES = [90, 180, 270, 5, -5, 10, -10, 15, -15]
 KEYS = ["det_f1", "e2e_f1", "tol_e2e_f1", "line_cer", "page_cer"]
-LOWER_IS_BETTER = ("cer", "delta", "err")  # in a figure's name
+LOWER_IS_BETTER = ("cer", "delta", "err", "off")  # in a figure's name
+OFF_CER, OFF_ANGLE = 0.02, 2.0  # a pair is off upright beyond these (the issue's done-when)
 CACHE = OUT / "accuracy-cache"
 
 
@@ -124,6 +129,23 @@ def page_cer(scorer, gt: dict, texts: list[str]) -> float:
     return scorer.edit_distance("".join(norm(t) for t in texts), ref) / max(1, len(ref))
 
 
+def bag_error(scorer, gt: dict, texts: list[str]) -> float:
+    """Characters missing plus characters extra against ``gt``, in any order, per character of
+    the page: what a reading lost or misread, whatever its order."""
+    ref, norm = gt_page(scorer, gt)
+    want, got = collections.Counter(ref), collections.Counter("".join(norm(t) for t in texts))
+    return (sum((want - got).values()) + sum((got - want).values())) / max(1, len(ref))
+
+
+def off_cause(row: dict) -> str | None:
+    """Why a turned/skewed reading is off its upright one (None: it is not)."""
+    if row["err"] > OFF_ANGLE:
+        return "angle"
+    if row["delta"] <= OFF_CER:
+        return None
+    return "text" if row["text_delta"] > OFF_CER else "order"
+
+
 def norm_for(scorer, gt: dict):
     hint = gt.get("text_compare") or {}
     return scorer.make_normalizer(bool(hint.get("casefold")), hint.get("strip_chars") or "")
@@ -168,6 +190,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int]) -> dict:
             continue
         base = engine.recognize(LoadedImage(rgb))
         base_cer = page_cer(scorer, gt, [ln.text for ln in base.lines])
+        base_bag = bag_error(scorer, gt, [ln.text for ln in base.lines])
         norm = norm_for(scorer, gt)
         plain_base = page_cer(scorer, gt, [x["text"] for x in plain(rgb)])
         line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
@@ -180,6 +203,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int]) -> dict:
                    "cer": page_cer(scorer, gt, [ln.text for ln in res.lines]),
                    "plain_cer": page_cer(scorer, gt, [x["text"] for x in theirs])}
             row["delta"] = row["cer"] - base_cer
+            row["text_delta"] = bag_error(scorer, gt, [ln.text for ln in res.lines]) - base_bag
             slot = per_angle.setdefault(a, {"ours": [], "plain": [], "rows": []})
             slot["ours"].append(scorer.eval_image(tgt, {"lines": our_lines(res)}, norm, 0.5))
             slot["plain"].append(scorer.eval_image(tgt, {"lines": theirs}, norm, 0.5))
@@ -208,7 +232,24 @@ def read_turned(engine, plain, scorer, items, angles: list[int]) -> dict:
               f"{t['cer']:13.3f} {t['plain_cer']:6.3f} {t['delta_median']:+29.3f} {t['delta_worst']:+6.3f} "
               f"{t['err_median']:16.2f} {t['err_worst']:6.2f}   worst CER delta: {t['delta_worst_page']}")
     print("(page CER: mean over pages, in each engine's own order against the upright reading order)")
+    table["off"] = pairs_off(rows)
     return {"angles": table, "rows": rows}
+
+
+def pairs_off(rows: list[dict]) -> dict:
+    """The turned/skewed pairs off their upright reading, counted and put down to their causes."""
+    turned_rows = [r for r in rows if r["angle"]]
+    off = [(r, off_cause(r)) for r in turned_rows]
+    off = [(r, c) for r, c in off if c]
+    causes = collections.Counter(c for _, c in off)
+    print(f"\npairs off upright (page CER delta > {OFF_CER} or angle error > {OFF_ANGLE:g}): {len(off)} of "
+          f"{len(turned_rows)}; by cause: angle {causes['angle']}, text lost or misread {causes['text']}, "
+          f"reading order alone {causes['order']}")
+    for cause in ("angle", "text", "order"):
+        pages = collections.Counter(r["stem"] for r, c in off if c == cause)
+        if pages:
+            print(f"  {cause:6s} " + ", ".join(f"{s} x{n}" if n > 1 else s for s, n in pages.most_common()))
+    return {"off": len(off), "off_angle": causes["angle"], "off_text": causes["text"], "off_order": causes["order"]}
 
 
 SMALL_STEMS = ["sroie__025", "sroie__100", "xfund_zh__zh_val_0", "xfund_zh__zh_val_5", "funsd__82092117",
