@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -55,8 +56,9 @@ def ray_head():
 
 
 @contextlib.contextmanager
-def _head():
-    """``ray start --head --block`` on free ports: (ray:// address, GCS address, its process)."""
+def _head(**env: str):
+    """``ray start --head --block`` on free ports: (ray:// address, GCS address, its process); ``env``
+    adds to its environment (_env)."""
     temp = tempfile.mkdtemp(prefix="ocr-ray-", dir="/tmp")  # short: Ray's socket paths must stay < 108 bytes
     port, client_port = _free_port(), _free_port()
     ray_bin = Path(sys.executable).with_name("ray")
@@ -64,7 +66,7 @@ def _head():
            "--node-ip-address=127.0.0.1", "--num-cpus=2", "--disable-usage-stats", "--include-dashboard=false",
            f"--temp-dir={temp}"]
     log = open(Path(temp) / "head.log", "wb")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=_env())
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=_env(**env))
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -348,6 +350,32 @@ def test_a_port_that_answers_nothing_is_one_line(tmp_path, sources):
     assert done.returncode == 1
     assert done.stderr.startswith(f"desktop-ocr: cannot connect to the Ray cluster at ray://127.0.0.1:{port}: ")
     assert done.stderr.count("\n") == 1, done.stderr
+    assert "RAY_AUTH_MODE" not in done.stderr  # no token on this (fresh) machine: no hint about one
+
+
+@pytest.mark.slow
+def test_a_head_that_requires_a_token_is_named_and_the_hint_reaches_it(tmp_path, sources):
+    """A head started where a Ray token is kept (any Ray started on the machine leaves one in
+    ~/.ray/auth_token) requires it of every client, and Ray Client sends it only with
+    RAY_AUTH_MODE=token: without it the connection timed out with nothing more to go on. Now the one
+    line says a token is there and what to set; set, the same batch runs. The token is not shown."""
+    home = tmp_path / "home"
+    (home / ".ray").mkdir(parents=True)
+    token = secrets.token_hex(32)
+    (home / ".ray" / "auth_token").write_text(token, encoding="utf-8")
+    with _head(HOME=str(home)) as (client, _, _proc):
+        refused = cli(str(sources[0]), "--out", str(tmp_path / "out"), "--cluster", client, "--workers", "1",
+                      env=_env(HOME=str(home)))
+        assert refused.returncode == 1
+        assert refused.stderr.startswith(f"desktop-ocr: cannot connect to the Ray cluster at {client}: ")
+        assert refused.stderr.endswith("if the cluster uses token authentication, set RAY_AUTH_MODE=token so that "
+                                       "Ray sends it\n"), refused.stderr
+        assert refused.stderr.count("\n") == 1 and token not in refused.stderr
+        assert not (tmp_path / "out" / "b-second.txt").exists()
+        done = cli(str(sources[0]), "--out", str(tmp_path / "out"), "--cluster", client, "--workers", "1",
+                   "-f", "text", env=_env(HOME=str(home), RAY_AUTH_MODE="token"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "b-second.txt").read_text(encoding="utf-8").replace(" ", "") == "第二张Second2\n"
 
 
 def test_without_ray_the_cluster_extra_is_named(tmp_path, sources):

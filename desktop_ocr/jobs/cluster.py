@@ -321,13 +321,29 @@ def connect(address: str, *, workers: int | None = None, pages: int | None = Non
     except Exception as exc:  # ConnectionError, a version mismatch (RuntimeError), ...
         what = ("join or start a Ray on this machine" if address == "auto"
                 else f"connect to the Ray cluster at {address}")
-        raise ClusterError(f"cannot {what}: {_first_line(exc)}", reason="unreachable",
-                           params={"address": address, "error": _first_line(exc)}) from None
+        hint = "" if address == "auto" else _token_hint()
+        raise ClusterError(f"cannot {what}: {_first_line(exc)}{hint}", reason="unreachable",
+                           params={"address": address, "error": _first_line(exc), "token_hint": bool(hint)}) from None
     try:
         return Cluster(ray, address, _start_workers(ray, workers, pages, runtime), started_here)
     except BaseException:
         ray.shutdown()
         raise
+
+
+def _token_hint() -> str:
+    """What to add when a ray:// connection failed with a Ray token on this machine that Ray Client
+    was not told to send: a head started where a token is kept (~/.ray/auth_token, which any Ray
+    started on the machine leaves) requires it of every client, and a client sends it only with
+    RAY_AUTH_MODE=token; without it the connection just times out. The token itself is never
+    named or read here, only whether one is there."""
+    if os.environ.get("RAY_AUTH_MODE"):
+        return ""
+    path = os.environ.get("RAY_AUTH_TOKEN_PATH") or os.path.join(os.path.expanduser("~"), ".ray", "auth_token")
+    if not (os.environ.get("RAY_AUTH_TOKEN") or os.path.isfile(path)):
+        return ""
+    return ("; a Ray authentication token is on this machine: if the cluster uses token authentication, "
+            "set RAY_AUTH_MODE=token so that Ray sends it")
 
 
 class _OnlyErrors(logging.Filter):
