@@ -3,6 +3,7 @@ and every page of it turned and skewed.
 
     .venv/bin/python benchmarks/bench_accuracy.py [--quick] [--only SUBSTR[,..]] [--angles A,B,..]
                                                   [--skip-set] [--skip-rotation] [--skip-small] [--receipts N]
+                                                  [--resample linear|cubic]
                                                   [--save NAME] [--compare NAME] [--no-cache]
 
 1. The set (../shared/eval/public, or DESKTOP_OCR_EVAL): both engines on every image; per subset
@@ -11,10 +12,11 @@ and every page of it turned and skewed.
 2. Rotation: every upright page of the set (all but the ``rotated`` subset) and N long narrow
    till receipts drawn here (tests/drawing.receipt: dense rows, item and amount as separate
    pieces), each turned by 90/180/270 and skewed by +-5/+-10/+-15 degrees (``--angles``; positive =
-   clockwise), pixels and ground truth carried through the same transform. Both engines read
-   every variant. Per angle: det F1 / e2e F1 by the scorer against the turned ground truth; page
-   CER in each engine's own reading order against the ground truth's upright reading order (the
-   text a user copies); ours' page-CER delta against the same page read upright, and the angle
+   clockwise), pixels and ground truth carried through the same transform (skews resampled
+   bilinearly, or bicubically with ``--resample cubic``). Both engines read every variant. Per
+   angle: det F1 / e2e F1 by the scorer against the turned ground truth; page CER in each
+   engine's own reading order against the ground truth's upright reading order (the text a user
+   copies); ours' page-CER delta against the same page read upright, and the angle
    error (reported angle minus the turn minus the angle reported on the upright page, so a scan's
    own slight skew is not counted), median and worst over pages. Then the issue's target as a
    count: the page/angle pairs off upright (CER delta over 0.02 or angle error over 2 degrees),
@@ -45,6 +47,7 @@ import statistics
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -112,12 +115,20 @@ def pages(only: list[str], receipts: int) -> list[tuple[str, np.ndarray, dict]]:
     return out
 
 
-def turned(rgb: np.ndarray, gt: dict, angle: float) -> tuple[np.ndarray, dict]:
+def turned(rgb: np.ndarray, gt: dict, angle: float, resample: str = "linear") -> tuple[np.ndarray, dict]:
     """The page turned clockwise by ``angle`` (its text then reads at ``angle``) and the ground
-    truth carried along."""
+    truth carried along. Skews are resampled bilinearly (``rotation.warp_image``, as the engine
+    deskews) or, with ``resample="cubic"``, bicubically: a second kind of skewed input, which
+    tells a change that reads skewed pages better from one that suits one resampling."""
     h, w = rgb.shape[:2]
     m, nw, nh = rotation.rotation_matrix(w, h, -angle)
-    px = np.ascontiguousarray(rotation.warp_image(rgb, m, (nw, nh)))
+    if resample == "cubic" and angle % 90:
+        a = m[:2, :2]
+        shift = a @ np.array([0.5, 0.5]) + m[:2, 2] - 0.5  # pixel centres, as warp_image
+        px = cv2.warpAffine(rgb, np.hstack([a, shift[:, None]]), (nw, nh), flags=cv2.INTER_CUBIC,
+                            borderMode=cv2.BORDER_CONSTANT, borderValue=rotation.border_colour(rgb))
+    else:
+        px = np.ascontiguousarray(rotation.warp_image(rgb, m, (nw, nh)))
     lines = [{**ln, "polygon": rotation.apply_matrix(np.asarray(ln["polygon"], float), m).tolist()}
              for ln in gt["lines"]]
     return px, {**gt, "lines": lines}
@@ -178,8 +189,9 @@ def read_set(engine, plain, scorer, items) -> dict:
     return table
 
 
-def read_turned(engine, plain, scorer, items, angles: list[int]) -> dict:
-    print(f"\n== 2. rotation: upright pages turned/skewed by {angles} degrees (clockwise positive) ==")
+def read_turned(engine, plain, scorer, items, angles: list[int], resample: str = "linear") -> dict:
+    print(f"\n== 2. rotation: upright pages turned/skewed by {angles} degrees (clockwise positive; "
+          f"skews resampled {'bicubically' if resample == 'cubic' else 'bilinearly'}) ==")
     per_angle: dict[int, dict] = {}
     rows = []
     for stem, rgb, gt in items:
@@ -195,7 +207,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int]) -> dict:
         plain_base = page_cer(scorer, gt, [x["text"] for x in plain(rgb)])
         line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
         for a in [0, *angles]:
-            px, tgt = turned(rgb, gt, a) if a else (rgb, gt)
+            px, tgt = turned(rgb, gt, a, resample) if a else (rgb, gt)
             res = base if a == 0 else engine.recognize(LoadedImage(px))
             theirs = plain(px)
             row = {"stem": stem, "angle": a,
@@ -319,8 +331,12 @@ def compare(now: dict, name: str) -> None:
     if not old_path.exists():
         print(f"\n(no saved run {old_path} to compare with)")
         return
-    old = dict(_flatten(json.loads(old_path.read_text(encoding="utf-8"))))
+    raw = json.loads(old_path.read_text(encoding="utf-8"))
+    old = dict(_flatten(raw))
     print(f"\n== this run against the saved run '{name}' (ours only; + better, - worse) ==")
+    if now.get("resample", "linear") != raw.get("resample", "linear"):
+        print(f"  (the saved run's skewed pages were resampled {raw.get('resample', 'linear')}, this run's "
+              f"{now.get('resample', 'linear')}: its rotation figures compare different inputs)")
     worse = 0
     for key, v in _flatten(now):
         if "/plain" in key or "plain_" in key or key not in old or key.endswith("pages") or key.endswith("images"):
@@ -340,6 +356,8 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="a smoke run: 2 images, 1 page + 1 receipt at 90 and 10")
     ap.add_argument("--only", default="", help="only images whose name contains one of these (comma-separated)")
     ap.add_argument("--angles", default=",".join(map(str, ANGLES)), help="turns and skews, degrees clockwise")
+    ap.add_argument("--resample", choices=("linear", "cubic"), default="linear",
+                    help="how part 2 makes its skewed pages (default linear, as the engine deskews)")
     ap.add_argument("--receipts", type=int, default=4, help="drawn receipts in the rotation part (default 4)")
     ap.add_argument("--skip-set", action="store_true")
     ap.add_argument("--skip-rotation", action="store_true")
@@ -363,12 +381,12 @@ def main(argv=None) -> int:
     plain, scorer = Plain(not args.no_cache), load_scorer()
     print(f"ours: LocalEngine ({engine.runtime_used} detector); plain: RapidOCR() defaults, "
           f"rapidocr {rapid.version()}; {len(items)} images ({EVAL})")
-    report: dict = {"only": only, "angles": angles, "receipts": receipts}
+    report: dict = {"only": only, "angles": angles, "receipts": receipts, "resample": args.resample}
     if not args.skip_set:
         report["set"] = read_set(engine, plain, scorer, items)
     if not args.skip_rotation:
         rot_items = items[:1] + items[-1:] if args.quick else items
-        report["rotation"] = read_turned(engine, plain, scorer, rot_items, angles)["angles"]
+        report["rotation"] = read_turned(engine, plain, scorer, rot_items, angles, args.resample)["angles"]
     if not args.skip_small:
         if args.quick:
             small = small_images(scorer, 2, SMALL_STEMS[:1], SMALL_DRAWN[:2])
