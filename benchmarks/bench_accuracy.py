@@ -122,13 +122,8 @@ def turned(rgb: np.ndarray, gt: dict, angle: float, resample: str = "linear") ->
     tells a change that reads skewed pages better from one that suits one resampling."""
     h, w = rgb.shape[:2]
     m, nw, nh = rotation.rotation_matrix(w, h, -angle)
-    if resample == "cubic" and angle % 90:
-        a = m[:2, :2]
-        shift = a @ np.array([0.5, 0.5]) + m[:2, 2] - 0.5  # pixel centres, as warp_image
-        px = cv2.warpAffine(rgb, np.hstack([a, shift[:, None]]), (nw, nh), flags=cv2.INTER_CUBIC,
-                            borderMode=cv2.BORDER_CONSTANT, borderValue=rotation.border_colour(rgb))
-    else:
-        px = np.ascontiguousarray(rotation.warp_image(rgb, m, (nw, nh)))
+    flags = cv2.INTER_CUBIC if resample == "cubic" else cv2.INTER_LINEAR
+    px = np.ascontiguousarray(rotation.warp_image(rgb, m, (nw, nh), flags))
     lines = [{**ln, "polygon": rotation.apply_matrix(np.asarray(ln["polygon"], float), m).tolist()}
              for ln in gt["lines"]]
     return px, {**gt, "lines": lines}

@@ -105,11 +105,13 @@ def apply_matrix(points: np.ndarray, m: np.ndarray) -> np.ndarray:
     return out.reshape(pts.shape)
 
 
-def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int],
+               interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
     """Resample ``img`` through matrix ``m`` onto a canvas of ``size`` (w, h).
 
-    Quarter turns use exact array rotations (lossless); other angles cv2.warpAffine, with the
-    new corners filled by the page's border colour so no dark wedges turn into fake text.
+    Quarter turns use exact array rotations (lossless); other angles cv2.warpAffine with
+    ``interpolation`` (bilinear, as the engine deskews), the new corners filled by the page's
+    border colour so no dark wedges turn into fake text.
     """
     w, h = size
     a = m[:2, :2]
@@ -123,7 +125,7 @@ def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndar
     # cv2 works in pixel-centre coordinates: p_pix' = A p_pix + (A @ 0.5 + b - 0.5)
     shift = a @ np.array([0.5, 0.5]) + m[:2, 2] - 0.5
     mp = np.hstack([a, shift[:, None]]).astype(np.float64)
-    return cv2.warpAffine(img, mp, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+    return cv2.warpAffine(img, mp, (w, h), flags=interpolation, borderMode=cv2.BORDER_CONSTANT,
                           borderValue=border_colour(img))
 
 
