@@ -146,3 +146,18 @@ def test_single_character_is_not_turned(engine):
     res = engine.recognize(LoadedImage(np.asarray(render_lines(["好"], font_size=60).convert("RGB")).copy()))
     assert res.angle == 0.0
     assert [ln.text for ln in res.lines] == ["好"]
+
+
+@pytest.mark.parametrize("text,size", [("入口", 48), ("营业中", 40), ("STOP", 40)])
+def test_a_short_sign_upside_down_is_turned_by_its_lines(engine, text, size):
+    # one short word says little to the page's up/down estimate (a few sampled crops, upright
+    # preferred unless clearly beaten); the line itself, read both ways, reads upside down: the
+    # page is reported turned by 180 and its line starts at the image's right
+    sign = render_lines([text], font_size=size)
+    upright = engine.recognize(LoadedImage(np.asarray(sign.convert("RGB")).copy()))
+    assert upright.angle == 0.0 and [ln.text for ln in upright.lines] == [text]
+    res = engine.recognize(LoadedImage(np.asarray(sign.rotate(180).convert("RGB")).copy()))
+    assert abs(normalize_angle(res.angle - 180.0)) <= 2.0, res.angle
+    assert [ln.text for ln in res.lines] == [text]
+    (x0, _), (x1, _) = res.lines[0].polygon[:2]
+    assert x0 > x1  # reading runs right to left in the image as given

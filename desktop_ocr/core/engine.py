@@ -125,6 +125,9 @@ MARKS_SIDE = 640
 MARKS_SHARE = 0.001
 #: a column of vertical writing is read stacked only when that beats its turned reading by this
 COLUMN_TURNED_MARGIN = 0.05
+#: a page whose lines, read each way up (_read), come out turned by 180 degrees in more than this
+#: share of their confidence-weighted characters is taken for a page the other way up (_upside_down)
+FLIP_MAJORITY = 0.5
 
 
 def model_dir() -> Path:
@@ -500,9 +503,8 @@ class LocalEngine(Recognizer):
             quads, _ = self._detect(bgr, options.det_limit)
             if not quads and options.detect_rotation and _has_marks(bgr):
                 quads = self._detect_across(bgr, options.det_limit)
-            angle = 0.0
-            matrix = np.eye(3)
-            work = bgr
+            found = quads
+            angle, matrix, work = 0.0, np.eye(3), bgr
             residual = 0.0  # skew left in the working image (not resampled, below MIN_DESKEW)
             columns = False  # vertical writing: the tall boxes are read as columns (vertical.py)
             if options.detect_rotation and quads:
@@ -511,40 +513,20 @@ class LocalEngine(Recognizer):
                 columns = orient.quarter in (0, 90) and self._columns(bgr, quads)
                 if columns:  # upright characters in columns, not a page turned by 90: only its skew
                     orient = rotation.Orientation(orient.skew)
-                angle = orient.angle
-                turn = angle if abs(orient.skew) >= rotation.MIN_DESKEW else float(orient.quarter)
-                residual = normalize_angle(angle - turn)
-                if orient.quarter and abs(orient.skew) < REDETECT_SKEW:
-                    # a turned page is turned by its quarter exactly (lossless), detected there and
-                    # deskewed like the same page upright: the same pixels, boxes and skew
-                    quads, angle, turn, matrix, work = self._quarter_first(bgr, orient.quarter, options.det_limit)
-                    residual = normalize_angle(angle - turn)
-                    if turn != float(orient.quarter):
-                        angle, residual = _refine(quads, turn, angle, residual)
-                elif turn != 0.0:
-                    matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
-                    work = rotation.warp_image(bgr, matrix, (nw, nh))
-                    if orient.quarter or abs(orient.skew) >= REDETECT_SKEW:
-                        # a turned page: the detector finds its lines better upright (measured on
-                        # the evaluation set's turned pages, 180 included); so a clearly skewed one
-                        carried = [rotation.upright_quad(q, matrix) for q in quads]
-                        quads, _ = self._detect(work, options.det_limit)
-                        quads += _missed(carried, quads)
-                    else:
-                        # a skewed upright page: the boxes move rigidly, so they are carried
-                        # through the exact transform instead of a second detection pass
-                        quads = [rotation.upright_quad(q, matrix) for q in quads]
-                    angle, residual = _refine(quads, turn, angle, residual)
+                quads, angle, matrix, work, residual = self._turn_upright(bgr, found, orient, options.det_limit)
                 if orient.quarter:  # turned upright: its columns are found there, as on the page upright
                     columns = self._columns(work, quads)
             elif quads:
                 columns = self._columns(bgr, quads)
-            if options.det_limit <= 0:
-                quads = self._finer(work, quads) or quads
-            # the detector's working memory (OpenVINO keeps it) is given back before the
-            # recogniser needs its own: the peak is the larger of the two, not their sum
-            self._loaded().trim()
-            lines = self._read(work, quads, options.chars, columns)
+            lines = self._read_page(work, quads, options, columns)
+            if options.detect_rotation and found and not columns and _upside_down(lines, options.min_score):
+                # the page's orientation was decided on a few sampled lines; its lines, each read
+                # both ways where the classifier doubted it (_read), say it is the other way up:
+                # the page is turned by 180 more and read again, as it would be upright
+                orient = rotation.Orientation(normalize_angle(angle + 180.0))
+                quads, angle, matrix, work, residual = self._turn_upright(bgr, found, orient, options.det_limit)
+                columns = self._columns(work, quads) if orient.quarter else False
+                lines = self._read_page(work, quads, options, columns)
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
         grown = self._loaded().unclip_ratio
         lines = _join_stacks(lines, grown)
@@ -561,6 +543,48 @@ class LocalEngine(Recognizer):
                         c.polygon = _map(c.polygon, inv, w, h)
         _release_heap()  # the page's temporaries go back to the system, so RSS stays flat
         return self._result(image, lines, angle, options.detect_rotation, t0, codes=options.codes)
+
+    def _turn_upright(self, bgr: np.ndarray, quads: list[np.ndarray], orient: rotation.Orientation, limit: int):
+        """The page turned upright by ``orient``: (boxes in the working image, angle, the matrix from
+        ``bgr`` to the working image, the working image, the skew left in it). ``quads``: the boxes
+        found on ``bgr``."""
+        h, w = bgr.shape[:2]
+        angle = orient.angle
+        turn = angle if abs(orient.skew) >= rotation.MIN_DESKEW else float(orient.quarter)
+        residual = normalize_angle(angle - turn)
+        matrix, work = np.eye(3), bgr
+        if orient.quarter and abs(orient.skew) < REDETECT_SKEW:
+            # a turned page is turned by its quarter exactly (lossless), detected there and
+            # deskewed like the same page upright: the same pixels, boxes and skew
+            quads, angle, turn, matrix, work = self._quarter_first(bgr, orient.quarter, limit)
+            residual = normalize_angle(angle - turn)
+            if turn != float(orient.quarter):
+                angle, residual = _refine(quads, turn, angle, residual)
+        elif turn != 0.0:
+            matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
+            work = rotation.warp_image(bgr, matrix, (nw, nh))
+            if orient.quarter or abs(orient.skew) >= REDETECT_SKEW:
+                # a turned page: the detector finds its lines better upright (measured on
+                # the evaluation set's turned pages, 180 included); so a clearly skewed one
+                carried = [rotation.upright_quad(q, matrix) for q in quads]
+                quads, _ = self._detect(work, limit)
+                quads += _missed(carried, quads)
+            else:
+                # a skewed upright page: the boxes move rigidly, so they are carried
+                # through the exact transform instead of a second detection pass
+                quads = [rotation.upright_quad(q, matrix) for q in quads]
+            angle, residual = _refine(quads, turn, angle, residual)
+        return quads, angle, matrix, work, residual
+
+    def _read_page(self, work: np.ndarray, quads: list[np.ndarray], options: RecognizeOptions,
+                   columns: bool) -> list[TextLine]:
+        """The lines of the page turned upright (``work``), small text detected again finer."""
+        if options.det_limit <= 0:
+            quads = self._finer(work, quads) or quads
+        # the detector's working memory (OpenVINO keeps it) is given back before the
+        # recogniser needs its own: the peak is the larger of the two, not their sum
+        self._loaded().trim()
+        return self._read(work, quads, options.chars, columns)
 
     def _detect_across(self, bgr: np.ndarray, limit: int) -> list[np.ndarray]:
         """Boxes found on the image turned by a quarter, in ``bgr``'s coordinates: called when the
@@ -630,6 +654,24 @@ class LocalEngine(Recognizer):
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back
         result.elapsed = time.perf_counter() - t0
         return result
+
+
+def _upside_down(lines: list[TextLine], min_score: float) -> bool:
+    """Whether the page's lines say it is upside down in the image they were read in: those read
+    turned by 180 degrees (their first corner right of their second) carry more than FLIP_MAJORITY
+    of the characters of its lines across, each weighted by its confidence."""
+    flipped = total = 0.0
+    for ln in lines:
+        if ln.vertical or ln.score is None or ln.score < min_score:
+            continue
+        (x0, y0), (x1, y1) = ln.polygon[0], ln.polygon[1]
+        if abs(x1 - x0) <= abs(y1 - y0):  # read down or up the page: not a line across it
+            continue
+        weight = len(ln.text.strip()) * ln.score
+        total += weight
+        if x1 < x0:
+            flipped += weight
+    return flipped > FLIP_MAJORITY * total
 
 
 def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
