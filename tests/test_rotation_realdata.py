@@ -135,3 +135,26 @@ def test_a_photo_whose_text_the_detector_misses_turned_or_deskewed_reads_like_up
     h, w = turned.shape[:2]
     for ln in res.lines:
         assert all(-1 <= x <= w + 1 and -1 <= y <= h + 1 for x, y in ln.polygon)
+
+
+@pytest.mark.parametrize("stem,angle", [("rects__000001", 180), ("icdar2015__img_3", 180), ("ccpd__00", -15)])
+def test_a_photo_the_page_estimate_turns_the_wrong_way_up_is_read_by_its_lines(engine, eval_dir, scorer,
+                                                                                stem, angle):
+    # a sign or a plate gives the page's up/down estimate two or three crops, some of them
+    # letters that read much the same either way up. Turned by 180, the first two were taken
+    # for upright pages, though their main lines read upside down; skewed by -15, the plate was
+    # taken for a page upside down, on which nothing read. Each reads like the upright photo,
+    # at the right angle
+    gt = _gt(eval_dir, stem)
+    path = next((eval_dir / "images").glob(stem + ".*"))
+    pixels = _load(path)
+    ref, norm = gt_page(scorer, gt)
+    upright = engine.recognize(LoadedImage(pixels))
+    m, nw, nh = rotation.rotation_matrix(pixels.shape[1], pixels.shape[0], -angle)
+    turned = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh)))
+    res = engine.recognize(LoadedImage(turned))
+    assert abs(normalize_angle(res.angle - angle - upright.angle)) <= 2.0, (res.angle, upright.angle)
+    main = max(upright.lines, key=lambda ln: len(ln.text)).text  # the sign's name, the plate
+    assert main in [ln.text for ln in res.lines], ([ln.text for ln in res.lines], main)
+    if angle == 180:
+        assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + 0.02

@@ -128,6 +128,9 @@ COLUMN_TURNED_MARGIN = 0.05
 #: a page whose lines, read each way up (_read), come out turned by 180 degrees in more than this
 #: share of their confidence-weighted characters is taken for a page the other way up (_upside_down)
 FLIP_MAJORITY = 0.5
+#: a page on which nothing reads is taken the other way up only when a line reads there with at
+#: least this confidence (a stray mark reads as some character either way, at 0.5-0.7)
+OTHER_WAY_SCORE = 0.8
 
 
 def model_dir() -> Path:
@@ -519,14 +522,24 @@ class LocalEngine(Recognizer):
             elif quads:
                 columns = self._columns(bgr, quads)
             lines = self._read_page(work, quads, options, columns)
-            if options.detect_rotation and found and not columns and _upside_down(lines, options.min_score):
-                # the page's orientation was decided on a few sampled lines; its lines, each read
-                # both ways where the classifier doubted it (_read), say it is the other way up:
-                # the page is turned by 180 more and read again, as it would be upright
+            doubt = options.detect_rotation and bool(found) and not columns
+            flipped = doubt and _upside_down(lines, options.min_score)
+            if flipped or (doubt and not _reads(lines, options.min_score)):
+                # the page's up/down was decided on a few sampled crops. When its lines, each read
+                # both ways where the line classifier doubted it (_read), mostly read upside down,
+                # or when nothing on it reads, it is turned by 180 more and read again as it would
+                # be upright. A page that read nothing is kept that way only when a line reads
+                # there with OTHER_WAY_SCORE
                 orient = rotation.Orientation(normalize_angle(angle + 180.0))
-                quads, angle, matrix, work, residual = self._turn_upright(bgr, found, orient, options.det_limit)
-                columns = self._columns(work, quads) if orient.quarter else False
-                lines = self._read_page(work, quads, options, columns)
+                work = bgr  # the first working image is let go: a large page is held twice at most
+                again = self._turn_upright(bgr, found, orient, options.det_limit)
+                again_columns = self._columns(again[3], again[0]) if orient.quarter else False
+                again_lines = self._read_page(again[3], again[0], options, again_columns)
+                if flipped or _reads(again_lines, max(options.min_score, OTHER_WAY_SCORE)):
+                    quads, angle, matrix, work, residual = again
+                    columns, lines = again_columns, again_lines
+                else:  # nothing read either way: the first angle stands, with no line
+                    lines = []
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
         grown = self._loaded().unclip_ratio
         lines = _join_stacks(lines, grown)
@@ -672,6 +685,11 @@ def _upside_down(lines: list[TextLine], min_score: float) -> bool:
         if x1 < x0:
             flipped += weight
     return flipped > FLIP_MAJORITY * total
+
+
+def _reads(lines: list[TextLine], min_score: float) -> bool:
+    """Whether any line reads with at least ``min_score``."""
+    return any(ln.text.strip() and ln.score is not None and ln.score >= min_score for ln in lines)
 
 
 def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
