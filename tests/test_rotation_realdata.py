@@ -113,6 +113,18 @@ def test_street_photos_with_few_words_are_not_flipped(engine, eval_dir, stem):
     assert abs(res.angle) < 45.0, res.angle
 
 
+def _upright_and_turned(engine, eval_dir, scorer, stem, angle):
+    """(reference page text, normaliser, the upright photo's result, the photo turned clockwise
+    by ``angle`` as the accuracy benchmark turns it, that one's result)."""
+    gt = _gt(eval_dir, stem)
+    pixels = _load(next((eval_dir / "images").glob(stem + ".*")))
+    ref, norm = gt_page(scorer, gt)
+    upright = engine.recognize(LoadedImage(pixels))
+    m, nw, nh = rotation.rotation_matrix(pixels.shape[1], pixels.shape[0], -angle)
+    turned = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh)))
+    return ref, norm, upright, turned, engine.recognize(LoadedImage(turned))
+
+
 @pytest.mark.parametrize("stem,angle", [("ccpd__00", 270), ("rects__000002", 90), ("icdar2015__img_1", 10)])
 def test_a_photo_whose_text_the_detector_misses_turned_or_deskewed_reads_like_upright(engine, eval_dir, scorer,
                                                                                       stem, angle):
@@ -120,14 +132,7 @@ def test_a_photo_whose_text_the_detector_misses_turned_or_deskewed_reads_like_up
     # plate, a sideways sign), and finds them turned back; skewed, the street photo loses most of
     # its boxes (scored near the detector's threshold) once deskewed, and keeps the first pass's:
     # each page is read like the upright one
-    gt = _gt(eval_dir, stem)
-    path = next((eval_dir / "images").glob(stem + ".*"))
-    pixels = _load(path)
-    ref, norm = gt_page(scorer, gt)
-    upright = engine.recognize(LoadedImage(pixels))
-    m, nw, nh = rotation.rotation_matrix(pixels.shape[1], pixels.shape[0], -angle)
-    turned = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh)))
-    res = engine.recognize(LoadedImage(turned))
+    ref, norm, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, stem, angle)
     assert res.lines
     assert abs(normalize_angle(res.angle - angle - upright.angle)) <= 2.0, (res.angle, upright.angle)
     assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + 0.02
@@ -145,14 +150,7 @@ def test_a_photo_the_page_estimate_turns_the_wrong_way_up_is_read_by_its_lines(e
     # for upright pages, though their main lines read upside down; skewed by -15, the plate was
     # taken for a page upside down, on which nothing read. Each reads like the upright photo,
     # at the right angle
-    gt = _gt(eval_dir, stem)
-    path = next((eval_dir / "images").glob(stem + ".*"))
-    pixels = _load(path)
-    ref, norm = gt_page(scorer, gt)
-    upright = engine.recognize(LoadedImage(pixels))
-    m, nw, nh = rotation.rotation_matrix(pixels.shape[1], pixels.shape[0], -angle)
-    turned = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh)))
-    res = engine.recognize(LoadedImage(turned))
+    ref, norm, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, stem, angle)
     assert abs(normalize_angle(res.angle - angle - upright.angle)) <= 2.0, (res.angle, upright.angle)
     main = max(upright.lines, key=lambda ln: len(ln.text)).text  # the sign's name, the plate
     assert main in [ln.text for ln in res.lines], ([ln.text for ln in res.lines], main)
