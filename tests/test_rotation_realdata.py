@@ -156,3 +156,13 @@ def test_a_photo_the_page_estimate_turns_the_wrong_way_up_is_read_by_its_lines(e
     assert main in [ln.text for ln in res.lines], ([ln.text for ln in res.lines], main)
     if angle == 180:
         assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + 0.02
+
+
+def test_a_plate_read_weakly_the_wrong_way_up_is_read_the_other_way(engine, eval_dir, scorer):
+    # turned by 90, the plate photo was taken for a page turned by -98 (its stray boxes set the
+    # angle), where the plate read upside down as '1666' at 0.54, with no line at 0.8. Read the
+    # other way up too, its plate reads at 0.86: that way is taken
+    ref, norm, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, "ccpd__04", 90)
+    plate = max(upright.lines, key=lambda ln: len(ln.text)).text
+    assert plate in [ln.text for ln in res.lines], ([ln.text for ln in res.lines], plate)
+    assert abs(normalize_angle(res.angle - 90 - upright.angle)) < 45.0, (res.angle, upright.angle)

@@ -128,8 +128,9 @@ COLUMN_TURNED_MARGIN = 0.05
 #: a page whose lines, read each way up (_read), come out turned by 180 degrees in more than this
 #: share of their confidence-weighted characters is taken for a page the other way up (_upside_down)
 FLIP_MAJORITY = 0.5
-#: a page on which nothing reads is taken the other way up only when a line reads there with at
-#: least this confidence (a stray mark reads as some character either way, at 0.5-0.7)
+#: a page on which no line reads with this confidence is read the other way up too, and taken
+#: that way only when a line reads there with at least this (a stray mark reads as some character
+#: either way, at 0.5-0.7)
 OTHER_WAY_SCORE = 0.8
 
 
@@ -522,28 +523,31 @@ class LocalEngine(Recognizer):
             elif quads:
                 columns = self._columns(bgr, quads)
             lines = self._read_page(work, quads, options, columns)
+            size = work.shape[:2]  # (h, w) of the image the lines are in
             doubt = options.detect_rotation and bool(found) and not columns
             flipped = doubt and _upside_down(lines, options.min_score)
-            if flipped or (doubt and not _reads(lines, options.min_score)):
+            sure = max(options.min_score, OTHER_WAY_SCORE)
+            if flipped or (doubt and not _reads(lines, sure)):
                 # the page's up/down was decided on a few sampled crops. When its lines, each read
                 # both ways where the line classifier doubted it (_read), mostly read upside down,
-                # or when nothing on it reads, it is turned by 180 more and read again as it would
-                # be upright. A page that read nothing is kept that way only when a line reads
-                # there with OTHER_WAY_SCORE
+                # or when no line on it reads with OTHER_WAY_SCORE, it is turned by 180 more and
+                # read again as it would be upright. A page that read weakly is taken the other
+                # way only when a line reads there with OTHER_WAY_SCORE and its lines say more
+                # (_mass): a plate read upside down as '1666' at 0.54 reads 'A·999J3' at 0.86
                 orient = rotation.Orientation(normalize_angle(angle + 180.0))
                 work = bgr  # the first working image is let go: a large page is held twice at most
                 again = self._turn_upright(bgr, found, orient, options.det_limit)
                 again_columns = self._columns(again[3], again[0]) if orient.quarter else False
                 again_lines = self._read_page(again[3], again[0], options, again_columns)
-                if flipped or _reads(again_lines, max(options.min_score, OTHER_WAY_SCORE)):
+                if flipped or (_reads(again_lines, sure) and _mass(again_lines, options.min_score)
+                               > _mass(lines, options.min_score)):
                     quads, angle, matrix, work, residual = again
                     columns, lines = again_columns, again_lines
-                else:  # nothing read either way: the first angle stands, with no line
-                    lines = []
+                    size = work.shape[:2]
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
         grown = self._loaded().unclip_ratio
         lines = _join_stacks(lines, grown)
-        lines = _order(lines, residual, work.shape[1], work.shape[0])
+        lines = _order(lines, residual, size[1], size[0])
         for ln in lines:  # ordered on the detector's boxes (the layout's measure), reported tight
             if not ln.vertical:
                 _tighten(ln, grown, REPORT_UNCLIP)
@@ -690,6 +694,11 @@ def _upside_down(lines: list[TextLine], min_score: float) -> bool:
 def _reads(lines: list[TextLine], min_score: float) -> bool:
     """Whether any line reads with at least ``min_score``."""
     return any(ln.text.strip() and ln.score is not None and ln.score >= min_score for ln in lines)
+
+
+def _mass(lines: list[TextLine], min_score: float) -> float:
+    """What a page's lines say: their characters, each weighted by its line's confidence."""
+    return sum(len(ln.text.strip()) * ln.score for ln in lines if ln.score is not None and ln.score >= min_score)
 
 
 def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
