@@ -63,6 +63,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -530,20 +531,24 @@ class LocalEngine(Recognizer):
             if flipped or (doubt and not _reads(lines, sure)):
                 # the page's up/down was decided on a few sampled crops. When its lines, each read
                 # both ways where the line classifier doubted it (_read), mostly read upside down,
-                # or when no line on it reads with OTHER_WAY_SCORE, it is turned by 180 more and
-                # read again as it would be upright. A page that read weakly is taken the other
-                # way only when a line reads there with OTHER_WAY_SCORE and its lines say more
-                # (_mass): a plate read upside down as '1666' at 0.54 reads 'A·999J3' at 0.86
-                orient = rotation.Orientation(normalize_angle(angle + 180.0))
-                work = bgr  # the first working image is let go: a large page is held twice at most
-                again = self._turn_upright(bgr, found, orient, options.det_limit)
-                again_columns = self._columns(again[3], again[0]) if orient.quarter else False
-                again_lines = self._read_page(again[3], again[0], options, again_columns)
-                if flipped or (_reads(again_lines, sure) and _mass(again_lines, options.min_score)
-                               > _mass(lines, options.min_score)):
-                    quads, angle, matrix, work, residual = again
-                    columns, lines = again_columns, again_lines
-                    size = work.shape[:2]
+                # it is turned by 180 more and read again as it would be upright. When no line on
+                # it reads with OTHER_WAY_SCORE, it is read the other way up too, then (when that
+                # reads no better) turned by a quarter either way; a way is taken only when a line
+                # reads there with OTHER_WAY_SCORE and its lines say more (_mass): a plate read
+                # upside down as '1666' at 0.54 reads 'A·999J3' at 0.86 the other way up
+                work = bgr  # the working image is let go: a large page is held twice at most
+                quarter = rotation.Orientation(angle).quarter
+                turns = [normalize_angle(angle + 180.0)]
+                if not flipped:  # exact quarter turns, their skew measured there (_quarter_first)
+                    turns += [normalize_angle(quarter + 90.0), normalize_angle(quarter - 90.0)]
+                said = _mass(lines, options.min_score)
+                for k, turn in enumerate(turns):
+                    if k == 1 and _reads(lines, sure):
+                        break  # the other way up reads: no quarter turn is tried
+                    way = self._read_turned(bgr, found, turn, options)
+                    if flipped or (_reads(way.lines, sure) and _mass(way.lines, options.min_score) > said):
+                        quads, angle, matrix, size, residual, columns, lines = way
+                        said = _mass(lines, options.min_score)
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
         grown = self._loaded().unclip_ratio
         lines = _join_stacks(lines, grown)
@@ -592,6 +597,16 @@ class LocalEngine(Recognizer):
                 quads = [rotation.upright_quad(q, matrix) for q in quads]
             angle, residual = _refine(quads, turn, angle, residual)
         return quads, angle, matrix, work, residual
+
+    def _read_turned(self, bgr: np.ndarray, found: list[np.ndarray], turn: float,
+                     options: RecognizeOptions) -> _Way:
+        """The page read turned upright by ``turn`` (see _turn_upright); ``found``: the boxes of
+        the first detection on ``bgr``."""
+        orient = rotation.Orientation(turn)
+        quads, angle, matrix, work, residual = self._turn_upright(bgr, found, orient, options.det_limit)
+        columns = self._columns(work, quads) if orient.quarter else False
+        lines = self._read_page(work, quads, options, columns)
+        return _Way(quads, angle, matrix, work.shape[:2], residual, columns, lines)
 
     def _read_page(self, work: np.ndarray, quads: list[np.ndarray], options: RecognizeOptions,
                    columns: bool) -> list[TextLine]:
@@ -671,6 +686,18 @@ class LocalEngine(Recognizer):
         result.angle = round(result.angle, 2)  # after normalising, so no float noise is added back
         result.elapsed = time.perf_counter() - t0
         return result
+
+
+class _Way(NamedTuple):
+    """A page read in one orientation: its boxes and lines in the working image (of ``size``, h x
+    w), the angle found, the matrix from the image given to the working one, the skew left."""
+    quads: list[np.ndarray]
+    angle: float
+    matrix: np.ndarray
+    size: tuple[int, int]
+    residual: float
+    columns: bool
+    lines: list[TextLine]
 
 
 def _upside_down(lines: list[TextLine], min_score: float) -> bool:
