@@ -8,6 +8,7 @@ import importlib.util
 import json
 import re
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -113,7 +114,7 @@ def test_street_photos_with_few_words_are_not_flipped(engine, eval_dir, stem):
     assert abs(res.angle) < 45.0, res.angle
 
 
-def _upright_and_turned(engine, eval_dir, scorer, stem, angle):
+def _upright_and_turned(engine, eval_dir, scorer, stem, angle, interpolation=cv2.INTER_LINEAR):
     """(reference page text, normaliser, the upright photo's result, the photo turned clockwise
     by ``angle`` as the accuracy benchmark turns it, that one's result)."""
     gt = _gt(eval_dir, stem)
@@ -121,7 +122,7 @@ def _upright_and_turned(engine, eval_dir, scorer, stem, angle):
     ref, norm = gt_page(scorer, gt)
     upright = engine.recognize(LoadedImage(pixels))
     m, nw, nh = rotation.rotation_matrix(pixels.shape[1], pixels.shape[0], -angle)
-    turned = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh)))
+    turned = np.ascontiguousarray(rotation.warp_image(pixels, m, (nw, nh), interpolation))
     return ref, norm, upright, turned, engine.recognize(LoadedImage(turned))
 
 
@@ -179,3 +180,14 @@ def test_a_photo_whose_words_are_found_only_upright_is_tried_a_quarter_turn_eith
     assert [ln.text for ln in res.lines] == [ln.text for ln in upright.lines]
     assert abs(normalize_angle(res.angle - angle - upright.angle)) <= 2.0, (res.angle, upright.angle)
     assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + 0.02
+
+
+def test_a_way_whose_lines_read_upside_down_there_is_not_taken(engine, eval_dir, scorer):
+    # skewed by +15 (bicubically), the plate photo read weakly (its plate at 0.72-0.79), so it
+    # was read the other way up too. There its plate line read 'A999J3' at 0.90, but only as a
+    # line flipped back by 180: the page itself was upside down, and was reported 178 degrees
+    # off. A way whose own lines mostly read upside down is not taken
+    ref, norm, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, "ccpd__04", 15,
+                                                          cv2.INTER_CUBIC)
+    assert abs(normalize_angle(res.angle - 15 - upright.angle)) < 45.0, (res.angle, upright.angle)
+    assert any("999J3" in ln.text for ln in res.lines), [ln.text for ln in res.lines]

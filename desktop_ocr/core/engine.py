@@ -534,8 +534,9 @@ class LocalEngine(Recognizer):
                 # it is turned by 180 more and read again as it would be upright. When no line on
                 # it reads with OTHER_WAY_SCORE, it is read the other way up too, then (when that
                 # reads no better) turned by a quarter either way; a way is taken only when a line
-                # reads there with OTHER_WAY_SCORE and its lines say more (_mass): a plate read
-                # upside down as '1666' at 0.54 reads 'A·999J3' at 0.86 the other way up
+                # reads there with OTHER_WAY_SCORE and its lines say more (_mass), not read
+                # mostly upside down there: a plate read upside down as '1666' at 0.54 reads
+                # 'A·999J3' at 0.86 the other way up
                 work = bgr  # the working image is let go: a large page is held twice at most
                 quarter = rotation.Orientation(angle).quarter
                 turns = [normalize_angle(angle + 180.0)]
@@ -546,7 +547,8 @@ class LocalEngine(Recognizer):
                     if k == 1 and _reads(lines, sure):
                         break  # the other way up reads: no quarter turn is tried
                     way = self._read_turned(bgr, found, turn, options)
-                    if flipped or (_reads(way.lines, sure) and _mass(way.lines, options.min_score) > said):
+                    if flipped or (_reads(way.lines, sure) and _mass(way.lines, options.min_score) > said
+                                   and not _upside_down(way.lines, options.min_score)):
                         quads, angle, matrix, size, residual, columns, lines = way
                         said = _mass(lines, options.min_score)
         lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
