@@ -133,6 +133,9 @@ FLIP_MAJORITY = 0.5
 #: that way only when a line reads there with at least this (a stray mark reads as some character
 #: either way, at 0.5-0.7)
 OTHER_WAY_SCORE = 0.8
+#: a box whose shorter side is this share of the image's or more is not taken for a line of text
+#: when deciding to read a page other ways (_has_lines)
+LINE_SHARE = 0.25
 
 
 def model_dir() -> Path:
@@ -528,15 +531,16 @@ class LocalEngine(Recognizer):
             doubt = options.detect_rotation and bool(found) and not columns
             flipped = doubt and _upside_down(lines, options.min_score)
             sure = max(options.min_score, OTHER_WAY_SCORE)
-            if flipped or (doubt and not _reads(lines, sure)):
+            if flipped or (doubt and not _reads(lines, sure) and _has_lines(found, h, w)):
                 # the page's up/down was decided on a few sampled crops. When its lines, each read
                 # both ways where the line classifier doubted it (_read), mostly read upside down,
                 # it is turned by 180 more and read again as it would be upright. When no line on
-                # it reads with OTHER_WAY_SCORE, it is read the other way up too, then (when that
-                # reads no better) turned by a quarter either way; a way is taken only when a line
-                # reads there with OTHER_WAY_SCORE and its lines say more (_mass), not read
-                # mostly upside down there: a plate read upside down as '1666' at 0.54 reads
-                # 'A·999J3' at 0.86 the other way up
+                # it reads with OTHER_WAY_SCORE (and a box found could be a line), it is read the
+                # other way up too, then (when that reads no better) turned by a quarter either
+                # way; a way is taken only when a line of two characters or more reads there with
+                # OTHER_WAY_SCORE and its lines say more (_mass), not read mostly upside down
+                # there: a plate read upside down as '1666' at 0.54 reads 'A·999J3' at 0.86 the
+                # other way up
                 work = bgr  # the working image is let go: a large page is held twice at most
                 quarter = rotation.Orientation(angle).quarter
                 turns = [normalize_angle(angle + 180.0)]
@@ -547,7 +551,7 @@ class LocalEngine(Recognizer):
                     if k == 1 and _reads(lines, sure):
                         break  # the other way up reads: no quarter turn is tried
                     way = self._read_turned(bgr, found, turn, options)
-                    if flipped or (_reads(way.lines, sure) and _mass(way.lines, options.min_score) > said
+                    if flipped or (_reads(way.lines, sure, chars=2) and _mass(way.lines, options.min_score) > said
                                    and not _upside_down(way.lines, options.min_score)):
                         quads, angle, matrix, size, residual, columns, lines = way
                         said = _mass(lines, options.min_score)
@@ -720,9 +724,17 @@ def _upside_down(lines: list[TextLine], min_score: float) -> bool:
     return flipped > FLIP_MAJORITY * total
 
 
-def _reads(lines: list[TextLine], min_score: float) -> bool:
-    """Whether any line reads with at least ``min_score``."""
-    return any(ln.text.strip() and ln.score is not None and ln.score >= min_score for ln in lines)
+def _reads(lines: list[TextLine], min_score: float, chars: int = 1) -> bool:
+    """Whether any line of at least ``chars`` characters reads with at least ``min_score`` (a stray
+    mark reads as one character, sometimes confidently: a textured photo's ':' at 0.98)."""
+    return any(len(ln.text.strip()) >= chars and ln.score is not None and ln.score >= min_score for ln in lines)
+
+
+def _has_lines(quads: list[np.ndarray], h: int, w: int) -> bool:
+    """Whether any box could be a line of text: its shorter side under LINE_SHARE of the image's
+    (on a photo without text the detector can find one box over all of it, read as nothing)."""
+    return any(min(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[1] - q[2])) < LINE_SHARE * min(h, w)
+               for q in quads)
 
 
 def _mass(lines: list[TextLine], min_score: float) -> float:
