@@ -190,3 +190,14 @@ def test_a_photo_without_text_is_not_turned_to_a_confident_stray(engine):
     res = engine.recognize(LoadedImage(_textless_photo(3000, 4000, 1)))
     assert res.angle == 0.0
     assert all(ln.score < 0.8 for ln in res.lines), [(ln.text, ln.score) for ln in res.lines]
+
+
+def test_a_tight_capture_upside_down_and_skewed_is_read_the_other_way(engine):
+    # a capture cut tight round one short word: its box covers most of the image, like the one
+    # box over a large photo without text. Upside down and skewed by 10 it reads nothing the way
+    # the page estimate turns it; being small, it is read the other way up too, and reads there
+    # (the right way up; a box of two characters says little of its skew)
+    sign = render_lines(["入口"], font_size=32, margin=2, spacing=1.2)
+    res = engine.recognize(LoadedImage(np.asarray(sign.rotate(190, expand=True, fillcolor="white")).copy()))
+    assert [ln.text for ln in res.lines] == ["入口"]
+    assert abs(normalize_angle(res.angle - 170.0)) <= 15.0, res.angle

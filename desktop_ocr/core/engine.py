@@ -134,7 +134,7 @@ FLIP_MAJORITY = 0.5
 #: either way, at 0.5-0.7)
 OTHER_WAY_SCORE = 0.8
 #: a box whose shorter side is this share of the image's or more is not taken for a line of text
-#: when deciding to read a page other ways (_has_lines)
+#: when deciding to read a large page other ways (_has_lines)
 LINE_SHARE = 0.25
 
 
@@ -731,8 +731,12 @@ def _reads(lines: list[TextLine], min_score: float, chars: int = 1) -> bool:
 
 
 def _has_lines(quads: list[np.ndarray], h: int, w: int) -> bool:
-    """Whether any box could be a line of text: its shorter side under LINE_SHARE of the image's
-    (on a photo without text the detector can find one box over all of it, read as nothing)."""
+    """Whether reading the page other ways is worth its cost: some box could be a line of text (its
+    shorter side under LINE_SHARE of the image's), or the image is no larger than the detector's
+    own size, so another reading costs little. On a large photo without text the detector can
+    find one box over all of it; a tight capture of one line is such a box too, but small."""
+    if max(h, w) <= DET_MAX_SIDE:
+        return True
     return any(min(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[1] - q[2])) < LINE_SHARE * min(h, w)
                for q in quads)
 
