@@ -717,7 +717,7 @@ def _upside_down(lines: list[TextLine], min_score: float) -> bool:
         (x0, y0), (x1, y1) = ln.polygon[0], ln.polygon[1]
         if abs(x1 - x0) <= abs(y1 - y0):  # read down or up the page: not a line across it
             continue
-        weight = len(ln.text.strip()) * ln.score
+        weight = _said(ln)
         total += weight
         if x1 < x0:
             flipped += weight
@@ -741,9 +741,14 @@ def _has_lines(quads: list[np.ndarray], h: int, w: int) -> bool:
                for q in quads)
 
 
+def _said(line: TextLine) -> float:
+    """What a line says: its characters, weighted by its confidence."""
+    return len(line.text.strip()) * (line.score or 0.0)
+
+
 def _mass(lines: list[TextLine], min_score: float) -> float:
-    """What a page's lines say: their characters, each weighted by its line's confidence."""
-    return sum(len(ln.text.strip()) * ln.score for ln in lines if ln.score is not None and ln.score >= min_score)
+    """What a page's lines say (_said), those read with at least ``min_score``."""
+    return sum(_said(ln) for ln in lines if ln.score is not None and ln.score >= min_score)
 
 
 def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
