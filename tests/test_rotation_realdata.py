@@ -191,3 +191,16 @@ def test_a_way_whose_lines_read_upside_down_there_is_not_taken(engine, eval_dir,
                                                           cv2.INTER_CUBIC)
     assert abs(normalize_angle(res.angle - 15 - upright.angle)) < 45.0, (res.angle, upright.angle)
     assert any("999J3" in ln.text for ln in res.lines), [ln.text for ln in res.lines]
+
+
+def test_a_skewed_form_deskewed_onto_a_tiled_canvas_reads_its_vertical_label_once(engine, eval_dir, scorer):
+    # skewed by 15, the form's deskewed canvas (2428 x 2717) is detected in two tiles, whose
+    # border cuts the label set down its cell, （从高中填起）本人简历. The upper tile found it as a
+    # box and two characters apart, the lower one as a piece cut at its top; the two overlapping
+    # boxes were both read, '填起本人简历' and '（从高中填起）本人'. Joined as one column, the label
+    # reads once, as on the upright page
+    ref, norm, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, "xfund_zh__zh_val_7", 15)
+    label = [ln.text for ln in upright.lines if "简历" in ln.text]
+    assert label == ["（从高中填起）本人简历"], label
+    assert [ln.text for ln in res.lines if "简历" in ln.text or "填起" in ln.text] == label
+    assert abs(normalize_angle(res.angle - 15 - upright.angle)) <= 2.0, (res.angle, upright.angle)

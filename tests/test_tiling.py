@@ -66,6 +66,33 @@ def test_merge_joins_a_line_cut_by_a_vertical_border():
     assert q[:, 0].min() <= 1001 and q[:, 0].max() >= 2099
 
 
+def test_merge_joins_a_column_cut_by_a_horizontal_border():
+    # measured on a real form skewed by 15 and deskewed (2428 x 2717, tiles at y 0 and 1117): the
+    # upper tile found a vertical label column as one box (1020-1254) and its last characters
+    # apart; the lower tile cut it at its top edge (1117-1324). They overlapped by 137 px, just
+    # under the share that drops one as a duplicate, and both were read: '填起' twice
+    upper = tiling.Tile(0, 0, 1600, 1600)
+    lower = tiling.Tile(0, 1117, 1600, 2717)
+    pieces = [(_quad(717, 1020, 753, 1254), 0.75, upper), (_quad(719, 1240, 750, 1291), 0.64, upper),
+              (_quad(718, 1276, 750, 1322), 0.70, upper), (_quad(713, 1117, 753, 1324), 0.70, lower),
+              (_quad(704, 935, 767, 977), 0.85, upper)]  # the cell's label above, apart
+    quads, _ = tiling.merge_tile_boxes(pieces, 1600, 2717)
+    rects = sorted((int(q[:, 1].min()), int(q[:, 1].max())) for q in quads)
+    assert len(rects) == 2, rects
+    assert rects[0] == (935, 977)
+    assert rects[1][0] <= 1021 and rects[1][1] >= 1323  # one box down the whole column
+
+
+def test_merge_does_not_join_two_lines_one_above_the_other_as_a_column():
+    # the ends of two short lines set close, one above the other (their unclipped boxes overlap
+    # by a few pixels), both cut by the right tile's left edge: as wide as each other and
+    # overlapping down the page, but wide boxes, two lines and not one column
+    right = tiling.Tile(1344, 0, 2944, 1000)
+    pieces = [(_quad(1344, 500, 1420, 530), 0.9, right), (_quad(1344, 522, 1410, 552), 0.9, right)]
+    quads, _ = tiling.merge_tile_boxes(pieces, 2944, 1000)
+    assert len(quads) == 2
+
+
 def test_tall_strip_is_read_completely(engine):
     img, drawn = tall_strip()
     w, h = img.size

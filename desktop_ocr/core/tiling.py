@@ -125,7 +125,8 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
     * a box mostly inside another box (the same line seen by two tiles) is dropped in favour of
       the larger one;
     * cut pieces of one line from neighbouring tiles (same row, overlapping or touching across
-      the border) are joined into one rotated rectangle around both.
+      the border) are joined into one rotated rectangle around both; so are those of one column
+      of vertical writing (same column, overlapping or touching across a horizontal border).
     """
     items: list[dict[str, Any]] = []  # quad, score, rect, cut, alive
     for quad, score, t in pieces:
@@ -160,8 +161,11 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
                         _join(a, b)
                     continue
                 # cut pieces of one line; or a cut piece overlapping a whole box along its row
-                # (the far end of a line whose last tile saw it whole)
-                if (a["cut"] or b["cut"]) and _same_row(a["rect"], b["rect"], overlap_only=not (a["cut"] and b["cut"])):
+                # (the far end of a line whose last tile saw it whole); the same down a column
+                # of vertical writing cut by a horizontal border
+                only = not (a["cut"] and b["cut"])
+                if (a["cut"] or b["cut"]) and (_same_row(a["rect"], b["rect"], overlap_only=only)
+                                               or _same_column(a["rect"], b["rect"], overlap_only=only)):
                     b["alive"] = False
                     changed = True
                     _join(a, b)
@@ -191,6 +195,15 @@ def _same_row(a, b, overlap_only: bool = False) -> bool:
         return False
     gap_x = max(a[0], b[0]) - min(a[2], b[2])  # negative when they overlap horizontally
     return gap_x <= (-min(ha, hb) if overlap_only else 0.5 * min(ha, hb))
+
+
+def _same_column(a, b, overlap_only: bool = False) -> bool:
+    """Two boxes of one column of vertical writing: ``_same_row`` across instead of along, for
+    boxes the taller of which is a column (twice as tall as either is wide). Without that, two
+    lines one above the other, each as wide as the other, would count as one column."""
+    if max(a[3] - a[1], b[3] - b[1]) < 2 * max(a[2] - a[0], b[2] - b[0]):
+        return False
+    return _same_row((a[1], a[0], a[3], a[2]), (b[1], b[0], b[3], b[2]), overlap_only)
 
 
 def _join(a: dict, b: dict) -> None:
