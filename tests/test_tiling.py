@@ -93,6 +93,27 @@ def test_merge_does_not_join_two_lines_one_above_the_other_as_a_column():
     assert len(quads) == 2
 
 
+def test_a_large_page_of_vertical_writing_reads_each_column_once(engine):
+    # 1400 x 3300 px: tiled, its tiles' borders at y 850, 1600, 1700 and 2450 cross every column of
+    # 60 characters (150-2790 px). Before cut columns were joined as cut lines are, the six
+    # columns came back as twelve overlapping pieces, each read, so most characters twice
+    text = ("天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水"
+            "玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳")
+    font = ImageFont.truetype(cjk_font_path(), 36)
+    img = Image.new("RGB", (1400, 3300), "white")
+    d = ImageDraw.Draw(img)
+    columns = [text[k * 4:k * 4 + 60] for k in range(6)]
+    for k, column in enumerate(columns):  # right to left
+        x = 1400 - 150 - 120 * (k + 1)
+        for j, ch in enumerate(column):
+            d.text((x, 150 + 44 * j), ch, fill="black", font=font)
+    assert tiling.needs_tiling(*img.size)
+    res = engine.recognize(LoadedImage(np.asarray(img).copy()))
+    assert res.angle == 0.0
+    assert [ln.text for ln in res.lines] == columns
+    assert all(ln.vertical for ln in res.lines)
+
+
 def test_tall_strip_is_read_completely(engine):
     img, drawn = tall_strip()
     w, h = img.size
