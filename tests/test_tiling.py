@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from desktop_ocr.core import tiling
@@ -93,10 +94,14 @@ def test_merge_does_not_join_two_lines_one_above_the_other_as_a_column():
     assert len(quads) == 2
 
 
-def test_a_large_page_of_vertical_writing_reads_each_column_once(engine):
+@pytest.mark.parametrize("skew", [0, 5, -8])
+def test_a_large_page_of_vertical_writing_reads_each_column_once(engine, skew):
     # 1400 x 3300 px: tiled, its tiles' borders at y 850, 1600, 1700 and 2450 cross every column of
     # 60 characters (150-2790 px). Before cut columns were joined as cut lines are, the six
-    # columns came back as twelve overlapping pieces, each read, so most characters twice
+    # columns came back as twelve overlapping pieces, each read, so most characters twice.
+    # Skewed, the rectangles round neighbouring columns' pieces overlap, though the pieces do not:
+    # joined as pieces of one row, the page came back as two or three blobs (9 characters at 5
+    # degrees) or, at -8, as a page turned by 82
     text = ("天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水"
             "玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳")
     font = ImageFont.truetype(cjk_font_path(), 36)
@@ -107,9 +112,11 @@ def test_a_large_page_of_vertical_writing_reads_each_column_once(engine):
         x = 1400 - 150 - 120 * (k + 1)
         for j, ch in enumerate(column):
             d.text((x, 150 + 44 * j), ch, fill="black", font=font)
+    if skew:
+        img = img.rotate(-skew, expand=True, fillcolor="white", resample=Image.BICUBIC)
     assert tiling.needs_tiling(*img.size)
     res = engine.recognize(LoadedImage(np.asarray(img).copy()))
-    assert res.angle == 0.0
+    assert abs(res.angle - skew) <= 1.0, res.angle
     assert [ln.text for ln in res.lines] == columns
     assert all(ln.vertical for ln in res.lines)
 

@@ -162,10 +162,13 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
                     continue
                 # cut pieces of one line; or a cut piece overlapping a whole box along its row
                 # (the far end of a line whose last tile saw it whole); the same down a column
-                # of vertical writing cut by a horizontal border
+                # of vertical writing cut by a horizontal border. The boxes themselves overlap
+                # (neighbouring tiles overlap by TILE_OVERLAP): on a skewed page the rectangles
+                # round two neighbouring lines or columns overlap as well, the boxes do not
                 only = not (a["cut"] and b["cut"])
-                if (a["cut"] or b["cut"]) and (_same_row(a["rect"], b["rect"], overlap_only=only)
-                                               or _same_column(a["rect"], b["rect"], overlap_only=only)):
+                if inter > 0 and (a["cut"] or b["cut"]) and (
+                        _same_row(a["rect"], b["rect"], overlap_only=only)
+                        or _same_column(a["rect"], b["rect"], overlap_only=only)):
                     b["alive"] = False
                     changed = True
                     _join(a, b)
