@@ -124,9 +124,9 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
     * a box touching an inner tile border is a piece that may be cut;
     * a box mostly inside another box (the same line seen by two tiles) is dropped in favour of
       the larger one;
-    * cut pieces of one line from neighbouring tiles (same row, overlapping or touching across
+    * cut pieces of one line from neighbouring tiles (same row, the pieces overlapping across
       the border) are joined into one rotated rectangle around both; so are those of one column
-      of vertical writing (same column, overlapping or touching across a horizontal border).
+      of vertical writing (same column, overlapping across a horizontal border).
     """
     items: list[dict[str, Any]] = []  # quad, score, rect, cut, alive
     for quad, score, t in pieces:
