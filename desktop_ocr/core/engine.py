@@ -133,6 +133,13 @@ FLIP_MAJORITY = 0.5
 #: that way only when a line reads there with at least this (a stray mark reads as some character
 #: either way, at 0.5-0.7)
 OTHER_WAY_SCORE = 0.8
+#: a page on which the detector finds this many boxes or fewer (a sign, a plate, a captured word)
+#: is read the other way up too, however surely it reads: its up/down was decided on one or two
+#: crops, and a line can read confidently upside down (a plate's 999 as '666' at 0.92)
+FEW_BOXES = 3
+#: ... and taken that way only when it reads nearly as surely: its characters' mean confidence at
+#: most this much below the first reading's (_sureness)
+FEW_MARGIN = 0.05
 #: a box whose shorter side is this share of the image's or more is not taken for a line of text
 #: when deciding to read a large page other ways (_has_lines)
 LINE_SHARE = 0.25
@@ -547,13 +554,16 @@ class LocalEngine(Recognizer):
             doubt = options.detect_rotation and bool(found) and not columns
             flipped = doubt and _upside_down(lines, options.min_score)
             sure = max(options.min_score, OTHER_WAY_SCORE)
-            if flipped or (doubt and not _reads(lines, sure) and _has_lines(found, h, w)):
+            few = len(found) <= FEW_BOXES
+            if flipped or (doubt and (few or not _reads(lines, sure)) and _has_lines(found, h, w)):
                 # the page's up/down was decided on a few sampled crops. When its lines, each read
                 # both ways where the line classifier doubted it (_read), mostly read upside down,
                 # it is turned by 180 more and read again as it would be upright. When no line on
                 # it reads with OTHER_WAY_SCORE (and a box found could be a line), it is read the
                 # other way up too, then (when that reads no better) turned by a quarter either
-                # way; a way is taken only when a line of two characters or more reads there with
+                # way. A page of FEW_BOXES or fewer is read the other way up however surely it
+                # reads (a plate turned by 90 read '666' at 0.92 at -98; at 82, '假A999J3' at
+                # 0.89). A way is taken only when a line of two characters or more reads there with
                 # OTHER_WAY_SCORE and its lines say more (_mass), not read mostly upside down
                 # there: a plate read upside down as '1666' at 0.54 reads 'A·999J3' at 0.86 the
                 # other way up
@@ -563,11 +573,16 @@ class LocalEngine(Recognizer):
                 if not flipped:  # exact quarter turns, their skew measured there (_quarter_first)
                     turns += [normalize_angle(quarter + 90.0), normalize_angle(quarter - 90.0)]
                 said = _mass(lines, options.min_score)
+                # a page that reads surely already is turned only for a reading as sure (a street
+                # photo skewed by -5 read '10' and '[06]' at 0.92-1.0; upside down, the detector
+                # found five boxes there, read at 0.51-0.80, saying more)
+                bar = _sureness(lines, options.min_score) - FEW_MARGIN if _reads(lines, sure) else 0.0
                 for k, turn in enumerate(turns):
                     if k == 1 and _reads(lines, sure):
                         break  # the other way up reads: no quarter turn is tried
                     way = self._read_turned(bgr, found, turn, options)
                     if flipped or (_reads(way.lines, sure, chars=2) and _mass(way.lines, options.min_score) > said
+                                   and _sureness(way.lines, options.min_score) >= bar
                                    and not _upside_down(way.lines, options.min_score)):
                         quads, angle, matrix, size, residual, columns, lines = way
                         said = _mass(lines, options.min_score)
@@ -760,6 +775,13 @@ def _has_lines(quads: list[np.ndarray], h: int, w: int) -> bool:
 def _said(line: TextLine) -> float:
     """What a line says: its characters, weighted by its confidence."""
     return len(line.text.strip()) * (line.score or 0.0)
+
+
+def _sureness(lines: list[TextLine], min_score: float) -> float:
+    """How surely a page's lines read: their characters' mean confidence (those read with at least
+    ``min_score``; 0 when none is)."""
+    chars = sum(len(ln.text.strip()) for ln in lines if ln.score is not None and ln.score >= min_score)
+    return _mass(lines, min_score) / chars if chars else 0.0
 
 
 def _mass(lines: list[TextLine], min_score: float) -> float:
