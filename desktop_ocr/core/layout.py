@@ -12,9 +12,7 @@ rotated pages upright before calling this). The page is cut recursively, XY-cut 
   the smaller height share a row, unless one stands above the other in the same column; a line
   of about the same height close under a line of the row, in its column, is that cell's next line
   (a label set over two lines beside one-line cells): read right after it, in its place in the
-  row, also when it is short and overlaps the row by less than half but a one-line cell beside
-  it reaches a quarter of its height below its cell (a value centred on the pair, on a deskewed
-  page); a row whose every cell has lines of that kind and none of one line is a table's heading
+  row; a row whose every cell has lines of that kind and none of one line is a table's heading
   row and the rows under it (taken for one row on a sloped photo) and is read row by row; rows
   top to bottom, left to right within a row; a row made mostly of columns of vertical writing
   (``vertical``) is read right to left.
@@ -33,7 +31,6 @@ from statistics import median
 Box = tuple[float, float, float, float]
 
 WRAPPED_RATIO = 6.0  # a cell's line at least this many heights long is wrapped text (_table_rows)
-LABEL_REACH = 0.25  # a label's second line joins its row when a line beside it reaches this far into it (_reached)
 
 
 @dataclass
@@ -65,14 +62,12 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
             ry0, ry1 = spans[r]
             row_h = median(x.h for c in rows[r] for x in c)
             ov = min(b.y1, ry1) - max(b.y0, ry0)
-            if abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 >= max(b.h, row_h):
+            if not (ov > 0.5 * min(b.h, row_h) and abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 < max(b.h, row_h)):
                 continue
             over = [c for c in rows[r] if any(_stacked(b, m) for m in c)]
-            second = len(over) == 1 and _next_line(over[0][-1], b)
-            if ov > 0.5 * min(b.h, row_h) and not over:
+            if not over:
                 rows[r].append([b])
-            elif second and (ov > 0.5 * min(b.h, row_h) or (
-                    b.w < WRAPPED_RATIO * b.h and _reached(b, rows[r], over[0]) > LABEL_REACH)):
+            elif len(over) == 1 and _next_line(over[0][-1], b):
                 over[0].append(b)  # the next line of a cell of two lines (a label over two lines)
             else:
                 continue
@@ -90,17 +85,6 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
         key = _row_key([c[0] for c in rows[r]])
         out.append([b for c in sorted(rows[r], key=lambda c: key(c[0])) for b in c])
     return out
-
-
-def _reached(b: _Item, row: list[list[_Item]], cell: list[_Item]) -> float:
-    """How far a one-line cell of the row reaches down into ``b`` below ``cell``'s last line, per
-    height of ``b``: a value centred on a label of two lines reaches about half way down the
-    label's second line; a value level with the first line (a receipt's price, the next item
-    under its name) does not reach past it, nor does the next line of a column of prose beside it
-    (a cell of two lines itself). Only a short line (a label's, not wrapped text) is joined so:
-    lines of two columns of prose, set half a line apart, reach into each other's next lines."""
-    top = max(b.y0, cell[-1].y1)
-    return max((min(b.y1, c[0].y1) - top for c in row if c is not cell and len(c) == 1), default=0.0) / b.h
 
 
 def _table_rows(row: list[list[_Item]]) -> list[list[list[_Item]]]:
