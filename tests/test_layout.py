@@ -99,6 +99,69 @@ def test_a_label_written_over_two_lines_in_a_row_of_cells_is_read_whole_in_its_p
     assert order == [0, 1, 2, 3, 4, 5, 6, 7]
 
 
+def test_a_two_line_label_whose_value_reaches_half_way_into_its_second_line_is_read_whole():
+    """A form skewed by 5 degrees and deskewed (xfund_zh val_7 of the evaluation set, boxes as the
+    engine gives them): the values beside a label set over two lines reach just under half way
+    down its second line, so the second line overlapped the row by a pixel too little and was read
+    after the whole row (毕业院校, 苏州大学, 学历, 本科学士, 及专业, 学位); upright it was read whole."""
+    boxes = [(357.9, 523.1, 463.3, 559.5), (492.7, 533.3, 616.2, 576.5),  # 毕业院校 苏州大学
+             (935.6, 521.9, 994.5, 561.7), (1047.7, 536.7, 1168.9, 576.5),  # 学历 本科学士
+             (367.0, 557.2, 455.3, 597.0), (935.6, 557.2, 995.6, 595.8)]  # 及专业 (under 毕业院校) 学位
+    order, _ = reading_order(boxes)
+    assert order == [0, 4, 1, 2, 5, 3]
+    boxes = [(377.2, 1328.1, 437.2, 1366.8), (467.8, 1335.0, 536.9, 1379.3),  # 主要 母亲
+             (713.6, 1345.2, 758.9, 1382.7), (377.2, 1364.5, 437.2, 1403.2)]  # 49 成员 (under 主要)
+    order, _ = reading_order(boxes)
+    assert order == [0, 3, 1, 2]
+
+
+def test_receipt_lines_whose_boxes_overlap_are_still_read_row_by_row():
+    """Items under each other whose boxes overlap by a third of a line, each with its price level
+    with it: a price does not reach below its own item's line, so the next item is not taken for
+    its item's second line."""
+    boxes = []
+    for r in range(5):
+        y = 100 + 20 * r
+        boxes += [(20, y, 300, y + 30), (400, y + 1, 480, y + 29)]
+    order, _ = reading_order(boxes)
+    assert order == list(range(len(boxes)))
+
+
+def test_a_note_under_a_date_is_not_taken_for_the_date_s_second_line_beside_a_taller_date():
+    """A form's signature row (xfund_zh val_3 of the evaluation set, upright, boxes as the engine
+    gives them): 年11月12日 with (盖章) under it, and beside it a taller 2019年11月12日 that reaches
+    below the first date. That date is level with the first, not centred on the pair, so the row
+    is read first and the notes under it after."""
+    boxes = [(449.2, 1339.0, 631.2, 1374.7), (914.2, 1323.1, 1167.2, 1385.6),  # 年11月12日 2019年11月12日
+             (499.2, 1369.7, 612.3, 1407.9), (1031.2, 1371.6, 1140.3, 1406.9)]  # (盖章) (盖章)
+    order, _ = reading_order(boxes)
+    assert order == [0, 1, 2, 3]
+
+
+def test_a_label_centred_on_two_rows_of_options_leaves_the_rows_read_one_after_the_other():
+    """A form's project type (xfund_zh val_11 of the evaluation set, upright, boxes as the engine
+    gives them): the label 项目类型 is centred on two rows of check-box options to its right. The
+    options' second row is not the first option's second line: the first row is read across
+    before it (the label's own place is not asserted here)."""
+    boxes = [(203.85, 333.31, 294.1, 365.05), (353.73, 318.82, 558.74, 347.15),  # 项目类型 R研究开发类项目
+             (579.75, 318.79, 723.97, 346.97), (784.76, 319.13, 927.98, 347.3),  # 市场销售类项目 合同开发类项目
+             (988.75, 318.63, 1132.99, 347.45),  # 合同维护类项目
+             (375.31, 357.64, 467.07, 391.9), (508.07, 359.14, 559.33, 391.56)]  # 模块开发 其它 (under R研究...)
+    order, _ = reading_order(boxes)
+    assert min(order.index(5), order.index(6)) > max(order.index(i) for i in (1, 2, 3, 4))
+
+
+def test_two_columns_of_prose_set_half_a_line_apart_are_not_taken_for_labels_of_two_lines():
+    """A report's two columns of prose whose lines are set half a line apart (xfund_zh val_1 skewed
+    by -5 and deskewed; the column cut does not split that page): a line of one column reaches
+    half way into the next line of the other, as a value centred on a label of two lines does, but
+    long lines are not labels: the rows are read as they come, one line at a time."""
+    boxes = [(919, 967, 1285, 991), (469, 998, 906, 1017), (918, 987, 1352, 1010),
+             (469, 1016, 866, 1036), (918, 1007, 1106, 1029), (919, 1027, 1092, 1047)]
+    order, _ = reading_order(boxes)
+    assert order == [0, 1, 2, 3, 4, 5]  # the left column's next line was read before the right one's line
+
+
 def test_a_dense_table_is_still_read_row_by_row():
     """Rows of one-line cells set close together (a gap of a tenth of a line) are not cells of two
     lines: each row is read across before the next."""

@@ -12,10 +12,12 @@ rotated pages upright before calling this). The page is cut recursively, XY-cut 
   the smaller height share a row, unless one stands above the other in the same column; a line
   of about the same height close under a line of the row, in its column, is that cell's next line
   (a label set over two lines beside one-line cells): read right after it, in its place in the
-  row; a row whose every cell has lines of that kind and none of one line is a table's heading
-  row and the rows under it (taken for one row on a sloped photo) and is read row by row; rows
-  top to bottom, left to right within a row; a row made mostly of columns of vertical writing
-  (``vertical``) is read right to left.
+  row, also when it is short and overlaps the row by less than half but a one-line cell beside
+  it is centred on the label's two lines (a value so set, on a deskewed page); a row whose every
+  cell has lines of that kind and none of one line is a table's heading row and the rows under
+  it (taken for one row on a sloped photo) and is read row by row; rows top to bottom, left to
+  right within a row; a row made mostly of columns of vertical writing (``vertical``) is read
+  right to left.
 
 Paragraphs follow the reading order: a new one starts at each column/band change, at a vertical
 gap clearly larger than the usual line gap, at a change of text height (headings), or when a
@@ -31,6 +33,7 @@ from statistics import median
 Box = tuple[float, float, float, float]
 
 WRAPPED_RATIO = 6.0  # a cell's line at least this many heights long is wrapped text (_table_rows)
+LABEL_CENTRE = 0.25  # how far from either line a value centred on a label's two lines sits (_centred)
 
 
 @dataclass
@@ -62,12 +65,14 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
             ry0, ry1 = spans[r]
             row_h = median(x.h for c in rows[r] for x in c)
             ov = min(b.y1, ry1) - max(b.y0, ry0)
-            if not (ov > 0.5 * min(b.h, row_h) and abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 < max(b.h, row_h)):
+            if abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 >= max(b.h, row_h):
                 continue
             over = [c for c in rows[r] if any(_stacked(b, m) for m in c)]
-            if not over:
+            half = ov > 0.5 * min(b.h, row_h)
+            if half and not over:
                 rows[r].append([b])
-            elif len(over) == 1 and _next_line(over[0][-1], b):
+            elif len(over) == 1 and _next_line(over[0][-1], b) and (
+                    half or (b.w < WRAPPED_RATIO * b.h and _centred(b, rows[r], over[0]))):
                 over[0].append(b)  # the next line of a cell of two lines (a label over two lines)
             else:
                 continue
@@ -85,6 +90,24 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
         key = _row_key([c[0] for c in rows[r]])
         out.append([b for c in sorted(rows[r], key=lambda c: key(c[0])) for b in c])
     return out
+
+
+def _centred(b: _Item, row: list[list[_Item]], cell: list[_Item]) -> bool:
+    """A one-line cell of the row, after ``cell``'s last line and ``b`` under it, is centred on
+    the pair, taken as one label over two lines: its centre lies nearer the middle of the pair
+    than the middle of either line, and it stands to their right (a label's value).
+
+    A value level with the first line is not (a receipt's price, with the next item under its
+    name; a date with a note under it), nor a label centred on two rows of options to its right
+    (项目类型 beside two rows of check boxes: read row by row). Lines of two columns of prose, set
+    half a line apart, are centred on each other's pairs too: the caller joins only short lines
+    (a label's, not wrapped text)."""
+    top = (cell[-1].y0 + cell[-1].y1) / 2.0
+    step = (b.y0 + b.y1) / 2.0 - top
+    right = max(cell[-1].x1, b.x1)
+    return step > 0 and any(
+        LABEL_CENTRE < ((c[0].y0 + c[0].y1) / 2.0 - top) / step < 1.0 - LABEL_CENTRE and c[0].x0 >= right
+        for c in row if c is not cell and len(c) == 1)
 
 
 def _table_rows(row: list[list[_Item]]) -> list[list[list[_Item]]]:
