@@ -117,8 +117,8 @@ def test_a_two_line_label_whose_value_reaches_half_way_into_its_second_line_is_r
 
 def test_receipt_lines_whose_boxes_overlap_are_still_read_row_by_row():
     """Items under each other whose boxes overlap by a third of a line, each with its price level
-    with it: a price does not reach below its own item's line, so the next item is not taken for
-    its item's second line."""
+    with it: a price is level with its item, not centred between it and the next item, so the
+    next item is not taken for its item's second line."""
     boxes = []
     for r in range(5):
         y = 100 + 20 * r

@@ -33,7 +33,7 @@ from statistics import median
 Box = tuple[float, float, float, float]
 
 WRAPPED_RATIO = 6.0  # a cell's line at least this many heights long is wrapped text (_table_rows)
-LABEL_CENTRE = 0.25  # how far from either line a value centred on a label's two lines sits (_centred)
+LABEL_CENTRE = 0.25  # share of the way between a label's two lines a value centred on them stays off each (_centred)
 
 
 @dataclass
