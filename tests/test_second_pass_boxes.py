@@ -1,0 +1,54 @@
+"""Which boxes of a second detection pass stand apart from the first pass's (engine._uncovered,
+engine._missed): a pass at another scale finds most lines again, and sometimes one box over two
+lines the first pass read separately; only what the first pass has nothing of is added."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop_ocr.core import engine as engine_mod
+
+
+def _quad(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+
+
+FIRST = [_quad(100, 100, 400, 140), _quad(100, 200, 300, 230)]
+
+
+def _kept(new: list[np.ndarray]) -> list[tuple[float, ...]]:
+    return [tuple(q[0]) + tuple(q[2]) for q in engine_mod._uncovered(new, FIRST)]
+
+
+def test_a_line_found_again_is_not_added():
+    assert _kept([_quad(98, 102, 405, 138)]) == []
+
+
+def test_a_box_over_a_first_pass_line_is_not_added():
+    """A coarse box taking a line together with the large lettering above it covers the line
+    whole, though the line is a small part of the box."""
+    assert _kept([_quad(80, 20, 420, 145)]) == []
+
+
+def test_a_piece_of_a_first_pass_line_is_not_added():
+    assert _kept([_quad(300, 105, 380, 135)]) == []
+
+
+def test_a_word_apart_is_added_and_a_touching_one_too():
+    apart = _quad(600, 100, 680, 130)
+    touching = _quad(390, 100, 500, 140)  # overlaps the first line by 10 of its 110 px
+    assert _kept([apart, touching]) == [(600, 100, 680, 130), (390, 100, 500, 140)]
+
+
+def test_with_no_first_pass_box_everything_is_added():
+    new = [_quad(0, 0, 10, 10)]
+    assert [q.tolist() for q in engine_mod._uncovered(new, [])] == [new[0].tolist()]
+
+
+def test_a_carried_box_is_kept_only_where_the_redetection_found_nothing():
+    """_missed (a skewed photo whose deskewed pass lost most boxes): the boxes of the first pass
+    over which the second found nothing are kept; none when the second found half or more."""
+    carried = [_quad(0, 0, 100, 20), _quad(0, 50, 100, 70), _quad(0, 100, 100, 120)]
+    found = [_quad(2, 1, 98, 19)]
+    assert [q[0, 1] for q in engine_mod._missed(carried, found)] == [50, 100]
+    assert engine_mod._missed(carried, found + [_quad(0, 50, 100, 70)]) == []
