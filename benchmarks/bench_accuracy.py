@@ -21,7 +21,8 @@ and every page of it turned and skewed.
    own slight skew is not counted), median and worst over pages. Then the issue's target as a
    count: the page/angle pairs off upright (CER delta over 0.02 or angle error over 2 degrees),
    each put down to one cause: the angle; text lost, added or misread (the order-free character
-   bag differs from upright's by over 0.02 of the page); or else the reading order alone.
+   bag differs from upright's by over 0.02 of the page); or else the reading order alone; and
+   counted apart for documents (forms, receipts) and photos (scenes, signs, plates).
 
 3. Small images (a captured line, a snippet): lines of real pages cut out by their ground-truth
    boxes with margins of 3 and 12 px (a neighbour's edge may show, as in a user's selection), and
@@ -78,6 +79,7 @@ ANGLES = [90, 180, 270, 5, -5, 10, -10, 15, -15]
 KEYS = ["det_f1", "e2e_f1", "tol_e2e_f1", "line_cer", "page_cer"]
 LOWER_IS_BETTER = ("cer", "delta", "err", "off")  # in a figure's name
 OFF_CER, OFF_ANGLE = 0.02, 2.0  # a pair is off upright beyond these (the issue's done-when)
+PHOTO_SUBSETS = ("ccpd", "icdar2015", "rects")  # photographs of scenes, signs and plates; the rest are documents
 CACHE = OUT / "accuracy-cache"
 
 
@@ -252,11 +254,21 @@ def pairs_off(rows: list[dict]) -> dict:
     print(f"\npairs off upright (page CER delta > {OFF_CER} or angle error > {OFF_ANGLE:g}): {len(off)} of "
           f"{len(turned_rows)}; by cause: angle {causes['angle']}, text lost or misread {causes['text']}, "
           f"reading order alone {causes['order']}")
+    kinds = {kind: (sum(_kind(r) == kind for r, _ in off), sum(_kind(r) == kind for r in turned_rows))
+             for kind in ("document", "photo")}
+    print("  by kind of page: " + ", ".join(f"{kind}s {n} of {total}" for kind, (n, total) in kinds.items()))
     for cause in ("angle", "text", "order"):
         pages = collections.Counter(r["stem"] for r, c in off if c == cause)
         if pages:
             print(f"  {cause:6s} " + ", ".join(f"{s} x{n}" if n > 1 else s for s, n in pages.most_common()))
-    return {"off": len(off), "off_angle": causes["angle"], "off_text": causes["text"], "off_order": causes["order"]}
+    return {"off": len(off), "off_angle": causes["angle"], "off_text": causes["text"], "off_order": causes["order"],
+            "off_documents": kinds["document"][0], "off_photos": kinds["photo"][0]}
+
+
+def _kind(row: dict) -> str:
+    """"photo" for a page of the set's photo subsets (street scenes, signs, plates), else "document"
+    (forms, receipts, the drawn till receipts)."""
+    return "photo" if row["stem"].split("__")[0] in PHOTO_SUBSETS else "document"
 
 
 SMALL_STEMS = ["sroie__025", "sroie__100", "xfund_zh__zh_val_0", "xfund_zh__zh_val_5", "funsd__82092117",
