@@ -34,7 +34,8 @@ version (they cannot change unless rapidocr does; --no-cache reads them again). 
 speed is bench_engine.py's.
 
 --save NAME keeps this run's figures in .bench-out/accuracy-NAME.json; --compare NAME prints
-every figure of this run next to that saved run's (before/after tables for an engine change).
+every figure of this run next to that saved run's (before/after tables for an engine change), and
+the turned/skewed pairs that went off upright or came back within it, with their figures.
 --quick (CI): two images of the set, one page and one receipt at 90 and 10 degrees.
 """
 
@@ -356,6 +357,23 @@ def compare(now: dict, name: str) -> None:
         worse += not better
         print(f"  {key:45s} {old[key]:8.3f} -> {v:8.3f}  {'+' if better else '-'}")
     print(f"  ({worse} figure(s) worse)")
+    if "pairs" in now and "pairs" in raw:
+        compare_pairs(now["pairs"], raw["pairs"])
+
+
+def compare_pairs(now: list[dict], old: list[dict]) -> None:
+    """The turned/skewed pairs whose verdict (off upright, and why) moved between two runs."""
+    before = {(r["stem"], r["angle"]): r for r in old}
+    moved = 0
+    print("\n  pairs whose verdict moved (page CER delta vs upright, angle error; old -> new):")
+    for r in now:
+        o = before.get((r["stem"], r["angle"]))
+        if not r["angle"] or o is None or off_cause(o) == off_cause(r):
+            continue
+        moved += 1
+        print(f"  {r['stem']:28s} {r['angle']:+4d}: {off_cause(o) or 'within':6s} -> {off_cause(r) or 'within':6s} "
+              f"CER delta {o['delta']:+.3f} -> {r['delta']:+.3f}, angle err {o['err']:.1f} -> {r['err']:.1f}")
+    print(f"  ({moved} pair(s) moved)")
 
 
 def main(argv=None) -> int:
@@ -393,7 +411,8 @@ def main(argv=None) -> int:
         report["set"] = read_set(engine, plain, scorer, items)
     if not args.skip_rotation:
         rot_items = items[:1] + items[-1:] if args.quick else items
-        report["rotation"] = read_turned(engine, plain, scorer, rot_items, angles, args.resample)["angles"]
+        turned_pages = read_turned(engine, plain, scorer, rot_items, angles, args.resample)
+        report["rotation"], report["pairs"] = turned_pages["angles"], turned_pages["rows"]
     if not args.skip_small:
         if args.quick:
             small = small_images(scorer, 2, SMALL_STEMS[:1], SMALL_DRAWN[:2])
