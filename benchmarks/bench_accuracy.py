@@ -5,6 +5,7 @@ and every page of it turned and skewed.
                                                   [--skip-set] [--skip-rotation] [--skip-small] [--receipts N]
                                                   [--resample linear|cubic]
                                                   [--save NAME] [--compare NAME] [--no-cache]
+    .venv/bin/python benchmarks/bench_accuracy.py --saved NAME --compare OTHER
 
 1. The set (../shared/eval/public, or DESKTOP_OCR_EVAL): both engines on every image; per subset
    and for ALL, the evaluation scorer's det F1, e2e F1, tolerant e2e F1, line CER and page CER,
@@ -35,7 +36,10 @@ speed is bench_engine.py's.
 
 --save NAME keeps this run's figures in .bench-out/accuracy-NAME.json; --compare NAME prints
 every figure of this run next to that saved run's (before/after tables for an engine change), and
-the turned/skewed pairs that went off upright or came back within it, with their figures.
+the turned/skewed pairs that went off upright or came back within it, with their figures; a
+note says so when the two runs read other pages (--only, --angles, --receipts), since figures
+over all pages then compare different pages. --saved NAME --compare OTHER reads nothing and
+compares two saved runs (one of them made on another checkout, say).
 --quick (CI): two images of the set, one page and one receipt at 90 and 10 degrees.
 """
 
@@ -333,6 +337,10 @@ def _flatten(d, prefix=""):
             yield f"{prefix}{k}", float(v)
 
 
+#: what a run read (saved with its figures), not a figure
+SELECTION = ("only", "angles", "receipts")
+
+
 def compare(now: dict, name: str) -> None:
     """Every ours-figure of this run beside the saved run's, and which way it moved."""
     old_path = OUT / f"accuracy-{name}.json"
@@ -345,9 +353,14 @@ def compare(now: dict, name: str) -> None:
     if now.get("resample", "linear") != raw.get("resample", "linear"):
         print(f"  (the saved run's skewed pages were resampled {raw.get('resample', 'linear')}, this run's "
               f"{now.get('resample', 'linear')}: its rotation figures compare different inputs)")
+    for what in SELECTION:
+        if what in now and what in raw and now[what] != raw[what]:
+            print(f"  (the two runs read different pages: {what} {raw[what]} in the saved run, {now[what]} in "
+                  f"this one; figures over all pages compare different pages)")
     worse = 0
     for key, v in _flatten(now):
-        if "/plain" in key or "plain_" in key or key not in old or key.endswith("pages") or key.endswith("images"):
+        if "/plain" in key or "plain_" in key or key not in old or key.endswith("pages") or key.endswith("images") \
+                or key in SELECTION:
             continue
         d = v - old[key]
         if abs(d) < 0.0005:
@@ -390,8 +403,20 @@ def main(argv=None) -> int:
     ap.add_argument("--small-lines", type=int, default=25, help="lines cut out of each page in part 3 (default 25)")
     ap.add_argument("--save", help="keep this run's figures as .bench-out/accuracy-NAME.json")
     ap.add_argument("--compare", help="print this run against a saved run")
+    ap.add_argument("--saved", metavar="NAME", help="read nothing: take the saved run NAME as this run "
+                    "(with --compare, two saved runs side by side, in seconds)")
     ap.add_argument("--no-cache", action="store_true", help="read every image with plain RapidOCR again")
     args = ap.parse_args(argv)
+    if args.saved:
+        if not args.compare:
+            ap.error("--saved NAME compares a saved run: give --compare OTHER too")
+        path = OUT / f"accuracy-{args.saved}.json"
+        if not path.exists():
+            print(f"no saved run {path}", file=sys.stderr)
+            return 2
+        print(f"the saved run '{args.saved}' ({path})")
+        compare(json.loads(path.read_text(encoding="utf-8")), args.compare)
+        return 0
     if (code := evalset.absent(args.quick)) is not None:
         return code
     only = [o for o in args.only.split(",") if o]
