@@ -341,9 +341,14 @@ def _flatten(d, prefix=""):
 SELECTION = ("only", "angles", "receipts")
 
 
+def saved_path(name: str) -> Path:
+    """Where ``--save NAME`` keeps a run."""
+    return OUT / f"accuracy-{name}.json"
+
+
 def compare(now: dict, name: str) -> None:
     """Every ours-figure of this run beside the saved run's, and which way it moved."""
-    old_path = OUT / f"accuracy-{name}.json"
+    old_path = saved_path(name)
     if not old_path.exists():
         print(f"\n(no saved run {old_path} to compare with)")
         return
@@ -372,6 +377,12 @@ def compare(now: dict, name: str) -> None:
     print(f"  ({worse} figure(s) worse)")
     if "pairs" in now and "pairs" in raw:
         compare_pairs(now["pairs"], raw["pairs"])
+    elif "pairs" in now:
+        print("\n  (the saved run has no turned/skewed pairs to compare: it skipped the rotation part, or was "
+              "saved before runs kept them)")
+    elif "pairs" in raw:
+        print("\n  (this run has no turned/skewed pairs to compare: it skipped the rotation part, or was "
+              "saved before runs kept them)")
 
 
 def compare_pairs(now: list[dict], old: list[dict]) -> None:
@@ -410,7 +421,9 @@ def main(argv=None) -> int:
     if args.saved:
         if not args.compare:
             ap.error("--saved NAME compares a saved run: give --compare OTHER too")
-        path = OUT / f"accuracy-{args.saved}.json"
+        if args.save:
+            ap.error("--saved NAME reads nothing, so --save has nothing new to keep")
+        path = saved_path(args.saved)
         if not path.exists():
             print(f"no saved run {path}", file=sys.stderr)
             return 2
@@ -448,8 +461,7 @@ def main(argv=None) -> int:
     if args.compare:
         compare(report, args.compare)
     if args.save:
-        (OUT / f"accuracy-{args.save}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
-                                                         encoding="utf-8")
+        saved_path(args.save).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"written: {OUT / 'bench_accuracy.json'}")
     return 0
 
