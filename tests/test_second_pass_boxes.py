@@ -1,6 +1,7 @@
 """Which boxes of a second detection pass stand apart from the first pass's (engine._uncovered,
-engine._missed): a pass at another scale finds most lines again, and sometimes one box over two
-lines the first pass read separately; only what the first pass has nothing of is added."""
+engine._missed, engine._not_found): a pass at another scale finds most lines again, and
+sometimes one box over two lines the first pass read separately; only what the first pass has
+nothing of is added."""
 
 from __future__ import annotations
 
@@ -47,8 +48,29 @@ def test_with_no_first_pass_box_everything_is_added():
 
 def test_a_carried_box_is_kept_only_where_the_redetection_found_nothing():
     """_missed (a skewed photo whose deskewed pass lost most boxes): the boxes of the first pass
-    over which the second found nothing are kept; none when the second found half or more."""
+    over which the second found nothing are kept as lines; when the second found half or more,
+    they are spare on a sparse photo (read, and kept only where they read surely)."""
     carried = [_quad(0, 0, 100, 20), _quad(0, 50, 100, 70), _quad(0, 100, 100, 120)]
     found = [_quad(2, 1, 98, 19)]
-    assert [q[0, 1] for q in engine_mod._missed(carried, found)] == [50, 100]
-    assert engine_mod._missed(carried, found + [_quad(0, 50, 100, 70)]) == []
+    kept, spare = engine_mod._missed(carried, found)
+    assert [q[0, 1] for q in kept] == [50, 100] and spare == []
+    kept, spare = engine_mod._missed(carried, found + [_quad(0, 50, 100, 70)])
+    assert kept == [] and [q[0, 1] for q in spare] == [100]
+    kept, spare = engine_mod._missed(carried, carried)
+    assert kept == [] and spare == []
+    # a page of more lines (a receipt): the first pass's extra boxes are specks, not read at all
+    page = [_quad(0, 30 * k, 200, 30 * k + 20) for k in range(engine_mod.COARSE_MAX_BOXES + 4)]
+    assert engine_mod._missed(page, page[:-3]) == ([], [])
+
+
+def test_a_first_pass_line_under_a_tall_patch_of_the_second_pass_is_not_found_again():
+    """On a deskewed street photo the detector takes a textured wall for text: a box five times as
+    tall as the word it covers is not that word found again; a box over two lines of its height is."""
+    word, other = _quad(230, 400, 380, 460), _quad(600, 100, 900, 150)
+    wall, again = _quad(320, 260, 1270, 590), _quad(605, 102, 898, 149)
+    assert [q.tolist() for q in engine_mod._not_found([word, other], [wall, again])] == [word.tolist()]
+    assert engine_mod._not_found([word], [_quad(220, 395, 390, 520)]) == []
+    # a form's column of characters, found one by one on the skewed page and as one tall box
+    # once deskewed, is found again: that box is elongated, not a patch
+    cells = [_quad(940, 973 + 25 * k, 967, 995 + 25 * k) for k in range(4)]
+    assert engine_mod._not_found(cells, [_quad(936, 970, 969, 1090)]) == []

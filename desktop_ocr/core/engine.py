@@ -64,6 +64,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -124,6 +125,10 @@ COARSE_SCALE = 2 / 3
 REDETECT_SKEW = 3.0
 #: a box of the first pass is kept beside the second's when none of them covers this share of it
 MISSED_OVERLAP = 0.2
+#: a box more than this many times as tall as a first-pass line it covers, and not this many times
+#: as long as it is wide or tall, is a patch over it (a textured wall the detector took for text on
+#: a deskewed street photo), not that line found again (_not_found)
+PATCH_HEIGHT = 3.0
 #: a detected line is cropped for recognition with the detector's own margin (its unclip ratio,
 #: 1.6: the recogniser reads best with room around the glyphs) but reported as the box the
 #: detector gives at this ratio, which fits the printed text (_tighten). Measured on the evaluation
@@ -561,6 +566,7 @@ class LocalEngine(Recognizer):
             angle, matrix, work = 0.0, np.eye(3), bgr
             residual = 0.0  # skew left in the working image (not resampled, below MIN_DESKEW)
             columns = False  # vertical writing: the tall boxes are read as columns (vertical.py)
+            spare: list[np.ndarray] = []  # boxes read and kept only where they read surely (_missed)
             if options.detect_rotation and quads:
                 orient = rotation.estimate_orientation(bgr, quads, self._score_crops,
                                                        classify=self._classify_crops)
@@ -568,12 +574,13 @@ class LocalEngine(Recognizer):
                                                           or self._columns_deskewed(bgr, quads, orient.skew))
                 if columns:  # upright characters in columns, not a page turned by 90: only its skew
                     orient = rotation.Orientation(orient.skew)
-                quads, angle, matrix, work, residual = self._turn_upright(bgr, found, orient, options.det_limit)
+                quads, angle, matrix, work, residual, spare = self._turn_upright(bgr, found, orient,
+                                                                                 options.det_limit)
                 if orient.quarter:  # turned upright: its columns are found there, as on the page upright
                     columns = self._columns(work, quads)
             elif quads:
                 columns = self._columns(bgr, quads)
-            lines = self._read_page(work, quads, options, columns)
+            lines = self._read_page(work, quads, options, columns, spare)
             size = work.shape[:2]  # (h, w) of the image the lines are in
             doubt = options.detect_rotation and bool(found) and not columns
             flipped = doubt and _upside_down(lines, options.min_score)
@@ -629,9 +636,11 @@ class LocalEngine(Recognizer):
 
     def _turn_upright(self, bgr: np.ndarray, quads: list[np.ndarray], orient: rotation.Orientation, limit: int):
         """The page turned upright by ``orient``: (boxes in the working image, angle, the matrix from
-        ``bgr`` to the working image, the working image, the skew left in it). ``quads``: the boxes
+        ``bgr`` to the working image, the working image, the skew left in it, boxes of the first
+        pass to read and keep only where they read surely: see _missed). ``quads``: the boxes
         found on ``bgr``."""
         h, w = bgr.shape[:2]
+        spare: list[np.ndarray] = []
         angle = orient.angle
         turn = angle if abs(orient.skew) >= rotation.MIN_DESKEW else float(orient.quarter)
         residual = normalize_angle(angle - turn)
@@ -651,39 +660,43 @@ class LocalEngine(Recognizer):
                 # the evaluation set's turned pages, 180 included); so a clearly skewed one
                 carried = [rotation.upright_quad(q, matrix) for q in quads]
                 quads, _ = self._detect(work, limit)
-                quads += _missed(carried, quads)
+                kept, spare = _missed(carried, quads)
+                quads += kept
             else:
                 # a skewed upright page: the boxes move rigidly, so they are carried
                 # through the exact transform instead of a second detection pass
                 quads = [rotation.upright_quad(q, matrix) for q in quads]
             angle, residual = _refine(quads, turn, angle, residual)
-        return quads, angle, matrix, work, residual
+        return quads, angle, matrix, work, residual, spare
 
     def _read_turned(self, bgr: np.ndarray, found: list[np.ndarray], turn: float,
                      options: RecognizeOptions) -> _Way:
         """The page read turned upright by ``turn`` (see _turn_upright); ``found``: the boxes of
         the first detection on ``bgr``."""
         orient = rotation.Orientation(turn)
-        quads, angle, matrix, work, residual = self._turn_upright(bgr, found, orient, options.det_limit)
+        quads, angle, matrix, work, residual, spare = self._turn_upright(bgr, found, orient, options.det_limit)
         columns = self._columns(work, quads) if orient.quarter else False
-        lines = self._read_page(work, quads, options, columns)
+        lines = self._read_page(work, quads, options, columns, spare)
         return _Way(quads, angle, matrix, work.shape[:2], residual, columns, lines)
 
     def _read_page(self, work: np.ndarray, quads: list[np.ndarray], options: RecognizeOptions,
-                   columns: bool) -> list[TextLine]:
+                   columns: bool, spare: Sequence[np.ndarray] = ()) -> list[TextLine]:
         """The lines of the page turned upright (``work``), small text detected again finer, a
-        sparse page coarser."""
+        sparse page coarser. ``spare``: boxes of a first pass that the page's own detection did not
+        find again, read and kept as the coarser pass's are."""
         if options.det_limit <= 0:
             quads = self._finer(work, quads) or quads
             extra = self._coarser(work, quads)
         else:
             extra = []
+        if spare:  # not found again by a finer pass, nor by the coarser one
+            extra += _uncovered(_not_found(list(spare), quads), extra)
         # the detector's working memory (OpenVINO keeps it) is given back before the
         # recogniser needs its own: the peak is the larger of the two, not their sum
         self._loaded().trim()
         lines = self._read(work, quads, options.chars, columns)
-        # a second pass's own lines are kept when they read surely (a stray mark reads as some
-        # character at 0.5-0.7)
+        # a second pass's own lines (and a first pass's spare ones) are kept when they read surely
+        # (a stray mark reads as some character at 0.5-0.7)
         return lines + [ln for ln in self._read(work, extra, options.chars, columns)
                         if (ln.score or 0.0) >= OTHER_WAY_SCORE]
 
@@ -890,20 +903,39 @@ def _stacked_pair(up: TextLine, low: TextLine) -> TextLine:
                     score=_clamp(score), chars=chars, vertical=True)
 
 
-def _missed(carried: list[np.ndarray], found: list[np.ndarray]) -> list[np.ndarray]:
+def _missed(carried: list[np.ndarray], found: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Boxes of the first detection pass (``carried`` into the working image) that stand where the
     second pass, on the page deskewed, found nothing: under MISSED_OVERLAP of their area covered by
     any box of ``found``. A photo's marginal text (boxes scored near the detector's threshold) can
-    be lost by the deskew's resampling. Only when the second pass found under half as many boxes
-    as the first: where it found about as many, the first's extra boxes measured as clutter (a
-    shop sign at the edge of a plate photo)."""
-    if len(found) >= 0.5 * len(carried):
-        return []
+    be lost by the deskew's resampling. Returns (boxes kept as lines, spare boxes kept only where
+    they read surely). They are kept as lines when the second pass found under half as many boxes
+    as the first. Where it found about as many, the first's extra boxes measured as clutter (a
+    shop sign at the edge of a plate photo), but a street photo's one word can be among them,
+    the second pass's boxes being textured patches (a wall, a window): they are spare on a sparse
+    photo (COARSE_MAX_BOXES boxes or fewer, as for the coarser pass). On a receipt they are specks
+    that read '5' or '*一' with 0.8-0.9: none."""
+    if len(found) < 0.5 * len(carried):
+        return _not_found(carried, found, patches=False), []
+    return [], _not_found(carried, found) if len(carried) <= COARSE_MAX_BOXES else []
+
+
+def _not_found(carried: list[np.ndarray], found: list[np.ndarray], patches: bool = True) -> list[np.ndarray]:
+    """The boxes of ``carried`` of which no box of ``found`` covers MISSED_OVERLAP of the area. A
+    box more than PATCH_HEIGHT times as tall as one, and not that many times as long as it is wide
+    or tall, is a patch over it (a textured wall the detector took for text, over a street photo's
+    word), not that line found again; a line of text, or a column of a form's characters found
+    one by one on the skewed page, is elongated. ``patches`` False: any box counts."""
+    if not found:
+        return list(carried)
     fb = _bounds(found)
     out = []
     for q in carried:
         inter, area = _intersections(q, fb)
-        if not len(fb) or float(inter.max()) < MISSED_OVERLAP * area:
+        if patches:
+            bw, bh = fb[:, 2] - fb[:, 0], fb[:, 3] - fb[:, 1]
+            inter = inter * ~((bh > PATCH_HEIGHT * float(np.ptp(q[:, 1])))
+                              & (np.maximum(bw, bh) < PATCH_HEIGHT * np.minimum(bw, bh)))
+        if float(inter.max()) < MISSED_OVERLAP * area:
             out.append(q)
     return out
 
