@@ -420,3 +420,72 @@ def _table_rows(chain, boxes: np.ndarray) -> bool:
         if row[k] >= 0.5 and np.all(np.delete(row, k) <= 0.1):
             own[k] = True
     return int(own.sum()) >= max(2, 0.5 * len(chain))
+
+
+# -- a line printed sideways, found in pieces --------------------------------------------------
+# A number printed along a page's edge, turned by 90 degrees (a scanned file's Bates number,
+# 82200067 down the right margin of the FUNSD forms), is found by the detector one character at a
+# time or in a few pieces, each read on its own. Its characters lie on their side, so each one's
+# box is wider than tall, and they follow one another closer than the run is wide; a piece of
+# several characters is a tall box (read turned, as rapid.crop_line turns a tall crop). A table's
+# column of one-digit values is not such a run: its digits stand upright (a box 1.1-1.3 times as
+# tall as wide on the SROIE receipts and drawn, where a digit on its side is 0.6-0.75 on the FUNSD
+# scans and 0.9-1.03 drawn in a wide font) and each stands level with its row (_table_rows). The
+# engine reads a run again as one line, and keeps that reading only where it is sure and better
+# than the run's characters read stacked upright.
+#: a character lying on its side: its box at most this tall for its width
+SIDEWAYS_FLAT = 1.05
+#: a piece of several characters: its box at least this tall for its width (rapid.crop_line's rule)
+SIDEWAYS_TALL = TALL_RATIO
+#: the pieces' widths within this factor of each other (a piece's box has wider margins than a
+#: single character's), their centres off the run's axis by at most STACK_AXIS of the width
+SIDEWAYS_SIZE = 1.5
+#: the blank between two pieces at most this share of the width (touching boxes overlap: negative)
+SIDEWAYS_GAP = 0.35
+#: a run at least this tall for its width (a line of three characters or more)
+SIDEWAYS_RUN = 2.0
+
+
+def _sideways_piece(box: tuple[float, float, float, float], text: str) -> bool:
+    t = text.strip()
+    w, h = box[2] - box[0], box[3] - box[1]
+    if not t or w <= 0 or _cjk_share([t]) > 0:
+        return False
+    return h <= SIDEWAYS_FLAT * w if len(t) == 1 else h >= SIDEWAYS_TALL * w
+
+
+def sideways_runs(boxes: Sequence[tuple[float, float, float, float]], texts: Sequence[str]) -> list[list[int]]:
+    """Pieces of one line printed sideways: lists of indices into ``boxes`` (upright (x0, y0, x1, y1),
+    one per line of ``texts``), top to bottom, two or more each; every other line stays as it is."""
+    cand = sorted((i for i, (b, t) in enumerate(zip(boxes, texts)) if _sideways_piece(b, t)),
+                  key=lambda i: boxes[i][1])
+    if len(cand) < 2:  # most pages
+        return []
+    arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    used: set[int] = set()
+    out = []
+    for i in cand:
+        if i in used:
+            continue
+        run = [i]
+        while True:
+            a = boxes[run[-1]]
+            nxt = []
+            for j in cand:
+                b = boxes[j]
+                if j in used or j in run or b[1] <= a[1]:
+                    continue
+                wide, narrow = max(a[2] - a[0], b[2] - b[0]), min(a[2] - a[0], b[2] - b[0])
+                if wide <= SIDEWAYS_SIZE * narrow \
+                        and abs((a[0] + a[2]) - (b[0] + b[2])) / 2.0 <= STACK_AXIS * wide \
+                        and -0.5 * wide <= b[1] - a[3] <= SIDEWAYS_GAP * wide:
+                    nxt.append(j)
+            if not nxt:
+                break
+            run.append(min(nxt, key=lambda j: boxes[j][1]))
+        used.update(run)
+        x0, x1 = min(boxes[j][0] for j in run), max(boxes[j][2] for j in run)
+        y0, y1 = min(boxes[j][1] for j in run), max(boxes[j][3] for j in run)
+        if len(run) >= 2 and y1 - y0 >= SIDEWAYS_RUN * (x1 - x0) and not _table_rows([boxes[j] for j in run], arr):
+            out.append(run)
+    return out
