@@ -23,7 +23,7 @@ a few of them (``looks_vertical``); this module only holds the geometry. Qt-free
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -367,6 +367,26 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
     if len(cand) < 2:  # most pages: nothing to join, nothing more to compute
         return []
     tops = [boxes[i][1] for i in cand]
+
+    def below(last: int, taken: set[int]) -> list[int]:
+        a = boxes[last]
+        aw, ah = a[2] - a[0], a[3] - a[1]
+        # only characters starting below a's middle and within reach (a taller one is not alike)
+        lo = bisect.bisect_right(tops, a[1] + 0.5 * ah)
+        hi = bisect.bisect_right(tops, a[3] + STACK_GAP * STACK_SIZE * ah)
+        return [j for j in cand[lo:hi] if j not in taken and _alike(a, boxes[j])
+                and boxes[j][1] - a[3] <= STACK_GAP * max(ah, boxes[j][3] - boxes[j][1])
+                and abs((boxes[j][0] + boxes[j][2]) - (a[0] + a[2])) / 2.0
+                <= STACK_AXIS * max(aw, boxes[j][2] - boxes[j][0])]
+
+    return _chains(cand, boxes, below, lambda chain: True)
+
+
+def _chains(cand: list[int], boxes: Sequence[tuple[float, float, float, float]],
+            below: Callable[[int, set[int]], list[int]], keep: Callable[[list[int]], bool]) -> list[list[int]]:
+    """Chains down the page: from each candidate (``cand``, top first) not yet in one, the topmost
+    of ``below(last, taken)`` added while there is one; a chain is kept when it has two members or
+    more, ``keep`` says so and it is not a table's rows (_table_rows)."""
     arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     used: set[int] = set()
     out = []
@@ -375,20 +395,12 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
             continue
         chain = [i]
         while True:
-            a = boxes[chain[-1]]
-            aw, ah = a[2] - a[0], a[3] - a[1]
-            # only characters starting below a's middle and within reach (a taller one is not alike)
-            lo = bisect.bisect_right(tops, a[1] + 0.5 * ah)
-            hi = bisect.bisect_right(tops, a[3] + STACK_GAP * STACK_SIZE * ah)
-            below = [j for j in cand[lo:hi] if j not in used and _alike(a, boxes[j])
-                     and boxes[j][1] - a[3] <= STACK_GAP * max(ah, boxes[j][3] - boxes[j][1])
-                     and abs((boxes[j][0] + boxes[j][2]) - (a[0] + a[2])) / 2.0
-                     <= STACK_AXIS * max(aw, boxes[j][2] - boxes[j][0])]
-            if not below:
+            nxt = below(chain[-1], used | set(chain))
+            if not nxt:
                 break
-            chain.append(min(below, key=lambda j: boxes[j][1]))
+            chain.append(min(nxt, key=lambda j: boxes[j][1]))
         used.update(chain)  # a table's column is not tried again from its second row
-        if len(chain) >= 2 and not _table_rows([boxes[j] for j in chain], arr):
+        if len(chain) >= 2 and keep(chain) and not _table_rows([boxes[j] for j in chain], arr):
             out.append(chain)
     return out
 
@@ -461,31 +473,22 @@ def sideways_runs(boxes: Sequence[tuple[float, float, float, float]], texts: Seq
                   key=lambda i: boxes[i][1])
     if len(cand) < 2:  # most pages
         return []
-    arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-    used: set[int] = set()
-    out = []
-    for i in cand:
-        if i in used:
-            continue
-        run = [i]
-        while True:
-            a = boxes[run[-1]]
-            nxt = []
-            for j in cand:
-                b = boxes[j]
-                if j in used or j in run or b[1] <= a[1]:
-                    continue
-                wide, narrow = max(a[2] - a[0], b[2] - b[0]), min(a[2] - a[0], b[2] - b[0])
-                if wide <= SIDEWAYS_SIZE * narrow \
-                        and abs((a[0] + a[2]) - (b[0] + b[2])) / 2.0 <= STACK_AXIS * wide \
-                        and -0.5 * wide <= b[1] - a[3] <= SIDEWAYS_GAP * wide:
-                    nxt.append(j)
-            if not nxt:
-                break
-            run.append(min(nxt, key=lambda j: boxes[j][1]))
-        used.update(run)
+    def below(last: int, taken: set[int]) -> list[int]:
+        a = boxes[last]
+        out = []
+        for j in cand:
+            b = boxes[j]
+            if j in taken or b[1] <= a[1]:
+                continue
+            wide, narrow = max(a[2] - a[0], b[2] - b[0]), min(a[2] - a[0], b[2] - b[0])
+            if wide <= SIDEWAYS_SIZE * narrow and abs((a[0] + a[2]) - (b[0] + b[2])) / 2.0 <= STACK_AXIS * wide \
+                    and -0.5 * wide <= b[1] - a[3] <= SIDEWAYS_GAP * wide:
+                out.append(j)
+        return out
+
+    def line_tall(run: list[int]) -> bool:
         x0, x1 = min(boxes[j][0] for j in run), max(boxes[j][2] for j in run)
         y0, y1 = min(boxes[j][1] for j in run), max(boxes[j][3] for j in run)
-        if len(run) >= 2 and y1 - y0 >= SIDEWAYS_RUN * (x1 - x0) and not _table_rows([boxes[j] for j in run], arr):
-            out.append(run)
-    return out
+        return y1 - y0 >= SIDEWAYS_RUN * (x1 - x0)
+
+    return _chains(cand, boxes, below, line_tall)
