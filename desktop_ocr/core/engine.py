@@ -149,7 +149,8 @@ FLIP_MAJORITY = 0.5
 #: either way, at 0.5-0.7)
 OTHER_WAY_SCORE = 0.8
 #: pieces of a line printed sideways (vertical.sideways_runs) are one line when the run, read again
-#: as one line, reads with this (a table's column of digits, the run's other kind, reads 0.5-0.7)
+#: as one line, reads with this (a receipt's % over its 6 reads 0.69 so; a table's column of
+#: one-digit values can read 0.99, and is told by its shape and rows: vertical.sideways_runs)
 SIDEWAYS_SCORE = 0.9
 #: ... and a line standing this much inside the run's box, across and along, is part of it
 SIDEWAYS_INSIDE = 0.8
