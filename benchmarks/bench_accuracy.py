@@ -9,7 +9,9 @@ and every page of it turned and skewed.
 
 1. The set (../shared/eval/public, or DESKTOP_OCR_EVAL): both engines on every image; per subset
    and for ALL, the evaluation scorer's det F1, e2e F1, tolerant e2e F1, line CER and page CER,
-   ours and plain side by side.
+   ours and plain side by side; and the page CER of each engine's text in its own order (what a
+   user copies; the scorer re-orders both texts by their boxes' rows, so its page CER moves with a
+   pixel of a box where a tall box joins rows) against the upright page's reading order.
 2. Rotation: every upright page of the set (all but the ``rotated`` subset) and N long narrow
    till receipts drawn here (tests/drawing.receipt: dense rows, item and amount as separate
    pieces), each turned by 90/180/270 and skewed by +-5/+-10/+-15 degrees (``--angles``; positive =
@@ -169,9 +171,26 @@ def summary(scorer, recs: list[dict]) -> dict:
     return {k: s[k] for k in KEYS}
 
 
+def upright_matrix(gt: dict):
+    """The matrix turning a ``rotated`` copy back upright (from its recorded transform), or None."""
+    for t in gt.get("transforms") or []:
+        words = t.split()
+        if len(words) >= 2 and words[0] == "rotated" and words[1].lstrip("-").isdigit():
+            return rotation.rotation_matrix(gt["width"], gt["height"], int(words[1]))[0]
+    return None
+
+
+def own_order(scorer, gt: dict, texts: list[str]) -> tuple[int, int]:
+    """Edits and characters of ``texts`` in their own order (the text a user copies) against the
+    ground truth in the scorer's reading order of the upright page."""
+    ref, norm = gt_page(scorer, gt, upright_matrix(gt))
+    return scorer.edit_distance("".join(norm(t) for t in texts), ref), len(ref)
+
+
 def read_set(engine, plain, scorer, items) -> dict:
     print("== 1. the evaluation set: ours vs plain RapidOCR(), the scorer's metrics per subset ==")
     recs: dict[str, dict[str, list]] = {}
+    own: dict[str, dict[str, list[int]]] = {}
     for stem, rgb, gt in items:
         if gt.get("subset") == "receipt":
             continue
@@ -179,15 +198,22 @@ def read_set(engine, plain, scorer, items) -> dict:
         sub = gt.get("subset") or stem.split("__")[0]
         for name, lines in (("ours", our_lines(res)), ("plain", plain(rgb))):
             rec = scorer.eval_image(gt, {"lines": lines}, norm_for(scorer, gt), 0.5)
+            edits, chars = own_order(scorer, gt, [ln["text"] for ln in lines])
             for key in (sub, "ALL"):
                 recs.setdefault(key, {"ours": [], "plain": []})[name].append(rec)
-    table = {sub: {name: summary(scorer, r) for name, r in by.items()} | {"images": len(by["ours"])}
+                tally = own.setdefault(key, {}).setdefault(name, [0, 0])
+                tally[0], tally[1] = tally[0] + edits, tally[1] + chars
+    table = {sub: {name: summary(scorer, r) | {"own_page_cer": own[sub][name][0] / max(1, own[sub][name][1])}
+                   for name, r in by.items()} | {"images": len(by["ours"])}
              for sub, by in sorted(recs.items(), key=lambda kv: (kv[0] == "ALL", kv[0]))}
-    head = "  ".join(f"{k:>17s}" for k in KEYS)
-    print(f"{'subset':10s} {'n':>3s}  {head}\n{'':15s}" + "  ".join(f"{'ours  plain':>17s}" for _ in KEYS))
+    cols = [*KEYS, "own_page_cer"]
+    head = "  ".join(f"{k:>17s}" for k in cols)
+    print(f"{'subset':10s} {'n':>3s}  {head}\n{'':15s}" + "  ".join(f"{'ours  plain':>17s}" for _ in cols))
     for sub, row in table.items():
-        cells = "  ".join(f"{row['ours'][k]:8.3f} {row['plain'][k]:8.3f}" for k in KEYS)
+        cells = "  ".join(f"{row['ours'][k]:8.3f} {row['plain'][k]:8.3f}" for k in cols)
         print(f"{sub:10s} {row['images']:3d}  {cells}")
+    print("(page_cer: the scorer's, both texts in its row order by box; own_page_cer: each engine's lines in the "
+          "order it gives them, the text a user copies, against the upright page's)")
     return table
 
 
