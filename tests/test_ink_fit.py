@@ -124,3 +124,28 @@ def test_tall_tiny_and_blank_frames_are_not_fitted():
     left, top, right, bottom = engine_mod._ink_box(blank, page)
     fitted = (10 + left * 290, 10 + top * 50, 10 + right * 290, 10 + bottom * 50)
     assert fitted == pytest.approx((48, 28, 300, 47), abs=1)  # 2 px out (INK_MIN_PAD), the frame's end
+
+
+def test_a_letters_stem_is_ink_and_a_cells_border_is_not():
+    """A lone '1' in a box that hugs it, its stem over the box's whole height, is ink (a cell's
+    border is told from a stem by running on above and below the box, BORDER_REACH); a border
+    that crosses a box, a pixel off upright, is not ink, nor is the edge beside it."""
+    page = np.full((200, 400, 3), 255, np.uint8)
+    page[40:70, 100:105] = 0  # a '1': a stem 5 px wide, 30 px high ...
+    page[66:70, 94:111] = 0  # ... on a foot
+    one = [(90.0, 38.0), (115.0, 38.0), (115.0, 72.0), (90.0, 72.0)]  # the box around it
+    left, top, right, bottom = engine_mod._ink_box(one, page)
+    fitted = (90 + left * 25, 38 + top * 34, 90 + right * 25, 38 + bottom * 34)
+    # the stem and the foot kept, INK_MARGIN (3.6 px) out, within the box
+    assert fitted == pytest.approx((90.4, 38, 114.6, 72), abs=1.0)
+    # a field cell's borders running from row 110 to 190, the left one leaning a pixel, around
+    # print in rows 135-165; the box from row 125 to 175 (under the cell's height)
+    page[110:150, 60:62] = 0
+    page[150:190, 61:63] = 0
+    page[110:190, 300:302] = 0
+    for x in range(100, 260, 20):
+        page[135:165, x:x + 8] = 0
+    box = [(50.0, 125.0), (320.0, 125.0), (320.0, 175.0), (50.0, 175.0)]
+    left, top, right, bottom = engine_mod._ink_box(box, page)
+    fitted = (50 + left * 270, 125 + top * 50, 50 + right * 270, 125 + bottom * 50)
+    assert fitted == pytest.approx((96.4, 131.4, 251.6, 168.6), abs=1.0)

@@ -72,7 +72,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from . import layout, rapid, rotation, tiling, vertical
+from . import combs, layout, rapid, rotation, tiling, vertical
 from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
@@ -142,9 +142,12 @@ REPORT_UNCLIP = 1.4
 #: 0.760 -> 0.777, the same text read
 INK_MARGIN = 0.12
 INK_MIN_PAD = 2.0
-#: columns of a line's box inked over more than this share of its height are a cell's border
-#: through it, not its text (_ink_box)
+#: columns of a line's box inked over more than this share of its height, the box taken
+#: BORDER_REACH of its height higher and lower, are a cell's border through it, not its text
+#: (_ink_box): a border runs on past the print, a letter's stem (a lone '1', a 'K' in a tight box)
+#: does not
 INK_RULE = 0.8
+BORDER_REACH = 0.2
 #: a run of ink along a line's box this many times as long as the box is high is a rule (_ink_box)
 RULE_RUN = 4
 #: an image on which the detector finds nothing is detected again turned by a quarter when it
@@ -735,7 +738,7 @@ class LocalEngine(Recognizer):
         # (a stray mark reads as some character at 0.5-0.7)
         lines += [ln for ln in self._read(work, extra, options.chars, columns)
                   if (ln.score or 0.0) >= OTHER_WAY_SCORE]
-        return self._join_sideways(work, lines, options.chars)
+        return _join_combs(work, self._join_sideways(work, lines, options.chars))
 
     def _join_sideways(self, work: np.ndarray, lines: list[TextLine], chars: bool) -> list[TextLine]:
         """Pieces of a line printed sideways (vertical.sideways_runs: a Bates number down a scanned
@@ -935,6 +938,46 @@ def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
     gone = {i for chain in stacks for i in chain[1:]}
     out = [joined.get(i, ln) for i, ln in enumerate(lines) if i not in gone]
     return _continue_columns(out, {id(ln) for ln in joined.values()})
+
+
+def _join_combs(work: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+    """The pieces of a comb field (combs.comb_runs: a number one character per cell, split by the
+    cells' borders) as one line each, where its first piece stood: its text the pieces' without
+    spaces, its box around them all along their own slant (a page's skew left in ``work``: the
+    cells' borders stand upright in its crop), its confidence theirs per character, its characters
+    theirs. ``lines``: read in ``work``."""
+    flat = [ln for ln in lines if not ln.vertical]
+    if len(flat) < combs.MIN_PIECES:
+        return lines
+    gray = cv2.cvtColor(work, cv2.COLOR_BGR2GRAY) if work.ndim == 3 else work
+    runs = combs.comb_runs([ln.bbox() for ln in flat], [ln.text for ln in flat], gray)
+    joined: dict[int, TextLine] = {}
+    gone: set[int] = set()
+    for run in runs:
+        members = [flat[i] for i in run]
+        texts = ["".join(m.text.split()) for m in members]
+        chars = None
+        if any(m.chars is not None for m in members):
+            chars = [c for m, t in zip(members, texts)
+                     for c in (m.chars if m.chars is not None else [CharBox(t, m.score, list(m.polygon))])]
+        score = sum((m.score or 0.0) * len(t) for m, t in zip(members, texts)) / sum(len(t) for t in texts)
+        joined[id(members[0])] = TextLine(text="".join(texts), polygon=_around([m.polygon for m in members]),
+                                          score=_clamp(score), chars=chars)
+        gone.update(id(m) for m in members[1:])
+    return [joined.get(id(ln), ln) for ln in lines if id(ln) not in gone]
+
+
+def _around(quads: list) -> list[tuple[float, float]]:
+    """The rectangle around ``quads`` (each top-left, top-right, bottom-right, bottom-left) along
+    their top edges' mean direction."""
+    q = np.asarray(quads, dtype=np.float64)
+    top = (q[:, 1] - q[:, 0]).sum(axis=0)
+    u = top / max(float(np.hypot(*top)), 1e-9)
+    v = np.array([-u[1], u[0]])
+    pts = q.reshape(-1, 2)
+    a, b = pts @ u, pts @ v
+    return [_point(u * x + v * y) for x, y in ((a.min(), b.min()), (a.max(), b.min()),
+                                                (a.max(), b.max()), (a.min(), b.max()))]
 
 
 def _continue_columns(lines: list[TextLine], stacks: set[int]) -> list[TextLine]:
@@ -1176,15 +1219,20 @@ def _ink_box(frame, image: np.ndarray) -> tuple[float, float, float, float] | No
     if ch < 4 or ch >= 1.5 * cw:
         return None
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    _, dark = cv2.threshold(np.ascontiguousarray(gray, dtype=np.uint8), 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    ink = (dark if dark.mean() < 0.5 else 1 - dark).astype(np.uint8)  # print is the lesser part
+    level, dark = cv2.threshold(np.ascontiguousarray(gray, dtype=np.uint8), 0, 1,
+                                cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    dark_print = dark.mean() < 0.5  # print is the lesser part
+    ink = dark if dark_print else 1 - dark
     # a run of ink RULE_RUN times longer than the box is high is a rule along the line (a field's
     # underline, a cell's edge), not text (bold print merged at a low resolution makes runs of 2-3
     # heights); its rows, and the rows next to them (its pieces, where it is not quite parallel to
     # the line), do not count for where the line's ink is
     rule = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, RULE_RUN * ch + 1), np.uint8)).any(axis=1)
     ink[np.convolve(rule, np.ones(3), mode="same") > 0] = 0
-    ink[:, ink.sum(axis=0) >= INK_RULE * ch] = 0  # a cell's border across the line
+    # a cell's border across the line, and the columns beside it (its edge, where it is not quite
+    # upright: a third column half covered)
+    across = _borders(frame, image, cw, ch, level, dark_print)
+    ink[:, np.convolve(across, np.ones(3), mode="same") > 0] = 0
     rows_in = np.flatnonzero(ink.sum(axis=1) >= 2)  # a speck is not a row of ink
     cols_in = np.flatnonzero(ink.sum(axis=0) >= 1)
     if len(rows_in) < 2 or len(cols_in) < 2:
@@ -1196,6 +1244,22 @@ def _ink_box(frame, image: np.ndarray) -> tuple[float, float, float, float] | No
     if bottom - top < 0.3 or right - left < 0.3:
         return None
     return left, top, right, bottom
+
+
+def _borders(frame, image: np.ndarray, cw: int, ch: int, level: float, dark_print: bool) -> np.ndarray:
+    """Which columns of a line's crop (``cw`` x ``ch``, of ``frame`` on ``image``) a cell's border
+    crosses: inked (grey at most ``level``, or above it for light print on dark) over INK_RULE of
+    the frame taken BORDER_REACH of its height higher and lower."""
+    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
+    down = ((bl - tl) + (br - tr)) / 2.0 * BORDER_REACH
+    tall = max(2, int(round(ch * (1.0 + 2.0 * BORDER_REACH))))
+    src = np.array([tl - down, tr - down, br + down, bl + down], dtype=np.float32)
+    dst = np.array([[0, 0], [cw, 0], [cw, tall], [0, tall]], dtype=np.float32)
+    reach = cv2.warpPerspective(image, cv2.getPerspectiveTransform(src, dst), (cw, tall),
+                                flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    gray = cv2.cvtColor(reach, cv2.COLOR_BGR2GRAY) if reach.ndim == 3 else reach
+    inked = gray <= level if dark_print else gray > level
+    return inked.sum(axis=0) >= INK_RULE * tall
 
 
 def _fit_to(line: TextLine, box: tuple[float, float, float, float]) -> None:
