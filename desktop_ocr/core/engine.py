@@ -630,9 +630,12 @@ class LocalEngine(Recognizer):
                 # a page that reads surely already is turned only for a reading as sure (a street
                 # photo skewed by -5 read '10' and '[06]' at 0.92-1.0; upside down, the detector
                 # found five boxes there, read at 0.51-0.80, saying more)
-                bar = _sureness(lines, options.min_score) - FEW_MARGIN if _reads(lines, sure) else 0.0
+                # Only lines read across the page count as reading so: a sparse photo turned by 90
+                # whose word was boxed tall and read turned (a sign's 'EXIT' at 0.98, stray marks
+                # besides) reads down the page, and is tried a quarter turn either way
+                bar = _sureness(lines, options.min_score) - FEW_MARGIN if _reads(_across(lines), sure) else 0.0
                 for k, turn in enumerate(turns):
-                    if k == 1 and _reads(lines, sure):
+                    if k == 1 and _reads(_across(lines), sure):
                         break  # the other way up reads: no quarter turn is tried
                     way = self._read_turned(bgr, found, turn, options)
                     if flipped or (_reads(way.lines, sure, chars=2) and _mass(way.lines, options.min_score) > said
@@ -863,17 +866,21 @@ def _upside_down(lines: list[TextLine], min_score: float) -> bool:
     turned by 180 degrees (their first corner right of their second) carry more than FLIP_MAJORITY
     of the characters of its lines across, each weighted by its confidence."""
     flipped = total = 0.0
-    for ln in lines:
-        if ln.vertical or ln.score is None or ln.score < min_score:
-            continue
-        (x0, y0), (x1, y1) = ln.polygon[0], ln.polygon[1]
-        if abs(x1 - x0) <= abs(y1 - y0):  # read down or up the page: not a line across it
+    for ln in _across(lines):
+        if ln.score is None or ln.score < min_score:
             continue
         weight = _said(ln)
         total += weight
-        if x1 < x0:
+        if ln.polygon[1][0] < ln.polygon[0][0]:
             flipped += weight
     return flipped > FLIP_MAJORITY * total
+
+
+def _across(lines: list[TextLine]) -> list[TextLine]:
+    """The lines read across the page they were read in, either way up: not columns, and not
+    read down or up it (a tall box's crop is turned to be read: its first edge stands upright)."""
+    return [ln for ln in lines if not ln.vertical
+            and abs(ln.polygon[1][0] - ln.polygon[0][0]) > abs(ln.polygon[1][1] - ln.polygon[0][1])]
 
 
 def _reads(lines: list[TextLine], min_score: float, chars: int = 1) -> bool:
