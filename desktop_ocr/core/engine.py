@@ -124,8 +124,17 @@ COARSE_SCALE = 2 / 3
 #: a page skewed by at least this many degrees is detected again once deskewed (below it, its
 #: boxes are carried through the transform): lines detected at a slant are cut less cleanly
 REDETECT_SKEW = 3.0
-#: a box of the first pass is kept beside the second's when none of them covers this share of it
+#: a box of the first pass is kept beside the second's when the second's boxes of the same line
+#: (SAME_LINE) cover under this share of it
 MISSED_OVERLAP = 0.2
+#: a second-pass box is of a first-pass box's line when it spans this share of that box's height
+#: (its width, for a tall box): the lines above and below, whose boxes reach into a line's box by
+#: a fifth to a quarter of its height on a deskewed form, did not find it (xfund val_6 at +5)
+SAME_LINE = 0.5
+#: on a page of more than COARSE_MAX_BOXES boxes, a first-pass box not found again is kept where it
+#: reads surely and says this many characters or more: a line the second pass lost says many; a
+#: receipt's specks read '5' or '*一' with 0.8-0.9
+SPARE_MIN_CHARS = 3
 #: a box more than this many times as tall as a first-pass line it covers, and not this many times
 #: as long as it is wide or tall, is a patch over it (a textured wall the detector took for text on
 #: a deskewed street photo), not that line found again (_not_found)
@@ -731,16 +740,20 @@ class LocalEngine(Recognizer):
             extra = self._coarser(work, quads)
         else:
             extra = []
-        if spare:  # not found again by a finer pass, nor by the coarser one
-            extra += _uncovered(_not_found(list(spare), quads), extra)
+        # not found again by a finer pass, nor by the coarser one
+        spare = _uncovered(_not_found(list(spare), quads), extra) if spare else []
         # the detector's working memory (OpenVINO keeps it) is given back before the
         # recogniser needs its own: the peak is the larger of the two, not their sum
         self._loaded().trim()
         lines = self._read(work, quads, options.chars, columns)
         # a second pass's own lines (and a first pass's spare ones) are kept when they read surely
-        # (a stray mark reads as some character at 0.5-0.7)
+        # (a stray mark reads as some character at 0.5-0.7); on a page of many boxes, a spare
+        # one also says SPARE_MIN_CHARS characters
+        least = SPARE_MIN_CHARS if len(quads) > COARSE_MAX_BOXES else 1
         lines += [ln for ln in self._read(work, extra, options.chars, columns)
                   if (ln.score or 0.0) >= OTHER_WAY_SCORE]
+        lines += [ln for ln in self._read(work, spare, options.chars, columns)
+                  if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least]
         return _join_combs(work, self._join_sideways(work, lines, options.chars))
 
     def _join_sideways(self, work: np.ndarray, lines: list[TextLine], chars: bool) -> list[TextLine]:
@@ -1034,31 +1047,40 @@ def _missed(carried: list[np.ndarray], found: list[np.ndarray]) -> tuple[list[np
     they read surely). They are kept as lines when the second pass found under half as many boxes
     as the first. Where it found about as many, the first's extra boxes measured as clutter (a
     shop sign at the edge of a plate photo), but a street photo's one word can be among them,
-    the second pass's boxes being textured patches (a wall, a window): they are spare on a sparse
-    photo (COARSE_MAX_BOXES boxes or fewer, as for the coarser pass). On a receipt they are specks
-    that read '5' or '*一' with 0.8-0.9: none."""
+    the second pass's boxes being textured patches (a wall, a window), or a form's line lost
+    between two found: they are spare, kept where they read surely (on a page of more boxes than
+    COARSE_MAX_BOXES, saying SPARE_MIN_CHARS characters: a receipt's specks read '5' or '*一'
+    with 0.8-0.9)."""
     if len(found) < 0.5 * len(carried):
         return _not_found(carried, found, patches=False), []
-    return [], _not_found(carried, found) if len(carried) <= COARSE_MAX_BOXES else []
+    return [], _not_found(carried, found)
 
 
 def _not_found(carried: list[np.ndarray], found: list[np.ndarray], patches: bool = True) -> list[np.ndarray]:
-    """The boxes of ``carried`` of which no box of ``found`` covers MISSED_OVERLAP of the area. A
-    box more than PATCH_HEIGHT times as tall as one, and not that many times as long as it is wide
-    or tall, is a patch over it (a textured wall the detector took for text, over a street photo's
-    word), not that line found again; a line of text, or a column of a form's characters found
-    one by one on the skewed page, is elongated. ``patches`` False: any box counts."""
+    """The boxes of ``carried`` of which the boxes of ``found`` on the same line (SAME_LINE: not
+    the lines above and below reaching into it) cover under MISSED_OVERLAP of the area. A box more
+    than PATCH_HEIGHT times as tall as one, and not that many times as long as it is wide or tall,
+    is a patch over it (a textured wall the detector took for text, over a street photo's word),
+    not that line found again; a line of text, or a column of a form's characters found one by one
+    on the skewed page, is elongated. ``patches`` False: any such box counts."""
     if not found:
         return list(carried)
     fb = _bounds(found)
+    bw, bh = fb[:, 2] - fb[:, 0], fb[:, 3] - fb[:, 1]
     out = []
     for q in carried:
         inter, area = _intersections(q, fb)
+        x0, y0 = q.min(axis=0)
+        x1, y1 = q.max(axis=0)
+        if x1 - x0 >= y1 - y0:  # a line across: the boxes spanning its height
+            span = (np.minimum(fb[:, 3], y1) - np.maximum(fb[:, 1], y0)) / max(1e-6, float(y1 - y0))
+        else:  # a column: the boxes spanning its width
+            span = (np.minimum(fb[:, 2], x1) - np.maximum(fb[:, 0], x0)) / max(1e-6, float(x1 - x0))
+        inter = inter * (span >= SAME_LINE)
         if patches:
-            bw, bh = fb[:, 2] - fb[:, 0], fb[:, 3] - fb[:, 1]
             inter = inter * ~((bh > PATCH_HEIGHT * float(np.ptp(q[:, 1])))
                               & (np.maximum(bw, bh) < PATCH_HEIGHT * np.minimum(bw, bh)))
-        if float(inter.max()) < MISSED_OVERLAP * area:
+        if float(inter.sum()) < MISSED_OVERLAP * area:
             out.append(q)
     return out
 
