@@ -180,11 +180,31 @@ def upright_matrix(gt: dict):
     return None
 
 
-def own_order(scorer, gt: dict, texts: list[str]) -> tuple[int, int]:
-    """Edits and characters of ``texts`` in their own order (the text a user copies) against the
-    ground truth in the scorer's reading order of the upright page."""
+def own_order(scorer, gt: dict, lines: list[dict]) -> tuple[int, int]:
+    """Edits and characters of the text of ``lines`` in their own order (the text a user copies)
+    against the ground truth in the scorer's reading order of the upright page. Lines lying mostly
+    inside the ground truth's don't-care regions (text its annotators could not read) are left
+    out, as the scorer leaves them out of every figure of its own."""
     ref, norm = gt_page(scorer, gt, upright_matrix(gt))
-    return scorer.edit_distance("".join(norm(t) for t in texts), ref), len(ref)
+    text = "".join(norm(ln["text"]) for ln in cared(scorer, gt, lines))
+    return scorer.edit_distance(text, ref), len(ref)
+
+
+def cared(scorer, gt: dict, lines: list[dict]) -> list[dict]:
+    """``lines`` without those of which over half lies inside the don't-care regions of ``gt``
+    (the scorer's rule)."""
+    dontcare = [p for ln in gt["lines"] if ln.get("ignore") or ln.get("text") == "###"
+                for p in [scorer.to_polygon(ln["polygon"])] if p is not None]
+    if not dontcare:
+        return lines
+    union = scorer.unary_union(dontcare)
+    return [ln for ln in lines if (p := scorer.to_polygon(ln["polygon"])) is None
+            or scorer.inside_frac(p, union) <= 0.5]
+
+
+def cared_texts(scorer, gt: dict, lines: list[dict]) -> list[str]:
+    """The texts of cared(``lines``), in their order."""
+    return [ln["text"] for ln in cared(scorer, gt, lines)]
 
 
 def read_set(engine, plain, scorer, items) -> dict:
@@ -198,7 +218,7 @@ def read_set(engine, plain, scorer, items) -> dict:
         sub = gt.get("subset") or stem.split("__")[0]
         for name, lines in (("ours", our_lines(res)), ("plain", plain(rgb))):
             rec = scorer.eval_image(gt, {"lines": lines}, norm_for(scorer, gt), 0.5)
-            edits, chars = own_order(scorer, gt, [ln["text"] for ln in lines])
+            edits, chars = own_order(scorer, gt, lines)
             for key in (sub, "ALL"):
                 recs.setdefault(key, {"ours": [], "plain": []})[name].append(rec)
                 tally = own.setdefault(key, {}).setdefault(name, [0, 0])
@@ -229,21 +249,23 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
         if not care:
             continue
         base = engine.recognize(LoadedImage(rgb))
-        base_cer = page_cer(scorer, gt, [ln.text for ln in base.lines])
-        base_bag = bag_error(scorer, gt, [ln.text for ln in base.lines])
+        base_texts = cared_texts(scorer, gt, our_lines(base))
+        base_cer = page_cer(scorer, gt, base_texts)
+        base_bag = bag_error(scorer, gt, base_texts)
         norm = norm_for(scorer, gt)
-        plain_base = page_cer(scorer, gt, [x["text"] for x in plain(rgb)])
+        plain_base = page_cer(scorer, gt, cared_texts(scorer, gt, plain(rgb)))
         line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
         for a in [0, *angles]:
             px, tgt = turned(rgb, gt, a, resample) if a else (rgb, gt)
             res = base if a == 0 else engine.recognize(LoadedImage(px))
             theirs = plain(px)
+            texts = cared_texts(scorer, tgt, our_lines(res))
             row = {"stem": stem, "angle": a,
                    "err": abs(normalize_angle(res.angle - a - base.angle)),
-                   "cer": page_cer(scorer, gt, [ln.text for ln in res.lines]),
-                   "plain_cer": page_cer(scorer, gt, [x["text"] for x in theirs])}
+                   "cer": page_cer(scorer, gt, texts),
+                   "plain_cer": page_cer(scorer, gt, cared_texts(scorer, tgt, theirs))}
             row["delta"] = row["cer"] - base_cer
-            row["text_delta"] = bag_error(scorer, gt, [ln.text for ln in res.lines]) - base_bag
+            row["text_delta"] = bag_error(scorer, gt, texts) - base_bag
             slot = per_angle.setdefault(a, {"ours": [], "plain": [], "rows": []})
             slot["ours"].append(scorer.eval_image(tgt, {"lines": our_lines(res)}, norm, 0.5))
             slot["plain"].append(scorer.eval_image(tgt, {"lines": theirs}, norm, 0.5))
