@@ -328,6 +328,40 @@ def test_a_label_found_as_a_column_and_then_character_by_character_reads_as_one_
     assert "家庭主要成员" in texts
 
 
+def _form_with_a_spread_label_beside_rows() -> Image.Image:
+    """A form drawn here: the label 学习工作简历 down a tall cell on the left, spread over it (学, 习
+    and 工 far apart, 作简 set close, 历 far below), the rows of the history it names on the
+    right, without borders between them: 学 stands level with the first row and 习 with the third,
+    as a table's values stand level with their rows."""
+    f = ImageFont.truetype(cjk_font_path(), 28)
+    img = Image.new("RGB", (720, 520), "white")
+    d = ImageDraw.Draw(img)
+    d.rectangle((30, 30, 110, 490), outline="black", width=2)
+    d.rectangle((110, 30, 690, 490), outline="black", width=2)
+    for ch, y in zip("学习工作简历", (50, 125, 200, 275, 306, 420)):
+        d.text((56, y), ch, font=f, fill="black")
+    for k, (when, where) in enumerate([("2015.6-至今", "晶科电力科技"), ("2011.9-2015.6", "山西大学"),
+                                       ("2008.9-2011.6", "哈尔滨第二中学")]):
+        d.text((130, 50 + 40 * k), when, font=f, fill="black")
+        d.text((400, 50 + 40 * k), where, font=f, fill="black")
+    return img
+
+
+@pytest.mark.parametrize("turn", [0, 90, -8])
+def test_a_label_spread_beside_a_table_s_rows_and_found_in_pieces_reads_as_one_line(engine, turn):
+    """The detector finds such a label as lone characters and a piece of two: the characters
+    level with rows alone would be a table's values; with the piece and the character below it
+    they are one column, read top to bottom, on the page upright, turned or skewed."""
+    res = _read(engine, _form_with_a_spread_label_beside_rows().rotate(-turn, expand=True, fillcolor="white"))
+    assert res.angle == pytest.approx(turn, abs=0.5)
+    texts = [ln.text.replace(" ", "") for ln in res.lines]
+    assert "学习工作简历" in texts, texts
+    assert not any(t in texts for t in ("学", "习", "工", "历", "作简")), texts
+    assert res.lines[texts.index("学习工作简历")].vertical
+    for row in ("2015.6-至今", "晶科电力科技", "2011.9-2015.6", "山西大学"):
+        assert row in texts, texts
+
+
 def test_char_stacks_joins_a_spaced_column_and_not_a_table_s_rows():
     """Geometry only: four lone characters down one axis, nothing level beside them, are one column;
     the same four each level with a label of their own beside them are a table's values."""
@@ -339,6 +373,22 @@ def test_char_stacks_joins_a_spaced_column_and_not_a_table_s_rows():
     # lone characters of other sizes, or off the axis, are not one column either
     assert vertical.char_stacks([(100, 40, 130, 70), (100, 80, 160, 140)], ["二", "寸"]) == []
     assert vertical.char_stacks([(100, 40, 130, 70), (130, 80, 160, 110)], ["二", "寸"]) == []
+
+
+def test_char_stacks_takes_a_column_s_piece_found_as_one_box():
+    """Geometry only: lone characters, a tall box of two (a piece of the column found as one) and a
+    character below it are one column, though two of the lone ones stand level with rows beside
+    them; the lone ones alone would be a table's values, and two pieces without a lone character
+    are left to the detector (two tiers of a vertical page's columns)."""
+    column = [(100, 40, 130, 70), (100, 115, 130, 145), (100, 190, 130, 220), (100, 265, 130, 330),
+              (100, 395, 130, 425)]
+    texts = ["学", "习", "工", "作简", "历"]
+    rows = [(150, 40, 330, 70), (150, 115, 330, 145)]
+    assert vertical.char_stacks(column + rows, texts + ["2015.6-至今", "2008.9-2011.6"]) == [[0, 1, 2, 3, 4]]
+    assert vertical.char_stacks(column[:3] + rows, texts[:3] + ["2015.6-至今", "2008.9-2011.6"]) == []
+    assert vertical.char_stacks([(100, 40, 130, 100), (100, 130, 130, 190)], ["天地", "玄黄"]) == []
+    # a box of two that is not tall (a word across) is no piece of a column
+    assert vertical.char_stacks([(100, 40, 130, 70), (100, 100, 160, 130)], ["作", "简历"]) == []
 
 
 @pytest.mark.parametrize("turn", [90, 180, 270])

@@ -945,16 +945,19 @@ def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
     for chain in stacks:
         members = [lines[i] for i in chain]
         for m in members:
-            _tighten(m, grown, REPORT_UNCLIP)
+            if not m.vertical:  # a column's piece read stacked keeps its box (vertical lines are not tightened)
+                _tighten(m, grown, REPORT_UNCLIP)
         xs = [p[0] for m in members for p in m.polygon]
         ys = [p[1] for m in members for p in m.polygon]
         x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-        chars = [CharBox(m.text.strip(), m.score, list(m.polygon)) for m in members] \
+        texts = ["".join(m.text.split()) for m in members]
+        chars = [c for m, t in zip(members, texts)
+                 for c in (m.chars if m.vertical and m.chars is not None else [CharBox(t, m.score, list(m.polygon))])] \
             if any(m.chars is not None for m in members) else None
-        joined[chain[0]] = TextLine(text="".join(m.text.strip() for m in members),
-                                    polygon=[(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
-                                    score=_clamp(float(np.mean([m.score or 0.0 for m in members]))),
-                                    chars=chars, vertical=True)
+        # confidence per character: a piece of several counts for each of them
+        score = sum((m.score or 0.0) * len(t) for m, t in zip(members, texts)) / max(1, sum(len(t) for t in texts))
+        joined[chain[0]] = TextLine(text="".join(texts), polygon=[(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+                                    score=_clamp(score), chars=chars, vertical=True)
     gone = {i for chain in stacks for i in chain[1:]}
     out = [joined.get(i, ln) for i, ln in enumerate(lines) if i not in gone]
     return _continue_columns(out, {id(ln) for ln in joined.values()})

@@ -353,6 +353,8 @@ STACK_GAP = 2.5
 #: a line this close beside the column (in character widths) that stands level with one of its
 #: characters only (half of that character's height, a tenth of any other's) makes it a table's rows
 ROW_MATE_REACH = 4.0
+#: a box of Chinese characters this many times as tall as wide is a piece of a column
+PIECE_TALL = 1.5
 
 
 def _single_cjk(text: str) -> bool:
@@ -362,24 +364,49 @@ def _single_cjk(text: str) -> bool:
 
 def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Sequence[str]) -> list[list[int]]:
     """Columns of separate characters: lists of indices into ``boxes`` (upright (x0, y0, x1, y1),
-    one per line of ``texts``), top to bottom, two or more each; every other line stays as it is."""
-    cand = sorted((i for i, t in enumerate(texts) if _single_cjk(t)), key=lambda i: boxes[i][1])
-    if len(cand) < 2:  # most pages: nothing to join, nothing more to compute
+    one per line of ``texts``), top to bottom, two or more each, one lone character at least;
+    every other line stays as it is. A box PIECE_TALL times as tall as wide or more, of two
+    Chinese characters or more, is a piece of the column that the detector found as one box (read
+    stacked or turned), and is joined with the lone characters above and below it (学 习 工 over
+    作简 over 历: the label 学习工作简历 spread down a form's cell, beside the rows of the history it
+    names). Its characters are as tall as it is wide; the whole column, pieces included, is what
+    must not stand level with a table's rows."""
+    piece = [_cjk_column(t) and boxes[i][3] - boxes[i][1] >= PIECE_TALL * (boxes[i][2] - boxes[i][0])
+             for i, t in enumerate(texts)]
+    singles = [i for i, t in enumerate(texts) if _single_cjk(t)]
+    if len(singles) < 1 or len(singles) + sum(piece) < 2:  # most pages: nothing to join, nothing to compute
         return []
+    cand = sorted(singles + [i for i, p in enumerate(piece) if p], key=lambda i: boxes[i][1])
     tops = [boxes[i][1] for i in cand]
+
+    def size(i: int) -> float:  # a character's height; a column piece's characters are as tall as it is wide
+        b = boxes[i]
+        return b[2] - b[0] if piece[i] else b[3] - b[1]
+
+    def alike(i: int, j: int) -> bool:
+        a, b = boxes[i], boxes[j]
+        if not (piece[i] or piece[j]):
+            return _alike(a, b)
+        aw, bw = a[2] - a[0], b[2] - b[0]
+        return min(aw, bw) > 0 and max(aw, bw) <= STACK_SIZE * min(aw, bw) and not (piece[i] and piece[j])
 
     def below(last: int, taken: set[int]) -> list[int]:
         a = boxes[last]
-        aw, ah = a[2] - a[0], a[3] - a[1]
+        aw, ah, step = a[2] - a[0], a[3] - a[1], size(last)
         # only characters starting below a's middle and within reach (a taller one is not alike)
         lo = bisect.bisect_right(tops, a[1] + 0.5 * ah)
-        hi = bisect.bisect_right(tops, a[3] + STACK_GAP * STACK_SIZE * ah)
-        return [j for j in cand[lo:hi] if j not in taken and _alike(a, boxes[j])
-                and boxes[j][1] - a[3] <= STACK_GAP * max(ah, boxes[j][3] - boxes[j][1])
+        hi = bisect.bisect_right(tops, a[3] + STACK_GAP * STACK_SIZE * step)
+        return [j for j in cand[lo:hi] if j not in taken and alike(last, j)
+                and boxes[j][1] - a[3] <= STACK_GAP * max(step, size(j))
                 and abs((boxes[j][0] + boxes[j][2]) - (a[0] + a[2])) / 2.0
                 <= STACK_AXIS * max(aw, boxes[j][2] - boxes[j][0])]
 
-    return _chains(cand, boxes, below, lambda chain: True)
+    return _chains(cand, boxes, below, lambda chain: not all(piece[i] for i in chain))
+
+
+def _cjk_column(text: str) -> bool:
+    t = "".join(text.split())
+    return len(t) >= 2 and all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in t)
 
 
 def _chains(cand: list[int], boxes: Sequence[tuple[float, float, float, float]],
