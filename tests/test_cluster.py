@@ -67,6 +67,7 @@ def _head(**env: str):
            f"--temp-dir={temp}"]
     log = open(Path(temp) / "head.log", "wb")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=_env(**env))
+    proc.temp = temp  # type: ignore[attr-defined]  # for _head_state, while the head runs
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -91,6 +92,17 @@ def _head(**env: str):
         proc.wait()
         log.close()
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def _head_state(proc) -> str:
+    """What a failed call against a head of _head had against it: whether the head still runs, and
+    the ends of its own log and of its Ray Client server's logs (read before the head's folder goes)."""
+    temp = Path(proc.temp)
+    parts = [f"\n--- the head {'runs' if proc.poll() is None else f'ended with {proc.returncode}'}"]
+    for f in [temp / "head.log", *sorted(temp.glob("session_latest/logs/ray_client_server*"))]:
+        if f.is_file():
+            parts.append(f"--- {f.name}:\n{f.read_text(errors='replace')[-1500:]}")
+    return "\n".join(parts)
 
 
 class _suppress:
@@ -374,7 +386,7 @@ def test_a_head_that_requires_a_token_is_named_and_the_hint_reaches_it(tmp_path,
         assert not (tmp_path / "out" / "b-second.txt").exists()
         done = cli(str(sources[0]), "--out", str(tmp_path / "out"), "--cluster", client, "--workers", "1",
                    "-f", "text", env=_env(HOME=str(home), RAY_AUTH_MODE="token"))
-    assert done.returncode == 0, done.stderr
+        assert done.returncode == 0, done.stderr + _head_state(_proc)
     assert (tmp_path / "out" / "b-second.txt").read_text(encoding="utf-8").replace(" ", "") == "第二张Second2\n"
 
 
