@@ -207,22 +207,52 @@ def cared_texts(scorer, gt: dict, lines: list[dict]) -> list[str]:
     return [ln["text"] for ln in cared(scorer, gt, lines)]
 
 
+def line_edits(scorer, gt: dict, lines: list[dict], norm) -> dict[int, tuple[int, int]]:
+    """{index of a cared-for ground-truth line: (edits, characters)} for the lines the scorer
+    matches one to one (its rule: don't-care lines left out, IoU 0.5 or more, highest first), the
+    pairs its line CER is summed over."""
+    care = [(i, p, norm(ln["text"])) for i, ln in enumerate(gt["lines"])
+            if not ln.get("ignore") and ln.get("text") != "###" and (p := scorer.to_polygon(ln["polygon"])) is not None]
+    preds = [(p, norm(ln["text"])) for ln in cared(scorer, gt, lines)
+             if (p := scorer.to_polygon(ln["polygon"])) is not None]
+    pairs = sorted(((v, g, k) for g, (_, gp, _) in enumerate(care) for k, (pp, _) in enumerate(preds)
+                    if (v := scorer.iou(gp, pp)) >= 0.5), key=lambda t: -t[0])
+    used_g, used_p, out = set(), set(), {}
+    for _, g, k in pairs:
+        if g in used_g or k in used_p:
+            continue
+        used_g.add(g)
+        used_p.add(k)
+        out[care[g][0]] = (scorer.edit_distance(preds[k][1], care[g][2]), len(care[g][2]))
+    return out
+
+
 def read_set(engine, plain, scorer, items) -> dict:
     print("== 1. the evaluation set: ours vs plain RapidOCR(), the scorer's metrics per subset ==")
     recs: dict[str, dict[str, list]] = {}
     own: dict[str, dict[str, list[int]]] = {}
+    both: dict[str, list[int]] = {}  # subset: [our edits, plain's edits, characters, lines]
     for stem, rgb, gt in items:
         if gt.get("subset") == "receipt":
             continue
         res = engine.recognize(LoadedImage(rgb))
         sub = gt.get("subset") or stem.split("__")[0]
+        matched = {}
         for name, lines in (("ours", our_lines(res)), ("plain", plain(rgb))):
             rec = scorer.eval_image(gt, {"lines": lines}, norm_for(scorer, gt), 0.5)
             edits, chars = own_order(scorer, gt, lines)
+            matched[name] = line_edits(scorer, gt, lines, norm_for(scorer, gt))
             for key in (sub, "ALL"):
                 recs.setdefault(key, {"ours": [], "plain": []})[name].append(rec)
                 tally = own.setdefault(key, {}).setdefault(name, [0, 0])
                 tally[0], tally[1] = tally[0] + edits, tally[1] + chars
+        for g in matched["ours"].keys() & matched["plain"].keys():
+            for key in (sub, "ALL"):
+                t = both.setdefault(key, [0, 0, 0, 0])
+                t[0] += matched["ours"][g][0]
+                t[1] += matched["plain"][g][0]
+                t[2] += matched["ours"][g][1]
+                t[3] += 1
     table = {sub: {name: summary(scorer, r) | {"own_page_cer": own[sub][name][0] / max(1, own[sub][name][1])}
                    for name, r in by.items()} | {"images": len(by["ours"])}
              for sub, by in sorted(recs.items(), key=lambda kv: (kv[0] == "ALL", kv[0]))}
@@ -234,6 +264,12 @@ def read_set(engine, plain, scorer, items) -> dict:
         print(f"{sub:10s} {row['images']:3d}  {cells}")
     print("(page_cer: the scorer's, both texts in its row order by box; own_page_cer: each engine's lines in the "
           "order it gives them, the text a user copies, against the upright page's)")
+    print("line CER on the ground-truth lines both engines match (the scorer's is over the lines each one matches, "
+          "and one that finds more lines matches harder ones):")
+    for sub, (ours_ed, plain_ed, chars, n) in sorted(both.items(), key=lambda kv: (kv[0] == "ALL", kv[0])):
+        table[sub]["ours"]["both_line_cer"] = ours_ed / max(1, chars)
+        table[sub]["plain"]["both_line_cer"] = plain_ed / max(1, chars)
+        print(f"  {sub:10s} {n:4d} lines  ours {ours_ed / max(1, chars):.3f}  plain {plain_ed / max(1, chars):.3f}")
     return table
 
 
