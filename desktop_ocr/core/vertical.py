@@ -357,9 +357,13 @@ ROW_MATE_REACH = 4.0
 PIECE_TALL = 1.5
 
 
+def _cjk(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
 def _single_cjk(text: str) -> bool:
     t = text.strip()
-    return len(t) == 1 and ("\u3400" <= t <= "\u9fff" or "\uf900" <= t <= "\ufaff")
+    return len(t) == 1 and _cjk(t)
 
 
 def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Sequence[str]) -> list[list[int]]:
@@ -401,12 +405,13 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
                 and abs((boxes[j][0] + boxes[j][2]) - (a[0] + a[2])) / 2.0
                 <= STACK_AXIS * max(aw, boxes[j][2] - boxes[j][0])]
 
-    return _chains(cand, boxes, below, lambda chain: not all(piece[i] for i in chain))
+    # (two pieces are never alike: every chain holds a lone character)
+    return _chains(cand, boxes, below, lambda chain: True)
 
 
 def _cjk_column(text: str) -> bool:
     t = "".join(text.split())
-    return len(t) >= 2 and all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in t)
+    return len(t) >= 2 and all(_cjk(c) for c in t)
 
 
 def _chains(cand: list[int], boxes: Sequence[tuple[float, float, float, float]],
