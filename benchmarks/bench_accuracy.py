@@ -80,7 +80,7 @@ from desktop_ocr.core.engine import LocalEngine  # noqa: E402
 from desktop_ocr.core.image import LoadedImage  # noqa: E402
 from desktop_ocr.core.model import normalize_angle  # noqa: E402
 from tests.drawing import receipt  # noqa: E402
-from tests.evalpage import gt_page  # noqa: E402
+from tests.evalpage import dontcare, gt_page  # noqa: E402
 
 ANGLES = [90, 180, 270, 5, -5, 10, -10, 15, -15]
 KEYS = ["det_f1", "e2e_f1", "tol_e2e_f1", "line_cer", "page_cer"]
@@ -193,11 +193,10 @@ def own_order(scorer, gt: dict, lines: list[dict]) -> tuple[int, int]:
 def cared(scorer, gt: dict, lines: list[dict]) -> list[dict]:
     """``lines`` without those of which over half lies inside the don't-care regions of ``gt``
     (the scorer's rule)."""
-    dontcare = [p for ln in gt["lines"] if ln.get("ignore") or ln.get("text") == "###"
-                for p in [scorer.to_polygon(ln["polygon"])] if p is not None]
-    if not dontcare:
+    regions = [p for ln in gt["lines"] if dontcare(ln) for p in [scorer.to_polygon(ln["polygon"])] if p is not None]
+    if not regions:
         return lines
-    union = scorer.unary_union(dontcare)
+    union = scorer.unary_union(regions)
     return [ln for ln in lines if (p := scorer.to_polygon(ln["polygon"])) is None
             or scorer.inside_frac(p, union) <= 0.5]
 
@@ -212,7 +211,7 @@ def line_edits(scorer, gt: dict, lines: list[dict], norm) -> dict[int, tuple[int
     matches one to one (its rule: don't-care lines left out, IoU 0.5 or more, highest first), the
     pairs its line CER is summed over."""
     care = [(i, p, norm(ln["text"])) for i, ln in enumerate(gt["lines"])
-            if not ln.get("ignore") and ln.get("text") != "###" and (p := scorer.to_polygon(ln["polygon"])) is not None]
+            if not dontcare(ln) and (p := scorer.to_polygon(ln["polygon"])) is not None]
     preds = [(p, norm(ln["text"])) for ln in cared(scorer, gt, lines)
              if (p := scorer.to_polygon(ln["polygon"])) is not None]
     pairs = sorted(((v, g, k) for g, (_, gp, _) in enumerate(care) for k, (pp, _) in enumerate(preds)
@@ -281,7 +280,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
     for stem, rgb, gt in items:
         if (gt.get("subset") or stem.split("__")[0]) == "rotated":
             continue
-        care = [ln for ln in gt["lines"] if not ln.get("ignore") and ln.get("text") != "###"]
+        care = [ln for ln in gt["lines"] if not dontcare(ln)]
         if not care:
             continue
         base = engine.recognize(LoadedImage(rgb))
@@ -295,7 +294,8 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
             px, tgt = turned(rgb, gt, a, resample) if a else (rgb, gt)
             res = base if a == 0 else engine.recognize(LoadedImage(px))
             theirs = plain(px)
-            texts = cared_texts(scorer, tgt, our_lines(res))
+            ours = our_lines(res)
+            texts = cared_texts(scorer, tgt, ours)
             row = {"stem": stem, "angle": a,
                    "err": abs(normalize_angle(res.angle - a - base.angle)),
                    "cer": page_cer(scorer, gt, texts),
@@ -303,7 +303,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
             row["delta"] = row["cer"] - base_cer
             row["text_delta"] = bag_error(scorer, gt, texts) - base_bag
             slot = per_angle.setdefault(a, {"ours": [], "plain": [], "rows": []})
-            slot["ours"].append(scorer.eval_image(tgt, {"lines": our_lines(res)}, norm, 0.5))
+            slot["ours"].append(scorer.eval_image(tgt, {"lines": ours}, norm, 0.5))
             slot["plain"].append(scorer.eval_image(tgt, {"lines": theirs}, norm, 0.5))
             slot["rows"].append(row)
             rows.append(row)
@@ -377,7 +377,7 @@ def small_images(scorer, per_page: int, stems: list[str],
         gt = json.loads((EVAL / "gt" / f"{stem}.json").read_text(encoding="utf-8"))
         norm = norm_for(scorer, gt)
         page = np.asarray(Image.open(path).convert("RGB"))
-        lines = [ln for ln in gt["lines"] if not ln.get("ignore") and ln.get("text") != "###"
+        lines = [ln for ln in gt["lines"] if not dontcare(ln)
                  and len(norm(ln.get("text", ""))) >= 2][:per_page]
         for ln in lines:
             for margin in (3, 12):

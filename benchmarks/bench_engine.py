@@ -50,7 +50,7 @@ from desktop_ocr.core.model import normalize_angle  # noqa: E402
 from desktop_ocr.core.recognizer import RecognizeOptions  # noqa: E402
 from desktop_ocr.core.sources import load_image  # noqa: E402
 from tests.drawing import render_lines, rgb_array, tall_strip  # noqa: E402
-from tests.evalpage import gt_page  # noqa: E402
+from tests.evalpage import dontcare, gt_page  # noqa: E402
 
 EVAL = evalset.EVAL
 SCORER = EVAL.parent / "tools" / "ocr_score.py"
@@ -304,8 +304,7 @@ def single_line_images(scorer, paths, quick: bool) -> list[tuple[str, str, np.nd
         norm = scorer.make_normalizer(bool(hint.get("casefold")), hint.get("strip_chars") or "")
         page = load_image(str(paths[stem])).pixels
         ph, pw = page.shape[:2]
-        lines = [ln for ln in gt["lines"] if not ln.get("ignore") and len(norm(ln.get("text", ""))) >= 4
-                 and ln.get("text") != "###"]
+        lines = [ln for ln in gt["lines"] if not dontcare(ln) and len(norm(ln.get("text", ""))) >= 4]
         for ln in lines[:10]:
             out.append(("real crops", ln["text"], line_crop(page, ln["polygon"], 3), norm))
     return out
