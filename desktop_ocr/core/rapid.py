@@ -190,7 +190,8 @@ class Models:
         (rapidocr's Det.unclip_ratio, 1.6): the offset is ratio x area / perimeter of the kernel."""
         return float(self.det.postprocess_op.unclip_ratio)
 
-    def detect(self, img: np.ndarray, limit_type: str, limit_side_len: int, fixed: bool = False):
+    def detect(self, img: np.ndarray, limit_type: str, limit_side_len: int, fixed: bool = False,
+               box_thresh: float | None = None):
         """Boxes (n x 4 x 2, in ``img`` pixels; None or empty when none) and their scores.
 
         ``limit_type`` "min": the detector grows the short side to ``limit_side_len``; "max": it
@@ -199,7 +200,25 @@ class Models:
         the detector is compiled once for that exact shape, which needs ~40% of the dynamic-shape
         model's working memory (a 1600 x 1024 tile: +0.18 GB instead of +0.45 GB) and runs ~15%
         faster; the compilation (~0.2 s) is kept for the next image with tiles of that shape.
+        ``box_thresh``: the least mean text probability a box is kept at, instead of rapidocr's
+        Det.box_thresh (a box's score is that mean; every box scoring over the usual threshold is
+        the same either way).
         """
+        post = self.det.postprocess_op
+        usual = post.box_thresh
+        if box_thresh is not None:
+            post.box_thresh = box_thresh
+        try:
+            return self._detect(img, limit_type, limit_side_len, fixed)
+        finally:
+            post.box_thresh = usual
+
+    @property
+    def box_thresh(self) -> float:
+        """The least mean text probability of a box the detector keeps (rapidocr's Det.box_thresh)."""
+        return float(self.det.postprocess_op.box_thresh)
+
+    def _detect(self, img: np.ndarray, limit_type: str, limit_side_len: int, fixed: bool):
         from rapidocr.ch_ppocr_det.utils import DetPreProcess
 
         self.det.limit_type, self.det.limit_side_len = limit_type, limit_side_len
