@@ -124,8 +124,11 @@ def check_api() -> str:
     if pre is not None and not callable(getattr(pre, "resize", None)):
         problems.append("DetPreProcess.resize is missing")
     post = _get("rapidocr.ch_ppocr_det.utils", "DBPostProcess", problems)
-    if post is not None and "unclip_ratio" not in inspect.signature(post).parameters:
-        problems.append("DBPostProcess no longer takes unclip_ratio")
+    if post is not None:
+        params = inspect.signature(post).parameters
+        for name in ("unclip_ratio", "box_thresh"):  # read from, and box_thresh set on, its instance
+            if name not in params:
+                problems.append(f"DBPostProcess no longer takes {name}")
     crop = _get("rapidocr.utils.process_img", "get_rotate_crop_image", problems)
     if crop is not None and (not callable(crop) or len(inspect.signature(crop).parameters) != 2):
         problems.append("get_rotate_crop_image(img, points) changed its signature")
