@@ -39,7 +39,7 @@ from pathlib import Path
 from . import __version__
 from .core.errors import ImageTooLarge, OcrError, UnsupportedSource, WriteFailed, user_message
 from .core.naming import printable
-from .core.recognizer import RecognizeOptions, Recognizer
+from .core.recognizer import CLOUD_MIN_SCORE, LOCAL_MIN_SCORE, RecognizeOptions, Recognizer
 from .formats.text import JOIN_MODES as TEXT_MODES
 
 PROG = "desktop-ocr"
@@ -194,8 +194,9 @@ def add_recognition_arguments(p: argparse.ArgumentParser) -> None:
     """What is recognised and how (shared by recognize and capture): --chars, --min-score,
     --no-rotation, --single-line, --no-codes."""
     p.add_argument("--chars", action="store_true", help="include per-character text, score and box")
-    p.add_argument("--min-score", type=_score, default=RecognizeOptions.min_score, metavar="F",
-                   help=f"drop lines scored below F, 0..1 (default {RecognizeOptions.min_score})")
+    p.add_argument("--min-score", type=_score, default=None, metavar="F",
+                   help=f"drop lines scored below F, 0..1 (default {LOCAL_MIN_SCORE} with the local engine, "
+                        f"{CLOUD_MIN_SCORE} with a cloud service)")
     p.add_argument("--no-rotation", action="store_true",
                    help="do not look for page rotation and skew (faster on upright pages)")
     p.add_argument("--single-line", action="store_true",

@@ -15,7 +15,7 @@ from desktop_ocr import backends, formats
 from desktop_ocr.core import sources
 from desktop_ocr.core.errors import AuthFailed, BackendError, RateLimited
 from desktop_ocr.core.image import LoadedImage
-from desktop_ocr.core.recognizer import RecognizeOptions
+from desktop_ocr.core.recognizer import CLOUD_MIN_SCORE, LOCAL_MIN_SCORE, RecognizeOptions
 from tests.drawing import render_lines, rgb_array, to_png_bytes
 from tests.fakes.kits import ALL_SECRETS, KITS, TC_ID, TC_KEY
 
@@ -355,3 +355,26 @@ def test_avif_source_is_sent_in_a_format_the_vendor_takes(kit, fake):
     result = make(kit, fake).recognize(avif)
     assert fake.seen_formats == ["png"]
     assert "Cloud OCR 2024" in result.text and "128.50" in result.text
+
+
+def test_a_cloud_line_is_kept_from_half_confidence_as_the_service_rates_it(kit, fake, image):
+    # the local engine drops its own readings under LOCAL_MIN_SCORE (0.6); a cloud service's
+    # confidences are its own, and its lines are kept from CLOUD_MIN_SCORE (0.5) unless the
+    # caller says otherwise
+    vendor_answer = fake.answer
+
+    def rated(result):
+        result.lines[0].score, result.lines[1].score = 0.55, 0.45
+        return vendor_answer(result)
+
+    fake.answer = rated
+    backend = make(kit, fake)
+    assert backend.min_score_for(RecognizeOptions()) == CLOUD_MIN_SCORE < LOCAL_MIN_SCORE
+    kept = backend.recognize(image)
+    if kit.name == "tencent-legacy":  # the legacy service rates characters only: no line is dropped
+        assert [ln.score for ln in kept.lines] == [None, None] and "128.50" in kept.text
+        return
+    assert [round(ln.score, 2) for ln in kept.lines] == [0.55]
+    assert "Cloud OCR" in kept.text and "128.50" not in kept.text
+    strict = backend.recognize(image, RecognizeOptions(min_score=0.6))
+    assert strict.lines == []

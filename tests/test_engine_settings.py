@@ -14,7 +14,7 @@ from desktop_ocr.core import rapid
 from desktop_ocr.core.engine import LocalEngine, model_paths
 from desktop_ocr.core.errors import EngineUnavailable
 from desktop_ocr.core.image import LoadedImage
-from desktop_ocr.core.recognizer import RecognizeOptions
+from desktop_ocr.core.recognizer import CLOUD_MIN_SCORE, LOCAL_MIN_SCORE, RecognizeOptions
 
 from .drawing import cjk_font_path, render_lines
 
@@ -74,6 +74,15 @@ def test_min_score_drops_weak_lines(engine):
     strict = engine.recognize(image, RecognizeOptions(min_score=cut))
     assert 1 <= len(strict.lines) < len(everything.lines)
     assert all(ln.score >= cut for ln in strict.lines)
+
+
+def test_the_local_engine_drops_its_readings_under_its_own_floor_unless_told(engine):
+    # plain rapidocr keeps lines from 0.5; the local engine from LOCAL_MIN_SCORE (0.6), since
+    # its readings at 0.5-0.6 are mostly scraps (tests/test_rotation_realdata.py: a skewed
+    # receipt); a caller's min_score, lower or higher, is taken as given
+    assert engine.min_score_for(RecognizeOptions()) == LOCAL_MIN_SCORE > CLOUD_MIN_SCORE
+    assert engine.min_score_for(RecognizeOptions(min_score=0.3)) == 0.3
+    assert engine.min_score_for(RecognizeOptions(min_score=0.0)) == 0.0
 
 
 def test_detection_size_setting_changes_what_is_found(engine):

@@ -162,8 +162,9 @@ class CloudRecognizer(Recognizer):
         result.engine = self.name
         result.source = image.source
         result.elapsed = time.perf_counter() - t0
-        if options.min_score > 0:
-            result.lines = [ln for ln in result.lines if ln.score is None or ln.score >= options.min_score]
+        floor = self.min_score_for(options)
+        if floor > 0:
+            result.lines = [ln for ln in result.lines if ln.score is None or ln.score >= floor]
         return result
 
     def vendor_error(self, obj: Any, status: int, retry_after: str | None = None) -> BackendError:

@@ -34,8 +34,9 @@ Settings (RecognizeOptions): ``det_limit`` 0 = automatic (as rapidocr: longest s
 2000 px, shortest at least 736, but a small image is grown at most MAX_GROW times on a margin of its
 border colour; tiles above tiling.TILE_TRIGGER), N > 0 = one detection pass with
 the longest side resized to N (no tiling); ``min_score`` drops lines whose recognition confidence
-is lower; ``chars`` adds CharBoxes: one per Chinese character, one per Latin/digit word (rapidocr's
-word grouping), each with its own score and a 4-point box inside the line. ``single_line`` runs
+is lower (LOCAL_MIN_SCORE, 0.6, where not given: recognizer.py says why); ``chars`` adds
+CharBoxes: one per Chinese character, one per Latin/digit word (rapidocr's word grouping), each
+with its own score and a 4-point box inside the line. ``single_line`` runs
 step 3 alone on the whole image as one line (no detection, no rotation search; ``_read_whole``).
 
 Polygons are given in reading order of the text: top-left, top-right, bottom-right, bottom-left
@@ -77,7 +78,7 @@ from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
 from .model import CharBox, OcrResult, TextLine, normalize_angle
-from .recognizer import RecognizeOptions, Recognizer
+from .recognizer import LOCAL_MIN_SCORE, RecognizeOptions, Recognizer
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +236,7 @@ class LocalEngine(Recognizer):
     "onnxruntime" or "openvino"; ``runtime_used`` says which once loaded."""
 
     name = "local"
+    default_min_score = LOCAL_MIN_SCORE
 
     def __init__(self, threads: int | None = None, runtime: str = "auto") -> None:
         self.threads = threads
@@ -606,12 +608,13 @@ class LocalEngine(Recognizer):
     # ---------------------------------------------------------------------------------------
     def recognize(self, image: LoadedImage, options: RecognizeOptions | None = None) -> OcrResult:
         options = options or RecognizeOptions()
+        floor = self.min_score_for(options)
         t0 = time.perf_counter()
         bgr = np.ascontiguousarray(image.pixels[:, :, ::-1])
         h, w = bgr.shape[:2]
         if options.single_line:
             lines, angle = self._read_whole(bgr, options.chars)
-            lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
+            lines = [ln for ln in lines if ln.score is not None and ln.score >= floor]
             # only a reading the other way round is a finding (a tall line's 90 is its shape)
             return self._result(image, lines, angle, angle in (180.0, -90.0), t0)
         if options.det_limit <= 0 and tiling.needs_tiling(w, h) \
@@ -646,8 +649,8 @@ class LocalEngine(Recognizer):
             fits = self._ink_fits(lines, work)
             size = work.shape[:2]  # (h, w) of the image the lines are in
             doubt = options.detect_rotation and bool(found) and not columns
-            flipped = doubt and _upside_down(lines, options.min_score)
-            sure = max(options.min_score, OTHER_WAY_SCORE)
+            flipped = doubt and _upside_down(lines, floor)
+            sure = max(floor, OTHER_WAY_SCORE)
             few = len(found) <= FEW_BOXES
             if flipped or (doubt and (few or not _reads(lines, sure)) and _has_lines(found, h, w)):
                 # the page's up/down was decided on a few sampled crops. When its lines, each read
@@ -666,26 +669,26 @@ class LocalEngine(Recognizer):
                 turns = [normalize_angle(angle + 180.0)]
                 if not flipped:  # exact quarter turns, their skew measured there (_quarter_first)
                     turns += [normalize_angle(quarter + 90.0), normalize_angle(quarter - 90.0)]
-                said = _mass(lines, options.min_score)
+                said = _mass(lines, floor)
                 # a page that reads surely already is turned only for a reading as sure (a street
                 # photo skewed by -5 read '10' and '[06]' at 0.92-1.0; upside down, the detector
                 # found five boxes there, read at 0.51-0.80, saying more)
                 # Only lines read across the page count as reading so: a sparse photo turned by 90
                 # whose word was boxed tall and read turned (a sign's 'EXIT' at 0.98, stray marks
                 # besides) reads down the page, and is tried a quarter turn either way
-                bar = _sureness(lines, options.min_score) - FEW_MARGIN if _reads(_across(lines), sure) else 0.0
+                bar = _sureness(lines, floor) - FEW_MARGIN if _reads(_across(lines), sure) else 0.0
                 for k, turn in enumerate(turns):
                     if k == 1 and _reads(_across(lines), sure):
                         break  # the other way up reads: no quarter turn is tried
                     way = self._read_turned(bgr, found, turn, options)
-                    if flipped or (_reads(way.lines, sure, chars=2) and _mass(way.lines, options.min_score) > said
-                                   and _sureness(way.lines, options.min_score) >= bar
-                                   and not _upside_down(way.lines, options.min_score)
-                                   and (k > 0 or _telling(way.lines, options.min_score)
-                                        > _telling(lines, options.min_score))):
+                    if flipped or (_reads(way.lines, sure, chars=2) and _mass(way.lines, floor) > said
+                                   and _sureness(way.lines, floor) >= bar
+                                   and not _upside_down(way.lines, floor)
+                                   and (k > 0 or _telling(way.lines, floor)
+                                        > _telling(lines, floor))):
                         quads, angle, matrix, size, residual, columns, lines, fits = way
-                        said = _mass(lines, options.min_score)
-        lines = [ln for ln in lines if ln.score is not None and ln.score >= options.min_score]
+                        said = _mass(lines, floor)
+        lines = [ln for ln in lines if ln.score is not None and ln.score >= floor]
         grown = self._loaded().unclip_ratio
         lines = _join_stacks(lines, grown)
         lines = _order(lines, residual, size[1], size[0])

@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from .image import LoadedImage
 from .model import OcrResult
 
+#: the lines a cloud service returns are kept from this confidence, as plain rapidocr keeps its own
+CLOUD_MIN_SCORE = 0.5
+#: the local engine's lines are kept from this confidence: none of the lines the evaluation set's
+#: upright pages read at 0.5-0.6 is right, and on skewed or turned photos such readings are mostly
+#: scraps (another paper's print, upside down, beside a receipt; a sign's texture)
+LOCAL_MIN_SCORE = 0.6
+
 
 @dataclass(frozen=True)
 class RecognizeOptions:
@@ -15,7 +22,8 @@ class RecognizeOptions:
 
     chars: bool = False  # per-character text/score/box
     detect_rotation: bool = True  # find 0/90/180/270 rotation and skew
-    min_score: float = 0.5  # drop lines scored below this
+    #: drop lines scored below this; None: the recogniser's own ``default_min_score``
+    min_score: float | None = None
     det_limit: int = 0  # detection side length; 0 = automatic
     #: the whole image is one line of text (a line cropped out of a page, a field, a plate): it is
     #: recognised as it is, with no text detection and no rotation search (only a 0/180 check), as
@@ -31,10 +39,17 @@ class Recognizer(abc.ABC):
 
     #: short stable name shown in the status bar and stored in OcrResult.engine
     name: str = "recognizer"
+    #: RecognizeOptions.min_score where the caller gives none
+    default_min_score: float = CLOUD_MIN_SCORE
 
     @abc.abstractmethod
     def recognize(self, image: LoadedImage, options: RecognizeOptions | None = None) -> OcrResult:
         """Recognise ``image``. Raises desktop_ocr.core.errors.OcrError subclasses on failure."""
+
+    def min_score_for(self, options: RecognizeOptions) -> float:
+        """The confidence below which this recogniser drops a line: the caller's ``min_score``,
+        else its own ``default_min_score``."""
+        return self.default_min_score if options.min_score is None else options.min_score
 
     def warm_up(self) -> None:  # noqa: B027 - an optional hook: the default is a deliberate no-op
         """Load whatever is slow to load (models, sessions). Optional."""
