@@ -614,7 +614,7 @@ class LocalEngine(Recognizer):
         h, w = bgr.shape[:2]
         if options.single_line:
             lines, angle = self._read_whole(bgr, options.chars)
-            lines = [ln for ln in lines if ln.score is not None and ln.score >= floor]
+            lines = _kept(lines, floor)
             # only a reading the other way round is a finding (a tall line's 90 is its shape)
             return self._result(image, lines, angle, angle in (180.0, -90.0), t0)
         if options.det_limit <= 0 and tiling.needs_tiling(w, h) \
@@ -684,11 +684,10 @@ class LocalEngine(Recognizer):
                     if flipped or (_reads(way.lines, sure, chars=2) and _mass(way.lines, floor) > said
                                    and _sureness(way.lines, floor) >= bar
                                    and not _upside_down(way.lines, floor)
-                                   and (k > 0 or _telling(way.lines, floor)
-                                        > _telling(lines, floor))):
+                                   and (k > 0 or _telling(way.lines, floor) > _telling(lines, floor))):
                         quads, angle, matrix, size, residual, columns, lines, fits = way
                         said = _mass(lines, floor)
-        lines = [ln for ln in lines if ln.score is not None and ln.score >= floor]
+        lines = _kept(lines, floor)
         grown = self._loaded().unclip_ratio
         lines = _join_stacks(lines, grown)
         lines = _order(lines, residual, size[1], size[0])
@@ -910,14 +909,17 @@ class _Way(NamedTuple):
     fits: dict[int, tuple[float, float, float, float]]  # _ink_fits
 
 
+def _kept(lines: list[TextLine], min_score: float) -> list[TextLine]:
+    """The lines read with at least ``min_score`` (a line with no score is not)."""
+    return [ln for ln in lines if ln.score is not None and ln.score >= min_score]
+
+
 def _upside_down(lines: list[TextLine], min_score: float) -> bool:
     """Whether the page's lines say it is upside down in the image they were read in: those read
     turned by 180 degrees (their first corner right of their second) carry more than FLIP_MAJORITY
     of the characters of its lines across, each weighted by its confidence."""
     flipped = total = 0.0
-    for ln in _across(lines):
-        if ln.score is None or ln.score < min_score:
-            continue
+    for ln in _kept(_across(lines), min_score):
         weight = _said(ln)
         total += weight
         if ln.polygon[1][0] < ln.polygon[0][0]:
@@ -935,7 +937,7 @@ def _across(lines: list[TextLine]) -> list[TextLine]:
 def _reads(lines: list[TextLine], min_score: float, chars: int = 1) -> bool:
     """Whether any line of at least ``chars`` characters reads with at least ``min_score`` (a stray
     mark reads as one character, sometimes confidently: a textured photo's ':' at 0.98)."""
-    return any(len(ln.text.strip()) >= chars and ln.score is not None and ln.score >= min_score for ln in lines)
+    return any(len(ln.text.strip()) >= chars for ln in _kept(lines, min_score))
 
 
 def _has_lines(quads: list[np.ndarray], h: int, w: int) -> bool:
@@ -957,7 +959,7 @@ def _said(line: TextLine) -> float:
 def _sureness(lines: list[TextLine], min_score: float) -> float:
     """How surely a page's lines read: their characters' mean confidence (those read with at least
     ``min_score``; 0 when none is)."""
-    chars = sum(len(ln.text.strip()) for ln in lines if ln.score is not None and ln.score >= min_score)
+    chars = sum(len(ln.text.strip()) for ln in _kept(lines, min_score))
     return _mass(lines, min_score) / chars if chars else 0.0
 
 
@@ -966,12 +968,12 @@ def _telling(lines: list[TextLine], min_score: float) -> float:
     read as no character (TURNABLE), weighted by confidence, those read with at least
     ``min_score``. A street sign's '[06]' read upside down is '(90)', at 0.96 against 0.88."""
     return sum(sum(1 for ch in ln.text if not ch.isspace() and ch not in TURNABLE) * (ln.score or 0.0)
-               for ln in lines if ln.score is not None and ln.score >= min_score)
+               for ln in _kept(lines, min_score))
 
 
 def _mass(lines: list[TextLine], min_score: float) -> float:
     """What a page's lines say (_said), those read with at least ``min_score``."""
-    return sum(_said(ln) for ln in lines if ln.score is not None and ln.score >= min_score)
+    return sum(_said(ln) for ln in _kept(lines, min_score))
 
 
 def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
