@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -210,3 +212,99 @@ def test_the_engine_reads_a_receipt_s_sloping_tax_table_row_by_row(engine):
     res = engine.recognize(LoadedImage(np.asarray(img).copy()))
     texts = [ln.text.replace(" ", "") for ln in res.lines]
     assert texts[3:11] == ["TaxCode", "%", "Amt(RM)", "Tax(RM)", "SR", "6", "7.00", "0.42"]
+
+
+def test_a_two_line_label_and_its_centred_value_read_the_same_a_pixel_or_two_either_way():
+    """The form row above as the engine boxes it on xfund_zh val_9 of the evaluation set upright,
+    then with its boxes a few pixels taller (as on the same page skewed and deskewed) and the
+    value and the label's second line a pixel or two higher or lower. The value overlaps each
+    of the label's lines by about half its height: the row was read label, label, English,
+    value, English, value on some of these copies and label, English, value on the others. Its
+    value is centred on the label's two lines, so each label is read with its second line and
+    then its value, on every copy."""
+    boxes = [(176, 371, 351, 405), (747, 374, 963, 405),  # 从业人数, 其中：外籍人员人数
+             (485, 391, 530, 424), (1099, 393, 1144, 427),  # the values 78 and 26
+             (150, 404, 374, 438), (746, 405, 964, 439)]  # Number of employees, Number of foreigners
+    for grow, value, second in itertools.product((0, 2, 4), (-2, 0, 2), (-2, 0, 2)):
+        moved = [(x0, y0 - grow + (value if i in (2, 3) else second if i in (4, 5) else 0),
+                  x1, y1 + grow + (value if i in (2, 3) else second if i in (4, 5) else 0))
+                 for i, (x0, y0, x1, y1) in enumerate(boxes)]
+        order, _ = reading_order(moved)
+        assert order == [0, 4, 2, 1, 5, 3], (grow, value, second, order)
+
+
+def test_lines_of_two_rows_of_a_grid_are_not_taken_for_one_label_by_a_value_between_them():
+    """xfund_zh val_5's grid, boxes as the engine gives them: 健康状况 and 熟悉专业 are labels of
+    two rows, one under the other 16 px apart; 良好, the first one's value, sits lower than it,
+    part way towards the second. And 2016, to the right of 政治 over 面貌 (one label over two
+    touching lines), is the value of 参加工作时间 between them, which has the next row's label
+    under it. Each row keeps its own label, each value its own."""
+    boxes = [(762, 698, 880, 740), (927, 717, 1010, 759),  # 健康状况 良好
+             (763, 756, 880, 797), (1000, 760, 1100, 798),  # 熟悉专业 and its value
+             (210, 681, 270, 721), (211, 716, 270, 758),  # 政治 over 面貌
+             (330, 705, 400, 747), (449, 700, 620, 738), (638, 705, 720, 748),  # 党员 参加工作时间 2016
+             (477, 756, 600, 796)]  # 外语语种, the next row's label under 参加工作时间
+    order, _ = reading_order(boxes)
+    assert order.index(2) > order.index(1) and order.index(3) > order.index(2)  # 熟悉专业 after 良好
+    assert order.index(5) == order.index(4) + 1 and order.index(6) == order.index(5) + 1  # 政治 面貌 党员
+    assert order.index(8) == order.index(7) + 1  # 参加工作时间 2016
+    assert order.index(9) > order.index(8)  # then the next row
+
+
+def _bilingual_form() -> Image.Image:
+    """A form whose labels are set over two lines, Chinese over a smaller English line, each
+    with its value to the right centred on the pair."""
+    zh, en = ImageFont.truetype(cjk_font_path(), 26), ImageFont.truetype(cjk_font_path(), 22)
+    img = Image.new("RGB", (1100, 520), "white")
+    d = ImageDraw.Draw(img)
+    d.text((60, 40), "企业基本情况表", fill="black", font=zh)
+    rows = ((130, ("从业人数", "Number of employees", "78"), ("其中：外籍人员人数", "Number of foreigners", "26")),
+            (250, ("注册资本", "Registered capital", "500"), ("实收资本", "Paid-in capital", "300")))
+    for y, *cells in rows:
+        for (label, english, value), x, vx in zip(cells, (60, 560), (360, 900)):
+            d.text((x, y), label, fill="black", font=zh)
+            d.text((x, y + 30), english, fill="black", font=en)
+            d.text((vx, y + 16), value, fill="black", font=zh)
+    d.text((60, 420), "填表日期：2019年8月9日", fill="black", font=zh)
+    return img
+
+
+def test_the_engine_reads_a_bilingual_form_in_one_order_upright_and_skewed(engine):
+    """Each label, its English line, then its value, on the form upright and skewed either way.
+    Skewed by -5 it was read 从业人数, 78, 其中…, Number of foreigners, 26 and only then Number
+    of employees: the deskewed page boxed 从业人数 1.5 times as tall as its English line, so the
+    English line was not taken for its second line."""
+    want = ["企业基本情况表", "从业人数", "Numberofemployees", "78", "其中：外籍人员人数", "Numberofforeigners", "26",
+            "注册资本", "Registeredcapital", "500", "实收资本", "Paid-incapital", "300", "填表日期：2019年8月9日"]
+    img = _bilingual_form()
+    for skew in (0, -5, 5, -10):
+        page = img.rotate(-skew, expand=True, fillcolor="white", resample=Image.BICUBIC) if skew else img
+        res = engine.recognize(LoadedImage(np.asarray(page).copy()))
+        assert [ln.text.replace(" ", "") for ln in res.lines] == want, skew
+
+
+def test_a_line_level_with_a_two_line_label_joins_its_row_a_pixel_short_of_half():
+    """xfund_zh val_10 skewed by -5 and deskewed, boxes as the engine gives them: 上级单位名称, a
+    label at the left, overlaps the first line of the label 上级单位 over 组织机构代码 (its value
+    与上级单位关系 centred on both) by half its height less half a pixel. That label's row reaches
+    over both its lines from the start, so 上级单位名称 is read first in it, as upright."""
+    boxes = [(104, 956, 256, 991), (524, 937, 630, 973), (499, 973, 651, 1008),  # 上级单位名称 上级单位 组织机构代码
+             (899, 956, 1070, 991), (143, 1019, 212, 1067)]  # 与上级单位关系 序号
+    order, _ = reading_order(boxes)
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_a_label_s_first_line_is_not_the_next_line_of_the_cell_above_it():
+    """xfund_zh val_5 skewed by -5 and deskewed: 政治 over 面貌 (one label, its value 党员 centred
+    on both) stands 14 px under 国籍, the label of the row above. Taken for 国籍's second line, it
+    made one row of both rows (国籍, 政治, 面貌, 党员, 中国, 民族, ...), the photograph's box beside
+    them joining the two."""
+    boxes = [(210, 629, 304, 669), (334, 638, 404, 681), (488, 627, 586, 668),  # 国籍 中国 民族
+             (624, 631, 668, 670), (770, 624, 870, 670), (900, 638, 1018, 677),  # 汉 籍贯 黑龙江省
+             (208, 683, 304, 724), (208, 718, 304, 759), (328, 704, 396, 748),  # 政治 面貌 党员
+             (448, 700, 622, 738), (632, 707, 708, 747),  # 参加工作时间 2016
+             (760, 700, 880, 739), (922, 716, 990, 759),  # 健康状况 良好
+             (1060, 659, 1154, 703)]  # 贴照片, a photograph's box down the right, between the rows
+    order, _ = reading_order(boxes)
+    assert order[:6] == [0, 1, 2, 3, 4, 5], order
+    assert [i for i in order if i != 13][6:] == [6, 7, 8, 9, 10, 11, 12], order

@@ -15,7 +15,10 @@ rotated pages upright before calling this). The page is cut recursively, XY-cut 
   row, also when it is short and overlaps the row by less than half but a one-line cell beside
   it is centred on the label's two lines (a value so set, on a deskewed page); a row whose every
   cell has lines of that kind and none of one line is a table's heading row and the rows under
-  it (taken for one row on a sloped photo) and is read row by row; rows top to bottom, left to
+  it (taken for one row on a sloped photo) and is read row by row; a label over two touching
+  lines with its value to the right centred on them is found on the whole page before the rows
+  are (``_labels``), so it is read with its second line and then its value at any pixel of their
+  boxes; rows top to bottom, left to
   right within a row; a row made mostly of columns of vertical writing (``vertical``) is read
   right to left.
 
@@ -33,6 +36,8 @@ from statistics import median
 Box = tuple[float, float, float, float]
 
 WRAPPED_RATIO = 6.0  # a cell's line at least this many heights long is wrapped text (_table_rows)
+LABEL_GAP = 0.2  # a label's two lines are at most this share of a line's height apart (_labels)
+LABEL_HEIGHTS = 1.6  # ... and the taller at most this many times the other's height
 LABEL_CENTRE = 0.25  # share of the way between a label's two lines a value centred on them stays off each (_centred)
 
 
@@ -58,7 +63,34 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
     items = sorted(items, key=lambda b: ((b.y0 + b.y1) / 2.0, b.x0))
     rows: list[list[list[_Item]]] = []  # each row: cells left to right, a cell's lines top to bottom
     spans: list[list[float]] = []
+    under, beside = _labels(items)
+    second = {id(a): b for b in items if (a := under.get(id(b))) is not None}
+    where: dict[int, tuple[int, int]] = {}  # id of a placed line: (its row, its cell)
+
+    def place(b: _Item, r: int, cell: list[_Item] | None) -> None:
+        if r == len(rows):
+            rows.append([])
+            spans.append([b.y0, b.y1])
+        if cell is None:
+            rows[r].append([b])
+            cell = rows[r][-1]
+        else:
+            cell.append(b)
+        where[id(b)] = (r, next(k for k, c in enumerate(rows[r]) if c is cell))
+        # a label's first line: its row reaches down over its second line from the start
+        low = second[id(b)].y1 if id(b) in second else b.y1
+        spans[r] = [min(spans[r][0], b.y0), max(spans[r][1], b.y1, low)]
+
     for b in items:
+        first = under.get(id(b)) or beside.get(id(b))
+        if first is not None and id(first) in where:
+            r, k = where[id(first)]
+            if id(b) in under and rows[r][k][-1] is first:
+                place(b, r, rows[r][k])  # the second line of a label whose value is centred on both
+                continue
+            if id(b) in beside:
+                place(b, r, None)  # a value centred on a label's two lines: in the label's row
+                continue
         placed = False
         # compare with the last few rows (a tall box may start a row a small one joins later)
         for r in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
@@ -70,18 +102,16 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
             over = [c for c in rows[r] if any(_stacked(b, m) for m in c)]
             half = ov > 0.5 * min(b.h, row_h)
             if half and not over:
-                rows[r].append([b])
-            elif len(over) == 1 and _next_line(over[0][-1], b) and (
+                place(b, r, None)
+            elif len(over) == 1 and id(b) not in second and _next_line(over[0][-1], b) and (
                     half or (b.w < WRAPPED_RATIO * b.h and _centred(b, rows[r], over[0]))):
-                over[0].append(b)  # the next line of a cell of two lines (a label over two lines)
+                place(b, r, over[0])  # the next line of a cell of two lines (not a label's first line)
             else:
                 continue
-            spans[r] = [min(ry0, b.y0), max(ry1, b.y1)]
             placed = True
             break
         if not placed:
-            rows.append([[b]])
-            spans.append([b.y0, b.y1])
+            place(b, len(rows), None)
     rows = [part for row in rows for part in _table_rows(row)]
     spans = [[min(b.y0 for c in row for b in c), max(b.y1 for c in row for b in c)] for row in rows]
     order = sorted(range(len(rows)), key=lambda r: (spans[r][0] + spans[r][1]) / 2.0)
@@ -90,6 +120,60 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
         key = _row_key([c[0] for c in rows[r]])
         out.append([b for c in sorted(rows[r], key=lambda c: key(c[0])) for b in c])
     return out
+
+
+def _labels(items: list[_Item]) -> tuple[dict[int, _Item], dict[int, _Item]]:
+    """Labels set over two lines with a value centred on them, found before the rows are: ({id
+    of a label's second line: its first line}, {id of a value: the first line of its label}).
+
+    A form's label in two languages (从业人数 over Number of employees) has its value set to the
+    right, centred on the two lines: it overlaps each by about half its height, so it joined
+    the label's row on one copy of a page and started a row of its own on the same page
+    skewed, deskewed and a pixel taller; the label's second line then went to the value's row.
+    Found on the whole page first, a label and its value are one row at any such pixel: the
+    label's row reaches over both its lines from its first line on (a line level with the pair,
+    left of it, joins it however the first line alone overlaps that line), and its first line
+    never continues the cell above it (a label 14 px under another was read as its third line).
+    The value's centre lies in the middle half between the lines' centres (LABEL_CENTRE), it stands
+    to their right with no line of its height stacked on it (a column of prose beside another,
+    set half a line apart, has), and is no taller than the two lines together."""
+    under: dict[int, _Item] = {}
+    beside: dict[int, _Item] = {}
+    if len(items) < 3:
+        return under, beside
+    centre = [(b.y0 + b.y1) / 2.0 for b in items]  # items are sorted by centre
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if b.y0 > a.y1 + 0.5 * b.h + 1.0 and centre[j] > centre[i] + 3.0 * a.h:
+                break
+            if id(b) in under or not _label_lines(a, b):
+                continue
+            lo, hi = centre[i], centre[j]
+            right = max(a.x1, b.x1)
+            vals = [c for k, c in enumerate(items[i + 1:j], i + 1)
+                    if c.x0 >= right and c.h < a.h + b.h
+                    and LABEL_CENTRE < (centre[k] - lo) / (hi - lo) < 1.0 - LABEL_CENTRE
+                    and not _in_column(c, items)]
+            if vals:
+                under[id(b)] = a
+                for c in vals:
+                    beside.setdefault(id(c), a)
+    return under, beside
+
+
+def _label_lines(a: _Item, b: _Item) -> bool:
+    """``b`` could be the second line of a label whose first line is ``a``: stacked on it, close
+    under it (LABEL_GAP), the two of heights within LABEL_HEIGHTS (a label in two languages is
+    often set in two sizes, and a short line's box is the loosest)."""
+    return (_stacked(a, b) and max(a.h, b.h) <= LABEL_HEIGHTS * min(a.h, b.h)
+            and -0.5 * b.h <= b.y0 - a.y1 <= LABEL_GAP * min(a.h, b.h))
+
+
+def _in_column(c: _Item, items: list[_Item]) -> bool:
+    """A line of about ``c``'s height is stacked close over or under it (``_next_line``)."""
+    return any(_next_line(c, d) or _next_line(d, c) for d in items if d is not c
+               and d.y0 < c.y1 + c.h and d.y1 > c.y0 - c.h)
 
 
 def _centred(b: _Item, row: list[list[_Item]], cell: list[_Item]) -> bool:
