@@ -145,8 +145,8 @@ def _labels(items: list[_Item]) -> tuple[dict[int, _Item], dict[int, _Item]]:
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
             b = items[j]
-            if b.y0 > a.y1 + 0.5 * b.h + 1.0 and centre[j] > centre[i] + 3.0 * a.h:
-                break
+            if centre[j] > centre[i] + 3.0 * a.h:
+                break  # sorted by centre: a second line is at most 1.5 of a.h below (_label_lines)
             if id(b) in under or not _label_lines(a, b):
                 continue
             lo, hi = centre[i], centre[j]
