@@ -49,10 +49,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def ray_head():
-    """A one-node Ray cluster with 2 CPUs: (the ray:// address, the GCS address). Stopped afterwards
+    """A one-node Ray cluster with 2 CPUs: (the ray:// address, the GCS address, the head's process; see
+    _head_state). Stopped afterwards
     by ending the process group of the ``ray start --block`` this fixture started."""
-    with _head() as (client, gcs, _):
-        yield client, gcs
+    with _head() as head:
+        yield head
 
 
 @contextlib.contextmanager
@@ -193,6 +194,8 @@ def local_run(sources, tmp_path_factory):
 def cluster_run(ray_head, sources, tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("cluster") / "out"
     done = cli(*map(str, sources), "--out", str(out_dir), "--cluster", ray_head[0], "--workers", "2")
+    if "cannot connect to the Ray cluster" in done.stderr:  # the head failed us: say what it had against it
+        pytest.fail(done.stderr + _head_state(ray_head[2]))
     return done, out_dir
 
 
@@ -267,7 +270,7 @@ c.close()
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=REPO,
                           timeout=180)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stderr + _head_state(ray_head[2])
     rows = [line.split() for line in done.stdout.splitlines()]
     assert [int(r[0]) for r in rows] == list(range(len(images))) and all(r[1] == "True" for r in rows)
     kinds = {(r[2], r[3]) for r in rows}
