@@ -13,7 +13,7 @@ naive order. Our pipeline per image:
    or more is detected again deskewed, a slightly skewed one keeps its boxes, carried through the
    same transform; small print (the boxes' median height under
    FINE_TRIGGER detector pixels) is detected once more on the upright page enlarged (_finer), a
-   sparse photo (a sign) once more at two thirds of the size (_coarser);
+   sparse photo (a sign) once more at two thirds of the size, its doubtful boxes read too (_coarser);
 3. crop every line from the full-resolution upright image, recognise in batches; a line the
    0/180 classifier calls upside down is recognised both ways and the more confident reading wins;
    on a page of vertical writing (columns of upright Chinese characters, told from a page turned by
@@ -129,7 +129,9 @@ COARSE_SCALE = 2 / 3
 #: from its two sure boxes (a lamp's '10', a '[06]') no skew was found (icdar2015 img_1, whose
 #: signs are found at every scale upright). Not on a second pass (once deskewed): there the
 #: doubtful boxes were pieces of lines ('Genexis' of 'Genexis Theatre') that hid the first
-#: pass's whole boxes (_missed)
+#: pass's whole boxes (_missed). The coarser pass's doubtful boxes are read too, and kept where
+#: they read so and no line kept stands: skewed by 10 either way (resampled), img_2's EXIT sign
+#: scores 0.3-0.5 at every scale, and the box over the whole photo that pass finds reads nothing
 DOUBT_BOX_THRESH = 0.3
 DOUBT_MIN_CHARS = 2
 #: a page skewed by at least this many degrees is detected again once deskewed (below it, its
@@ -372,20 +374,26 @@ class LocalEngine(Recognizer):
             return None
         return self._detect_single(bgr, int(max(h, w) * scale * factor))[0]
 
-    def _coarser(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:
+    def _coarser(self, bgr: np.ndarray, quads: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """A sparse image (see COARSE_MAX_BOXES): the boxes of a pass at COARSE_SCALE of the
-        automatic size that stand apart from every box of the first (``_uncovered``). Their lines
-        are kept only when they read surely (``_read_page``). Not for an image tiled, very flat
-        or small (on a margin: a captured word or line)."""
+        automatic size: (those the detector scores at its threshold or more that stand apart from
+        every box of the first (``_uncovered``), those it scores from DOUBT_BOX_THRESH up to it).
+        Their lines are kept only when they read surely; the doubtful ones only where they also
+        stand apart from every line kept and say DOUBT_MIN_CHARS characters (``_read_page``). Not
+        for an image tiled, very flat or small (on a margin: a captured word or line)."""
         h, w = bgr.shape[:2]
         if len(quads) > COARSE_MAX_BOXES or tiling.needs_tiling(w, h) or _is_flat(h, w) \
                 or _small_canvas(h, w) is not None:
-            return []
+            return [], []
         shrink, grow = _auto_size(h, w)
-        coarse = self._detect_single(bgr, int(max(h, w) * shrink * grow * COARSE_SCALE))[0]
-        extra = _uncovered(coarse, quads)
-        log.debug("coarser pass on %dx%d: %d boxes, %d found, %d apart", w, h, len(quads), len(coarse), len(extra))
-        return extra
+        coarse, scores = self._detect_single(bgr, int(max(h, w) * shrink * grow * COARSE_SCALE),
+                                             box_thresh=DOUBT_BOX_THRESH)
+        usual = self._loaded().box_thresh
+        sure = _uncovered([q for q, s in zip(coarse, scores) if s >= usual], quads)
+        doubt = [q for q, s in zip(coarse, scores) if s < usual]
+        log.debug("coarser pass on %dx%d: %d boxes, %d found, %d + %d apart", w, h, len(quads), len(coarse),
+                  len(sure), len(doubt))
+        return sure, doubt
 
     def _detect_doubtful(self, bgr: np.ndarray, limit: int) -> tuple[list[np.ndarray], list[float]]:
         """One detection pass. On a sparse image (COARSE_MAX_BOXES boxes or fewer), boxes the
@@ -772,9 +780,9 @@ class LocalEngine(Recognizer):
         find again, read and kept as the coarser pass's are."""
         if options.det_limit <= 0:
             quads = self._finer(work, quads) or quads
-            extra = self._coarser(work, quads)
+            extra, doubt = self._coarser(work, quads)
         else:
-            extra = []
+            extra, doubt = [], []
         # not found again by a finer pass, nor by the coarser one
         spare = _uncovered(_not_found(list(spare), quads), extra) if spare else []
         # the detector's working memory (OpenVINO keeps it) is given back before the
@@ -785,10 +793,18 @@ class LocalEngine(Recognizer):
         # (a stray mark reads as some character at 0.5-0.7); on a page of many boxes, a spare
         # one also says SPARE_MIN_CHARS characters
         least = SPARE_MIN_CHARS if len(quads) > COARSE_MAX_BOXES else 1
-        lines += [ln for ln in self._read(work, extra, options.chars, columns)
-                  if (ln.score or 0.0) >= OTHER_WAY_SCORE]
-        lines += [ln for ln in self._read(work, spare, options.chars, columns)
-                  if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least]
+        more = [ln for ln in self._read(work, extra, options.chars, columns)
+                if (ln.score or 0.0) >= OTHER_WAY_SCORE]
+        more += [ln for ln in self._read(work, spare, options.chars, columns)
+                 if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least]
+        if doubt:  # the coarser pass's doubtful boxes, where no line kept stands (a box over the
+            # whole photo, scored near the threshold and read as nothing, hides none of them)
+            floor = self.min_score_for(options)
+            doubt = _uncovered(doubt, [np.asarray(ln.polygon, dtype=np.float32) for ln in lines + more
+                                       if (ln.score or 0.0) >= floor])
+            more += [ln for ln in self._read(work, doubt, options.chars, columns)
+                     if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= DOUBT_MIN_CHARS]
+        lines += more
         return _join_combs(work, self._join_sideways(work, lines, options.chars))
 
     def _join_sideways(self, work: np.ndarray, lines: list[TextLine], chars: bool) -> list[TextLine]:
