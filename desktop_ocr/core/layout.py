@@ -142,11 +142,14 @@ def _labels(items: list[_Item]) -> tuple[dict[int, _Item], dict[int, _Item]]:
     if len(items) < 3:
         return under, beside
     centre = [(b.y0 + b.y1) / 2.0 for b in items]  # items are sorted by centre
+    # a second line's centre lies at most half a's height, the gap and half its own height below
+    # a's centre: 1.5 of a's height
+    reach = 0.5 + LABEL_GAP + 0.5 * LABEL_HEIGHTS
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
             b = items[j]
-            if centre[j] > centre[i] + 3.0 * a.h:
-                break  # sorted by centre: a second line is at most 1.5 of a.h below (_label_lines)
+            if centre[j] > centre[i] + reach * a.h:
+                break  # sorted by centre: no later line can be a's second line (_label_lines)
             if id(b) in under or not _label_lines(a, b):
                 continue
             lo, hi = centre[i], centre[j]
