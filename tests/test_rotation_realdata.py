@@ -274,3 +274,18 @@ def test_a_skewed_form_deskewed_onto_a_tiled_canvas_reads_its_vertical_label_onc
     assert len(got) == 1 and got[0][1], got
     assert edit_distance(got[0][0], label[0][0]) <= 2, got
     assert abs(normalize_angle(res.angle - 15 - upright.angle)) <= 2.0, (res.angle, upright.angle)
+
+
+def test_a_skewed_form_deskewed_onto_a_tiled_canvas_keeps_the_numbers_its_tile_border_cuts_off(engine, eval_dir,
+                                                                                            scorer):
+    # skewed by -15, the form's deskewed canvas (2411 x 2705) is detected in two tiles whose
+    # border (x 811) runs just left of a numbered list's text. The left tile found '2. 高等职业教育
+    # ...' whole; the right one cut it at its edge but boxed it a few pixels taller, so the piece
+    # was the larger box, and the whole line, lying mostly inside it, was dropped as a duplicate:
+    # the list came back without its '2.' and '3.'. The two are joined
+    ref, norm, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, "xfund_zh__zh_val_1", -15)
+    for item in map(norm, ("2. 高等职业教育", "3. “一流高职院校")):
+        assert any(norm(ln.text).startswith(item) for ln in upright.lines), (item, [ln.text for ln in upright.lines])
+        assert any(norm(ln.text).startswith(item) for ln in res.lines), (item, [ln.text for ln in res.lines])
+    assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + 0.02
+

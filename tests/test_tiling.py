@@ -67,6 +67,23 @@ def test_merge_joins_a_line_cut_by_a_vertical_border():
     assert q[:, 0].min() <= 1001 and q[:, 0].max() >= 2099
 
 
+def test_merge_keeps_a_whole_line_inside_a_taller_piece_cut_from_it():
+    # measured on a real form skewed by 15 and deskewed (2411 x 2705, tiles at x 0 and 811): the
+    # left tile found '2. 高等职业教育...' whole (796-1103, 20 px tall); the right tile cut it at
+    # its left edge (816-1103) but boxed it 24 px tall, so the piece was the larger box and the
+    # whole line, lying mostly inside it, was dropped as a duplicate: the line lost its '2.'
+    left = tiling.Tile(0, 0, 1600, 1600)
+    right = tiling.Tile(811, 0, 2411, 1600)
+    pieces = [(_quad(796, 726, 1103, 746), 0.9, left), (_quad(813, 723, 1103, 747), 0.9, right),
+              (_quad(900, 900, 1000, 930), 0.9, left), (_quad(900, 899, 1000, 931), 0.9, right)]
+    quads, _ = tiling.merge_tile_boxes(pieces, 2411, 1600)
+    rects = sorted((round(float(q[:, 0].min())), round(float(q[:, 1].min())), round(float(q[:, 0].max())))
+                   for q in quads)
+    assert len(rects) == 2, rects  # one box per line
+    assert rects[0][0] <= 797 and rects[0][2] >= 1102  # the line from its start, not from the border
+    assert rects[1][0] == 900 and rects[1][2] == 1000  # a duplicate seen whole by both stays as it was
+
+
 def test_merge_joins_a_column_cut_by_a_horizontal_border():
     # measured on a real form skewed by 15 and deskewed (2428 x 2717, tiles at y 0 and 1117): the
     # upper tile found a vertical label column as one box (1020-1254) and its last characters
@@ -150,3 +167,20 @@ def test_headline_taller_than_the_tile_overlap_is_read_whole(engine):
     assert texts[:5] == [f"smallline{i}小字" for i in range(5)]
     assert texts[-5:] == [f"bottomline{i}底部" for i in range(5)]
     assert "".join(texts[5:-5]) == "大标题SALE"  # no duplicated fragments from the tiles
+
+
+def test_lines_starting_just_left_of_a_tile_border_keep_their_start(engine):
+    # 2700 px wide: tiles [0, 1600] and [1100, 2700]; twenty numbered lines start 14-0 px left of
+    # the border at x 1100. The left tile finds each line whole; the right one cuts off its number
+    # and, for some, boxes the rest a pixel or two taller, so the piece was the larger box and the
+    # whole line, lying mostly inside it, was dropped as a duplicate: 4 of the 20 lines came back
+    # without their number
+    assert [(t.x0, t.x1) for t in tiling.plan_tiles(2700, 1400)] == [(0, 1600), (1100, 2700)]
+    font = ImageFont.truetype(cjk_font_path(), 22)
+    img = Image.new("RGB", (2700, 1400), "white")
+    d = ImageDraw.Draw(img)
+    items = [f"{k + 1}. 高等职业教育创新强校工程奖补资金第{k + 1}项" for k in range(20)]
+    for k, text in enumerate(items):
+        d.text((1086 + (k % 10) * 2, 60 + k * 60), text, font=font, fill="black")
+    res = engine.recognize(LoadedImage(np.asarray(img).copy()))
+    assert [ln.text.replace(" ", "") for ln in res.lines] == [t.replace(" ", "") for t in items]

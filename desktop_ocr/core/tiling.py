@@ -69,6 +69,11 @@ def tiling_scale(w: int, h: int, size: int = TILE_SIZE, overlap: int = TILE_OVER
 BIG_TEXT = TILE_OVERLAP // 2
 
 
+#: a box this many of its heights (short sides) from an inner tile border may be a piece cut there
+#: (the detector's box of a cut line can stop a few pixels short of the border)
+NEAR_BORDER = 0.5
+
+
 def _is_cut(r, t: Tile, w: int, h: int, edge: float = 3.0) -> bool:
     return ((t.x0 > 0 and r[0] <= t.x0 + edge) or (t.y0 > 0 and r[1] <= t.y0 + edge)
             or (t.x1 < w and r[2] >= t.x1 - edge) or (t.y1 < h and r[3] >= t.y1 - edge))
@@ -132,8 +137,10 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
     for quad, score, t in pieces:
         r = _rect(quad)
         cut = _is_cut(r, t, w, h, edge)
+        # near a border for its size: a piece cut there whose box stops a few pixels short of it
+        near = cut or _is_cut(r, t, w, h, NEAR_BORDER * min(r[2] - r[0], r[3] - r[1]))
         items.append({"quad": quad.astype(np.float64), "score": float(score), "rect": r, "cut": cut,
-                      "alive": True})
+                      "near": near, "alive": True})
     # largest first so contained duplicates and pieces meet their full version; passes repeat
     # until nothing changes, since a box grown by a join can then overlap one it was compared
     # with before (a long line cut by several tiles)
@@ -155,9 +162,14 @@ def merge_tile_boxes(pieces: list[tuple[np.ndarray, float, Tile]], w: int, h: in
                 if small <= 0:
                     continue
                 if inter / small >= 0.6:
-                    b["alive"] = False  # b lies (mostly) inside a: a duplicate or a cut piece of a
+                    # b lies (mostly) inside a: a duplicate or a cut piece of a. When a may itself be
+                    # a cut piece, b can be the whole line, smaller only because the tile that cut
+                    # a boxed it a few pixels taller: the two are joined, or the line loses its
+                    # end beyond the border (a form deskewed to 2411 px, its tiles' border at
+                    # x 811: '2. 高等职业教育...' came back from 816 on, without its '2.')
+                    b["alive"] = False
                     changed = True
-                    if b["cut"] and a["cut"]:
+                    if a["near"]:
                         _join(a, b)
                     continue
                 # cut pieces of one line; or a cut piece overlapping a whole box along its row
@@ -216,6 +228,7 @@ def _join(a: dict, b: dict) -> None:
     a["rect"] = _rect(a["quad"])
     a["score"] = max(a["score"], b["score"])
     a["cut"] = a["cut"] or b["cut"]
+    a["near"] = a["near"] or b["near"]
 
 
 def _order_clockwise(box: np.ndarray) -> np.ndarray:
