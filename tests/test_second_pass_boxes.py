@@ -1,13 +1,17 @@
 """Which boxes of a second detection pass stand apart from the first pass's (engine._uncovered,
 engine._missed, engine._not_found): a pass at another scale finds most lines again, and
 sometimes one box over two lines the first pass read separately; only what the first pass has
-nothing of is added."""
+nothing of is added. A finer pass that lost words of a line gives way to the first pass's box of
+it (engine._gapped, engine._fine_losses)."""
 
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from desktop_ocr.core import engine as engine_mod
+
+from .drawing import cjk_font_path
 
 
 def _quad(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
@@ -93,3 +97,46 @@ def test_a_first_pass_line_under_a_tall_patch_of_the_second_pass_is_not_found_ag
     # once deskewed, is found again: that box is elongated, not a patch
     cells = [_quad(940, 973 + 25 * k, 967, 995 + 25 * k) for k in range(4)]
     assert engine_mod._not_found(cells, [_quad(936, 970, 969, 1090)]) == []
+
+
+def test_a_first_pass_line_the_finer_boxes_leave_a_stretch_of_is_gapped():
+    """_gapped: a line whose finer boxes of the same line leave FINE_GAP of its heights uncovered,
+    at an end or between two (the line below, reaching into it, covers none of it); a word space
+does not count, nor a line no finer box touches (_missed's concern), nor a column."""
+    line = _quad(100, 100, 700, 120)  # 20 px tall
+    gap = engine_mod.FINE_GAP
+
+    def gapped(boxes):
+        return len(engine_mod._gapped([line], boxes, gap)) == 1
+
+    assert gapped([_quad(100, 101, 300, 119), _quad(500, 101, 700, 119)])  # 200 px lost between
+    assert gapped([_quad(100, 101, 600, 119)])  # its last 100 px lost
+    assert not gapped([_quad(100, 101, 390, 119), _quad(400, 101, 700, 119)])  # a word space
+    assert gapped([_quad(100, 101, 300, 119), _quad(300, 114, 700, 140)])  # the line below covers none of it
+    assert not gapped([])
+    assert engine_mod._gapped([_quad(100, 100, 120, 180)], [_quad(100, 100, 120, 120)], gap) == []  # a column
+
+
+def test_a_line_the_finer_pass_lost_words_of_is_read_whole(engine):
+    """_fine_losses, with the real recogniser: the finer pass's boxes of a line's first and last
+    words alone give way to the first pass's box of the whole line, which says more; where they
+    cover the line (or the first pass's box holds blank paper beyond them), they stand."""
+    font = ImageFont.truetype(cjk_font_path(), 24)
+    img = Image.new("RGB", (900, 200), "white")
+    d = ImageDraw.Draw(img)
+    d.text((40, 40), "SALES REPORT FOR THE NORTH REGION 2024", font=font, fill="black")
+    d.text((40, 120), "TOTAL", font=font, fill="black")
+    bgr = np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
+    x1 = 40 + d.textlength("SALES REPORT FOR THE NORTH REGION 2024", font=font)
+    whole = _quad(34, 36, x1 + 6, 70).astype(np.float32)
+    first_word = _quad(34, 37, 40 + d.textlength("SALES ", font=font), 69).astype(np.float32)
+    last_word = _quad(x1 - d.textlength("2024", font=font) - 4, 37, x1 + 6, 69).astype(np.float32)
+    total = _quad(34, 116, 40 + d.textlength("TOTAL", font=font) + 6, 150).astype(np.float32)
+    blank = _quad(34, 115, 400, 151).astype(np.float32)  # TOTAL and blank paper beyond it
+    with engine._lock:
+        out = engine._fine_losses(bgr, [whole, blank], [first_word, last_word, total])
+    boxes = sorted(tuple(np.round(q[0]).tolist()) for q in out)
+    assert boxes == sorted([tuple(np.round(whole[0]).tolist()), tuple(np.round(total[0]).tolist())]), boxes
+    with engine._lock:  # the finer pass found the line whole: nothing to take back
+        again = engine._fine_losses(bgr, [whole], [whole.copy(), total])
+    assert len(again) == 2

@@ -115,6 +115,13 @@ FINE_TARGET = 28.0
 FINE_MIN_BOXES = 10
 FINE_MAX_SCALE = 2.0
 FINE_MAX_SIDE = 3072
+#: the finer pass can lose part of a line the first pass found whole (a deskewed form's underlined
+#: title, 'OLD GOLD MENTHOL LIGHTS & ULTRA LIGHTS 100'S - PROGRESS REPORT': found finer as its first
+#: three words and its last two). A first-pass line that the finer boxes of the same line leave
+#: uncovered over FINE_GAP of its heights is read, and kept instead of the finer boxes inside it
+#: when it reads surely and says FINE_LOST_CHARS characters more than they do (_fine_losses)
+FINE_GAP = 1.5
+FINE_LOST_CHARS = 3
 #: a sparse image (a sign, a street photo: at most COARSE_MAX_BOXES boxes on the upright page) is
 #: detected once more at COARSE_SCALE of the automatic size (_coarser): a word the detector scores
 #: near its threshold is found at one scale and not at another. Measured on the evaluation set's
@@ -375,7 +382,33 @@ class LocalEngine(Recognizer):
         factor = min(FINE_MAX_SCALE, FINE_TARGET / max(med, 1.0), FINE_MAX_SIDE / (max(h, w) * scale))
         if factor < 1.2:
             return None
-        return self._detect_single(bgr, int(max(h, w) * scale * factor))[0]
+        fine = self._detect_single(bgr, int(max(h, w) * scale * factor))[0]
+        return self._fine_losses(bgr, quads, fine) if fine else fine
+
+    def _fine_losses(self, bgr: np.ndarray, first: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:
+        """The finer pass's boxes ``fine``, where they lost part of a line of the ``first`` pass's
+        that line's box instead of theirs inside it (see FINE_GAP)."""
+        holes = _gapped(first, fine, FINE_GAP)
+        if not holes:
+            return fine
+        fb = _bounds(fine)
+        cx, cy = (fb[:, 0] + fb[:, 2]) / 2, (fb[:, 1] + fb[:, 3]) / 2
+        inside = [np.flatnonzero((cx > b[0]) & (cx < b[2]) & (cy > b[1]) & (cy < b[3])).tolist()
+                  for b in _bounds(holes)]
+        pieces = sorted({i for idx in inside for i in idx})
+        out = self._loaded().recognize([rapid.crop_line(bgr, q.copy()) for q in holes]
+                                       + [rapid.crop_line(bgr, fine[i].copy()) for i in pieces], word_boxes=False)
+        says = [len("".join(t.split())) for t in out.txts]
+        said = dict(zip(pieces, says[len(holes):]))
+        drop: set[int] = set()
+        kept = []
+        for k, (q, idx) in enumerate(zip(holes, inside)):
+            if out.scores[k] >= OTHER_WAY_SCORE and says[k] >= sum(said[i] for i in idx) + FINE_LOST_CHARS \
+                    and not drop & set(idx):
+                drop.update(idx)
+                kept.append(q)
+        log.debug("finer pass: %d lines with gaps, %d kept whole", len(holes), len(kept))
+        return [q for i, q in enumerate(fine) if i not in drop] + kept
 
     def _coarser(self, bgr: np.ndarray, quads: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """A sparse image (see COARSE_MAX_BOXES): the boxes of a pass at COARSE_SCALE of the
@@ -1149,6 +1182,34 @@ def _not_found(carried: list[np.ndarray], found: list[np.ndarray], patches: bool
             inter = inter * ~((bh > PATCH_HEIGHT * float(np.ptp(q[:, 1])))
                               & (np.maximum(bw, bh) < PATCH_HEIGHT * np.minimum(bw, bh)))
         if float(inter.sum()) < MISSED_OVERLAP * area:
+            out.append(q)
+    return out
+
+
+def _gapped(lines: list[np.ndarray], boxes: list[np.ndarray], gap: float) -> list[np.ndarray]:
+    """The boxes of ``lines`` running across (twice as long as tall or more) that the ``boxes``
+    of the same line (spanning SAME_LINE of its height) leave uncovered along it, at one end or
+    between two, over ``gap`` of its heights; a line none of them touches is not one (_missed's
+    concern)."""
+    if not boxes:
+        return []
+    fb = _bounds(boxes)
+    out = []
+    for q in lines:
+        x0, y0 = q.min(axis=0)
+        x1, y1 = q.max(axis=0)
+        h = float(y1 - y0)
+        if h <= 0 or x1 - x0 < 2 * h:
+            continue
+        span = (np.minimum(fb[:, 3], y1) - np.maximum(fb[:, 1], y0)) / h
+        on = fb[(span >= SAME_LINE) & (fb[:, 2] > x0) & (fb[:, 0] < x1)]
+        if not len(on):
+            continue
+        widest, reached = 0.0, float(x0)
+        for a, b in sorted(zip(on[:, 0].tolist(), on[:, 2].tolist())):
+            widest = max(widest, a - reached)
+            reached = max(reached, b)
+        if max(widest, float(x1) - reached) >= gap * h:
             out.append(q)
     return out
 
