@@ -33,11 +33,12 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[cloud,test,build,serve,fast,cluster]"
+# constraints.txt: the versions of the engine's libraries its figures are measured with
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[cloud,test,build,serve,fast,cluster]"
 # opencv-python (non-headless) ships its own Qt plugins that clash with PySide6; some packages
 # pull it in. Keep only the headless build.
 if .venv/bin/python -m pip show -q opencv-python >/dev/null 2>&1; then
   .venv/bin/python -m pip uninstall -y -q opencv-python
-  .venv/bin/python -m pip install -q --force-reinstall --no-deps opencv-python-headless
+  .venv/bin/python -m pip install -q -c constraints.txt --force-reinstall --no-deps opencv-python-headless
 fi
 echo "desktop_ocr is set up in .venv"
