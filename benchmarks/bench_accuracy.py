@@ -5,6 +5,7 @@ and every page of it turned and skewed.
                                                   [--skip-set] [--skip-rotation] [--skip-small] [--receipts N]
                                                   [--resample linear|cubic]
                                                   [--save NAME] [--compare NAME] [--no-cache]
+                                                  [--detector KEY=VALUE[,..]]
     .venv/bin/python benchmarks/bench_accuracy.py --saved NAME --compare OTHER
 
 1. The set (../shared/eval/public, or DESKTOP_OCR_EVAL): both engines on every image; per subset
@@ -42,6 +43,10 @@ the turned/skewed pairs that went off upright or came back within it, with their
 note says so when the two runs read other pages (--only, --angles, --receipts), since figures
 over all pages then compare different pages. --saved NAME --compare OTHER reads nothing and
 compares two saved runs (one of them made on another checkout, say).
+--detector thresh=0.25,unclip_ratio=1.8 (any of rapid.DET_KNOBS: thresh, box_thresh, unclip_ratio)
+sets our detector's post-processing otherwise for the run, to tune it on the public set: the run
+keeps the settings it read with, and --compare says when the saved run's were others. Plain
+RapidOCR keeps its defaults (0.3, 0.5, 1.6).
 --quick (CI): two images of the set, one page and one receipt at 90 and 10 degrees.
 """
 
@@ -425,6 +430,20 @@ def _flatten(d, prefix=""):
 SELECTION = ("only", "angles", "receipts")
 
 
+def detector_knobs(spec: str) -> dict[str, float]:
+    """``--detector``: "thresh=0.25,unclip_ratio=1.8" -> {"thresh": 0.25, "unclip_ratio": 1.8}."""
+    out: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        key, _, value = part.partition("=")
+        if key not in rapid.DET_KNOBS:
+            raise ValueError(f"--detector: unknown setting {key!r}; choose from {', '.join(rapid.DET_KNOBS)}")
+        try:
+            out[key] = float(value)
+        except ValueError:
+            raise ValueError(f"--detector: {key} takes a number, not {value!r}") from None
+    return out
+
+
 def saved_path(name: str) -> Path:
     """Where ``--save NAME`` keeps a run."""
     return OUT / f"accuracy-{name}.json"
@@ -442,6 +461,9 @@ def compare(now: dict, name: str) -> None:
     if now.get("resample", "linear") != raw.get("resample", "linear"):
         print(f"  (the saved run's skewed pages were resampled {raw.get('resample', 'linear')}, this run's "
               f"{now.get('resample', 'linear')}: its rotation figures compare different inputs)")
+    if now.get("detector") and raw.get("detector") and now["detector"] != raw["detector"]:
+        print(f"  (the detector's post-processing differs: {raw['detector']} in the saved run, {now['detector']} "
+              f"in this one)")
     for what in SELECTION:
         if what in now and what in raw and now[what] != raw[what]:
             print(f"  (the two runs read different pages: {what} {raw[what]} in the saved run, {now[what]} in "
@@ -449,7 +471,7 @@ def compare(now: dict, name: str) -> None:
     worse = 0
     for key, v in _flatten(now):
         if "/plain" in key or "plain_" in key or key not in old or key.endswith("pages") or key.endswith("images") \
-                or key in SELECTION:
+                or key in SELECTION or key.startswith("detector/"):
             continue
         d = v - old[key]
         if abs(d) < 0.0005:
@@ -501,7 +523,14 @@ def main(argv=None) -> int:
     ap.add_argument("--saved", metavar="NAME", help="read nothing: take the saved run NAME as this run "
                     "(with --compare, two saved runs side by side, in seconds)")
     ap.add_argument("--no-cache", action="store_true", help="read every image with plain RapidOCR again")
+    ap.add_argument("--detector", default="", metavar="KEY=VALUE[,..]",
+                    help="our detector's post-processing set otherwise for this run, to tune it on the set: "
+                         f"{', '.join(rapid.DET_KNOBS)} (rapidocr's 0.3, 0.5, 1.6)")
     args = ap.parse_args(argv)
+    try:
+        knobs = detector_knobs(args.detector)
+    except ValueError as exc:
+        ap.error(str(exc))
     if args.saved:
         if not args.compare:
             ap.error("--saved NAME compares a saved run: give --compare OTHER too")
@@ -525,10 +554,13 @@ def main(argv=None) -> int:
     items = pages(only, receipts)
     engine = LocalEngine()
     engine.warm_up()
+    detector = engine.det_knobs(**knobs)
     plain, scorer = Plain(not args.no_cache), load_scorer()
-    print(f"ours: LocalEngine ({engine.runtime_used} detector); plain: RapidOCR() defaults, "
+    print(f"ours: LocalEngine ({engine.runtime_used} detector"
+          + "".join(f", {k} {v}" for k, v in knobs.items()) + "); plain: RapidOCR() defaults, "
           f"rapidocr {rapid.version()}; {len(items)} images ({EVAL})")
-    report: dict = {"only": only, "angles": angles, "receipts": receipts, "resample": args.resample}
+    report: dict = {"only": only, "angles": angles, "receipts": receipts, "resample": args.resample,
+                    "detector": detector}
     if not args.skip_set:
         report["set"] = read_set(engine, plain, scorer, items)
     if not args.skip_rotation:

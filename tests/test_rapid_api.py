@@ -163,6 +163,53 @@ def _upgrades():
     }
 
 
+def _post_without(param: str) -> type:
+    """rapidocr's DBPostProcess as an upgrade that renamed ``param`` would have it."""
+    import inspect
+
+    from rapidocr.ch_ppocr_det.utils import DBPostProcess
+
+    sig = inspect.signature(DBPostProcess)
+
+    class Renamed(DBPostProcess):
+        pass
+
+    Renamed.__signature__ = sig.replace(parameters=[p for n, p in sig.parameters.items() if n != param])  # type: ignore[attr-defined]
+    return Renamed
+
+
+@pytest.mark.parametrize("param", rapid.DET_KNOBS)
+def test_an_upgrade_that_renames_a_detector_setting_is_named(monkeypatch, param):
+    """The accuracy benchmark's --detector (and the engine's doubtful passes) set these on the
+    detector's instance: a renamed one would be set on nothing."""
+    module = "rapidocr.ch_ppocr_det.utils"
+    monkeypatch.setitem(sys.modules, module, _without(module, "DBPostProcess", _post_without(param)))
+    with pytest.raises(EngineUnavailable, match=f"DBPostProcess no longer takes {param}"):
+        rapid.check_api()
+
+
+def test_detector_settings_change_what_it_finds():
+    """det_knobs: a larger unclip ratio grows every box, a box threshold over any box's mean
+    probability (0.8 here) keeps none; an unknown name is refused. Its own engine, so no other
+    test sees the settings."""
+    bgr = _line_bgr()
+    engine = LocalEngine()
+    assert engine.det_knobs() == {"thresh": 0.3, "box_thresh": 0.5, "unclip_ratio": 1.6}
+    with engine._lock:
+        usual, _ = engine._detect_single(bgr, 0)
+    assert engine.det_knobs(unclip_ratio=2.2)["unclip_ratio"] == 2.2
+    with engine._lock:
+        grown, _ = engine._detect_single(bgr, 0)
+    assert len(usual) == len(grown) == 1
+    height = lambda q: float(np.ptp(q[:, 1]))  # noqa: E731
+    assert height(grown[0]) > height(usual[0]) + 2, (usual, grown)
+    engine.det_knobs(unclip_ratio=1.6, box_thresh=0.999)
+    with engine._lock:
+        assert engine._detect_single(bgr, 0)[0] == []
+    with pytest.raises(ValueError, match="unknown detector setting 'limit'"):
+        engine.det_knobs(limit=3)
+
+
 @pytest.mark.parametrize("missing", list(_upgrades()))
 def test_an_upgrade_that_drops_an_internal_is_named(monkeypatch, missing):
     module, attr, replacement = _upgrades()[missing]

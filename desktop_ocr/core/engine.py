@@ -281,6 +281,12 @@ class LocalEngine(Recognizer):
         assert self._models is not None, "_load() runs before any detection or recognition"
         return self._models
 
+    def det_knobs(self, **values: float) -> dict[str, float]:
+        """The detector's post-processing settings (rapid.DET_KNOBS), after setting ``values``
+        for every recognition from now on (rapid.Models.det_knobs); the models are loaded first."""
+        with self._lock:
+            return self._load().det_knobs(**values)
+
     def trim(self) -> None:
         """Give back the working memory the models keep between recognitions (call when idle)."""
         with self._lock:

@@ -54,6 +54,11 @@ REC_BATCH_WIDTH = 6 * 50 * REC_HEIGHT  # (lines up to 50 heights batch exactly a
 #: AVX-512 CPU: benchmarks/bench_engine.py)
 RUNTIMES = ("onnxruntime", "openvino")
 #: attributes of the loaded model objects we set or read
+#: the detector's post-processing settings (rapidocr's DBPostProcess): the probability a pixel
+#: counts as text at (0.3), the mean probability a box is kept at (0.5; the engine's passes for
+#: doubtful boxes go down to their own), how far a box grows out from its kernel (1.6: crops and
+#: reported boxes follow it)
+DET_KNOBS = ("thresh", "box_thresh", "unclip_ratio")
 _MODEL_ATTRS = {"det": ("limit_type", "limit_side_len", "session", "postprocess_op"), "cls": ("cls_thresh",),
                 "rec": ("session", "postprocess_op", "resize_norm_img", "rec_image_shape", "rec_batch_num")}
 
@@ -126,7 +131,7 @@ def check_api() -> str:
     post = _get("rapidocr.ch_ppocr_det.utils", "DBPostProcess", problems)
     if post is not None:
         params = inspect.signature(post).parameters
-        for name in ("unclip_ratio", "box_thresh"):  # read from, and box_thresh set on, its instance
+        for name in DET_KNOBS:  # read from, and set on, its instance (det_knobs)
             if name not in params:
                 problems.append(f"DBPostProcess no longer takes {name}")
     crop = _get("rapidocr.utils.process_img", "get_rotate_crop_image", problems)
@@ -220,6 +225,17 @@ class Models:
     def box_thresh(self) -> float:
         """The least mean text probability of a box the detector keeps (rapidocr's Det.box_thresh)."""
         return float(self.det.postprocess_op.box_thresh)
+
+    def det_knobs(self, **values: float) -> dict[str, float]:
+        """The detector's post-processing (DET_KNOBS of rapidocr's DBPostProcess), after setting
+        ``values`` on it for every detection from now on: how the accuracy benchmark tunes them on
+        the evaluation set (``--detector``). ValueError for a name not among DET_KNOBS."""
+        post = self.det.postprocess_op
+        for key, value in values.items():
+            if key not in DET_KNOBS:
+                raise ValueError(f"unknown detector setting {key!r}; choose from {', '.join(DET_KNOBS)}")
+            setattr(post, key, float(value))
+        return {key: float(getattr(post, key)) for key in DET_KNOBS}
 
     def _detect(self, img: np.ndarray, limit_type: str, limit_side_len: int, fixed: bool):
         from rapidocr.ch_ppocr_det.utils import DetPreProcess
