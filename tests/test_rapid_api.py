@@ -207,7 +207,8 @@ def test_detector_settings_change_what_it_finds():
     with engine._lock:
         assert engine._detect_single(bgr, 0)[0] == []
     with pytest.raises(ValueError, match="unknown detector setting 'limit'"):
-        engine.det_knobs(limit=3)
+        engine.det_knobs(thresh=0.2, limit=3)
+    assert engine.det_knobs()["thresh"] == 0.3  # refused whole
 
 
 @pytest.mark.parametrize("missing", list(_upgrades()))

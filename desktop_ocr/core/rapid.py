@@ -53,12 +53,12 @@ REC_BATCH_WIDTH = 6 * 50 * REC_HEIGHT  # (lines up to 50 heights batch exactly a
 #: optional ``[fast]`` extra; same model file, same results to 1e-4, measured ~3x faster on an
 #: AVX-512 CPU: benchmarks/bench_engine.py)
 RUNTIMES = ("onnxruntime", "openvino")
-#: attributes of the loaded model objects we set or read
 #: the detector's post-processing settings (rapidocr's DBPostProcess): the probability a pixel
 #: counts as text at (0.3), the mean probability a box is kept at (0.5; the engine's passes for
 #: doubtful boxes go down to their own), how far a box grows out from its kernel (1.6: crops and
 #: reported boxes follow it)
 DET_KNOBS = ("thresh", "box_thresh", "unclip_ratio")
+#: attributes of the loaded model objects we set or read
 _MODEL_ATTRS = {"det": ("limit_type", "limit_side_len", "session", "postprocess_op"), "cls": ("cls_thresh",),
                 "rec": ("session", "postprocess_op", "resize_norm_img", "rec_image_shape", "rec_batch_num")}
 
@@ -230,10 +230,11 @@ class Models:
         """The detector's post-processing (DET_KNOBS of rapidocr's DBPostProcess), after setting
         ``values`` on it for every detection from now on: how the accuracy benchmark tunes them on
         the evaluation set (``--detector``). ValueError for a name not among DET_KNOBS."""
+        unknown = [key for key in values if key not in DET_KNOBS]
+        if unknown:  # nothing is set then
+            raise ValueError(f"unknown detector setting {unknown[0]!r}; choose from {', '.join(DET_KNOBS)}")
         post = self.det.postprocess_op
         for key, value in values.items():
-            if key not in DET_KNOBS:
-                raise ValueError(f"unknown detector setting {key!r}; choose from {', '.join(DET_KNOBS)}")
             setattr(post, key, float(value))
         return {key: float(getattr(post, key)) for key in DET_KNOBS}
 
