@@ -143,6 +143,45 @@ def test_line_direction_from_boxes():
     assert rotation.line_direction([box(0, 0, 20, 20, 0.0)]) == (0.0, 0.0)
 
 
+def _plate(text: str, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """Light letters on a dark plate, turned clockwise by ``angle`` on a light page: (BGR pixels,
+    the plate's corners there)."""
+    line = render_lines([text], font_size=44, margin=14)
+    ink = np.asarray(line.convert("L")) < 128
+    plate = np.empty(ink.shape + (3,), np.uint8)
+    plate[...] = (150, 60, 20)  # BGR: blue
+    plate[ink] = (235, 235, 235)
+    page = np.full((plate.shape[0] + 160, plate.shape[1] + 160, 3), 215, np.uint8)
+    page[80:80 + plate.shape[0], 80:80 + plate.shape[1]] = plate
+    h, w = page.shape[:2]
+    corners = np.array([[80, 80], [80 + plate.shape[1], 80], [80 + plate.shape[1], 80 + plate.shape[0]],
+                        [80, 80 + plate.shape[0]]], dtype=np.float64)
+    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
+    return rotation.warp_image(page, m, (nw, nh)), rotation.apply_matrix(corners, m)
+
+
+@pytest.mark.parametrize("angle", [0.0, 4.0, -6.0, 11.0, -13.0])
+@pytest.mark.parametrize("text", ["A999J3", "EXIT 12"])
+def test_baseline_angle_finds_the_rows_of_ink_where_the_box_leans_otherwise(text, angle):
+    # a short box gives its direction only to within a few degrees (a plate's box leans
+    # differently at each size); the characters' rows give it within a few tenths, light letters
+    # on a dark plate as well as dark on light, from a guess 5 degrees off either way
+    img, corners = _plate(text, angle)
+    for guess in (angle - 5.0, angle + 5.0):
+        found = rotation.baseline_angle(img, corners, guess)
+        assert found is not None and abs(normalize_angle(found - angle)) <= 0.6, (guess, found)
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    found = rotation.baseline_angle(grey, corners, angle + 3.0)
+    assert found is not None and abs(normalize_angle(found - angle)) <= 0.6, found
+
+
+def test_baseline_angle_says_nothing_without_ink():
+    blank = np.full((200, 400, 3), 128, np.uint8)
+    assert rotation.baseline_angle(blank, np.array([[50, 80], [350, 80], [350, 130], [50, 130]], float), 0.0) is None
+    # a box too thin to hold a row of characters
+    assert rotation.baseline_angle(blank, np.array([[50, 80], [350, 80], [350, 82], [50, 82]], float), 0.0) is None
+
+
 def test_single_character_is_not_turned(engine):
     # one square box says nothing about direction: upright is the prior
     res = engine.recognize(LoadedImage(np.asarray(render_lines(["好"], font_size=60).convert("RGB")).copy()))

@@ -47,6 +47,12 @@ CLS_CONFIDENT = 0.9
 PRIOR_MARGIN = 0.1
 #: sample crops are cut to this width/height ratio
 MAX_SAMPLE_RATIO = 12
+#: baseline_angle: trial angles within this many degrees of the box's direction; the band is
+#: scaled to at most this many pixels across the line; fewer ink pixels than this say nothing
+BASELINE_SPAN = 12.0
+BASELINE_THICK = 64.0
+BASELINE_MIN_INK = 20
+BASELINE_MAX_INK = 20000
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,56 @@ def line_direction(quads: Sequence[np.ndarray]) -> tuple[float, float]:
     if direction == -90.0:
         direction = 90.0
     return direction, float(w_n.sum())
+
+
+def baseline_angle(img: np.ndarray, quad: np.ndarray, guess: float) -> float | None:
+    """The direction of one text line's rows of ink in ``img`` (BGR or grey), in degrees as the
+    page's angle, measured
+    within BASELINE_SPAN of ``guess`` (the line's box's direction): the band around the box is
+    cut out turned by ``guess``, its ink (the rarer side of an Otsu threshold) projected across the
+    line at trial angles, and the angle whose profile is sharpest (largest sum of squares: tops,
+    baselines and the gaps between rows of characters line up) is taken. A box gives its direction
+    only to within a few degrees when it is short (a plate 1.6 times as long as tall, a badge
+    beside it); the characters' own rows give it within a few tenths. None when the band has no
+    ink to speak of or the sharpest profile lies at the edge of the span (no clear answer)."""
+    (cx, cy), (bw, bh), _ = cv2.minAreaRect(np.asarray(quad, dtype=np.float32))
+    length, thick = max(bw, bh), min(bw, bh)
+    if thick < 4.0:
+        return None
+    scale = min(1.0, BASELINE_THICK / thick)  # the profile's bins are pixels of the band so sized
+    bl, bt = int(length * 1.1 * scale) + 4, int(thick * 1.6 * scale) + 4
+    m = cv2.getRotationMatrix2D((float(cx), float(cy)), guess, scale)
+    m[0, 2] += bl / 2.0 - cx
+    m[1, 2] += bt / 2.0 - cy
+    band = cv2.warpAffine(img, m, (bl, bt), flags=cv2.INTER_AREA if scale < 1.0 else cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
+    if band.ndim == 3:
+        band = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY)
+    level, _ = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    dark = band < level
+    ink = dark if dark.sum() * 2 <= dark.size else ~dark
+    ys, xs = np.nonzero(ink)
+    if len(xs) < BASELINE_MIN_INK:
+        return None
+    step = -(-len(xs) // BASELINE_MAX_INK)  # a long line's ink sampled evenly: the profile keeps its shape
+    xs, ys = xs[::step].astype(np.float64), ys[::step].astype(np.float64)
+    xs = xs - xs.mean()
+    ys = ys - ys.mean()
+
+    def sharpest(trials: np.ndarray) -> float:
+        rad = np.radians(trials)[:, None]
+        across = np.round(ys[None, :] * np.cos(rad) - xs[None, :] * np.sin(rad)).astype(np.int64)
+        across -= across.min(axis=1, keepdims=True)
+        width = int(across.max()) + 1
+        rows = (across + np.arange(len(trials))[:, None] * width).ravel()
+        hist = np.bincount(rows, minlength=width * len(trials)).reshape(len(trials), width).astype(np.float64)
+        return float(trials[int(np.argmax((hist ** 2).sum(axis=1)))])
+
+    coarse = sharpest(np.arange(-BASELINE_SPAN, BASELINE_SPAN + 1e-9, 0.5))
+    if abs(coarse) >= BASELINE_SPAN:
+        return None
+    fine = sharpest(np.arange(coarse - 0.5, coarse + 0.5 + 1e-9, 0.1))
+    return normalize_angle(guess + fine)
 
 
 def oriented_crop(img: np.ndarray, quad: np.ndarray, angle: float) -> np.ndarray | None:
