@@ -213,6 +213,10 @@ FEW_BOXES = 3
 #: bench_accuracy's rotation part: pairs off 35 -> 30, none went off)
 ROWS_MIN_CHARS = 2
 ROWS_MIN_RATIO = 1.5
+#: ... and when its lines read with ROWS_MIN_SCORE or more lean by their rows over ROWS_REREAD
+#: degrees otherwise than its boxes, it is read again deskewed by its rows (see recognize)
+ROWS_MIN_SCORE = 0.5
+ROWS_REREAD = 2.0
 #: ... and taken that way only when it reads nearly as surely: its characters' mean confidence at
 #: most this much below the first reading's (_sureness)
 FEW_MARGIN = 0.05
@@ -706,6 +710,19 @@ class LocalEngine(Recognizer):
             lines = self._read_page(work, quads, options, columns, spare)
             fits = self._ink_fits(lines, work)
             size = work.shape[:2]  # (h, w) of the image the lines are in
+            rows = None
+            if options.detect_rotation and found and not columns and len(found) <= COARSE_MAX_BOXES:
+                rows = _rows_lean(work, [ln for ln in lines if (ln.score or 0.0) >= ROWS_MIN_SCORE], residual)
+            if rows is not None and abs(normalize_angle(rows - residual)) > ROWS_REREAD:
+                # a sparse page whose lines' rows of ink lean otherwise than its boxes said (a
+                # plate's box, leaning with its frame and its surroundings, 5 degrees off its
+                # characters, which read under the floor so): read again deskewed by its rows,
+                # and kept so when that says more, nearly as surely
+                way = self._read_turned(bgr, found, normalize_angle(angle - residual + rows), options)
+                if _mass(way.lines, floor) > _mass(lines, floor) \
+                        and _sureness(way.lines, floor) >= _sureness(lines, floor) - FEW_MARGIN:
+                    quads, angle, matrix, size, residual, columns, lines, fits = way
+                    work = bgr  # the working image is let go (the lines are in way's, of ``size``)
             doubt = options.detect_rotation and bool(found) and not columns
             flipped = doubt and _upside_down(lines, floor)
             sure = max(floor, OTHER_WAY_SCORE)
@@ -986,6 +1003,20 @@ def _rows_angle(bgr: np.ndarray, lines: list[TextLine], angle: float) -> float:
     off) whose reported box is at least ROWS_MIN_RATIO times as long as tall, snapped to the
     quarter turn within MIN_DESKEW of it as a few boxes' directions are (rotation.line_direction).
     ``angle`` itself when no line can say. ``lines``: their polygons in ``bgr``."""
+    measured = _rows_lean(bgr, lines, angle)
+    if measured is None:
+        return angle
+    quarter = rotation.Orientation(measured).quarter
+    if abs(normalize_angle(measured - quarter)) < rotation.MIN_DESKEW:
+        measured = normalize_angle(float(quarter))
+    return measured
+
+
+def _rows_lean(img: np.ndarray, lines: list[TextLine], angle: float) -> float | None:
+    """The angle of ``lines``' rows of ink in ``img`` (their polygons are in it), measured within
+    rotation.BASELINE_SPAN of ``angle``: the length-weighted median of rotation.baseline_angle over
+    those of ROWS_MIN_CHARS Latin letters and digits or more, half their characters at least,
+    whose box is ROWS_MIN_RATIO times as long as tall or more; None when none of them says."""
     angles, weights = [], []
     for ln in lines:
         said = "".join(ln.text.split())
@@ -996,19 +1027,15 @@ def _rows_angle(bgr: np.ndarray, lines: list[TextLine], angle: float) -> float:
         _, (bw, bh), _ = cv2.minAreaRect(quad)
         if min(bw, bh) < 1.0 or max(bw, bh) < ROWS_MIN_RATIO * min(bw, bh):
             continue
-        found = rotation.baseline_angle(bgr, quad, angle)
+        found = rotation.baseline_angle(img, quad, angle)
         if found is not None:
             angles.append(normalize_angle(found - angle))  # relative: no wrap at 180
             weights.append(max(bw, bh))
     if not angles:
-        return angle
+        return None
     order = np.argsort(angles)
     cum = np.cumsum(np.asarray(weights)[order])
-    measured = normalize_angle(angle + float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2.0)]))
-    quarter = rotation.Orientation(measured).quarter
-    if abs(normalize_angle(measured - quarter)) < rotation.MIN_DESKEW:
-        measured = normalize_angle(float(quarter))
-    return measured
+    return normalize_angle(angle + float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2.0)]))
 
 
 def _kept(lines: list[TextLine], min_score: float) -> list[TextLine]:
