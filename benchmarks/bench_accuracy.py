@@ -3,7 +3,7 @@ and every page of it turned and skewed.
 
     .venv/bin/python benchmarks/bench_accuracy.py [--quick] [--only SUBSTR[,..]] [--angles A,B,..]
                                                   [--skip-set] [--skip-rotation] [--skip-small] [--receipts N]
-                                                  [--resample linear|cubic]
+                                                  [--resample linear|cubic] [--corners border|white|black]
                                                   [--save NAME] [--compare NAME] [--no-cache]
                                                   [--detector KEY=VALUE[,..]]
     .venv/bin/python benchmarks/bench_accuracy.py --saved NAME --compare OTHER
@@ -17,7 +17,9 @@ and every page of it turned and skewed.
    till receipts drawn here (tests/drawing.receipt: dense rows, item and amount as separate
    pieces), each turned by 90/180/270 and skewed by +-5/+-10/+-15 degrees (``--angles``; positive =
    clockwise), pixels and ground truth carried through the same transform (skews resampled
-   bilinearly, or bicubically with ``--resample cubic``). Both engines read every variant. Per
+   bilinearly, or bicubically with ``--resample cubic``; the new corners filled with the page's
+   border colour, or white or black as an image editor leaves them with ``--corners``). Both
+   engines read every variant. Per
    angle: det F1 / e2e F1 by the scorer against the turned ground truth; page CER in each
    engine's own reading order against the ground truth's upright reading order (the text a user
    copies); ours' page-CER delta against the same page read upright, and the angle
@@ -129,15 +131,18 @@ def pages(only: list[str], receipts: int) -> list[tuple[str, np.ndarray, dict]]:
     return out
 
 
-def turned(rgb: np.ndarray, gt: dict, angle: float, resample: str = "linear") -> tuple[np.ndarray, dict]:
+def turned(rgb: np.ndarray, gt: dict, angle: float, resample: str = "linear",
+           corners: str = "border") -> tuple[np.ndarray, dict]:
     """The page turned clockwise by ``angle`` (its text then reads at ``angle``) and the ground
     truth carried along. Skews are resampled bilinearly (``rotation.warp_image``, as the engine
     deskews) or, with ``resample="cubic"``, bicubically: a second kind of skewed input, which
-    tells a change that reads skewed pages better from one that suits one resampling."""
+    tells a change that reads skewed pages better from one that suits one resampling. ``corners``:
+    what fills the corners a skew opens (the page's border colour, or white or black)."""
     h, w = rgb.shape[:2]
     m, nw, nh = rotation.rotation_matrix(w, h, -angle)
     flags = cv2.INTER_CUBIC if resample == "cubic" else cv2.INTER_LINEAR
-    px = np.ascontiguousarray(rotation.warp_image(rgb, m, (nw, nh), flags))
+    fill = {"border": None, "white": (255.0, 255.0, 255.0), "black": (0.0, 0.0, 0.0)}[corners]
+    px = np.ascontiguousarray(rotation.warp_image(rgb, m, (nw, nh), flags, fill))
     lines = [{**ln, "polygon": rotation.apply_matrix(np.asarray(ln["polygon"], float), m).tolist()}
              for ln in gt["lines"]]
     return px, {**gt, "lines": lines}
@@ -277,9 +282,11 @@ def read_set(engine, plain, scorer, items) -> dict:
     return table
 
 
-def read_turned(engine, plain, scorer, items, angles: list[int], resample: str = "linear") -> dict:
+def read_turned(engine, plain, scorer, items, angles: list[int], resample: str = "linear",
+                corners: str = "border") -> dict:
     print(f"\n== 2. rotation: upright pages turned/skewed by {angles} degrees (clockwise positive; "
-          f"skews resampled {'bicubically' if resample == 'cubic' else 'bilinearly'}) ==")
+          f"skews resampled {'bicubically' if resample == 'cubic' else 'bilinearly'}, corners filled with "
+          f"{'the border colour' if corners == 'border' else corners}) ==")
     per_angle: dict[int, dict] = {}
     rows = []
     for stem, rgb, gt in items:
@@ -296,7 +303,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
         plain_base = page_cer(scorer, gt, cared_texts(scorer, gt, plain(rgb)))
         line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
         for a in [0, *angles]:
-            px, tgt = turned(rgb, gt, a, resample) if a else (rgb, gt)
+            px, tgt = turned(rgb, gt, a, resample, corners) if a else (rgb, gt)
             res = base if a == 0 else engine.recognize(LoadedImage(px))
             theirs = plain(px)
             ours = our_lines(res)
@@ -457,6 +464,9 @@ def compare(now: dict, name: str) -> None:
     raw = json.loads(old_path.read_text(encoding="utf-8"))
     old = dict(_flatten(raw))
     print(f"\n== this run against the saved run '{name}' (ours only; + better, - worse) ==")
+    if now.get("corners", "border") != raw.get("corners", "border"):
+        print(f"  (the saved run's skews had their corners filled with {raw.get('corners', 'border')}, this "
+              f"run's with {now.get('corners', 'border')}: its rotation figures compare different inputs)")
     if now.get("resample", "linear") != raw.get("resample", "linear"):
         print(f"  (the saved run's skewed pages were resampled {raw.get('resample', 'linear')}, this run's "
               f"{now.get('resample', 'linear')}: its rotation figures compare different inputs)")
@@ -510,6 +520,8 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="a smoke run: 2 images, 1 page + 1 receipt at 90 and 10")
     ap.add_argument("--only", default="", help="only images whose name contains one of these (comma-separated)")
     ap.add_argument("--angles", default=",".join(map(str, ANGLES)), help="turns and skews, degrees clockwise")
+    ap.add_argument("--corners", choices=("border", "white", "black"), default="border",
+                    help="what fills the corners a skew opens: the page's border colour (default), white or black")
     ap.add_argument("--resample", choices=("linear", "cubic"), default="linear",
                     help="how part 2 makes its skewed pages (default linear, as the engine deskews)")
     ap.add_argument("--receipts", type=int, default=4, help="drawn receipts in the rotation part (default 4)")
@@ -562,12 +574,13 @@ def main(argv=None) -> int:
           + "".join(f", {k} {v}" for k, v in knobs.items()) + "); plain: RapidOCR() defaults, "
           f"rapidocr {rapid.version()}; {len(items)} images ({EVAL})")
     report: dict = {"only": only, "angles": angles, "receipts": receipts, "resample": args.resample,
+                    "corners": args.corners,
                     "detector": detector}
     if not args.skip_set:
         report["set"] = read_set(engine, plain, scorer, items)
     if not args.skip_rotation:
         rot_items = items[:1] + items[-1:] if args.quick else items
-        turned_pages = read_turned(engine, plain, scorer, rot_items, angles, args.resample)
+        turned_pages = read_turned(engine, plain, scorer, rot_items, angles, args.resample, args.corners)
         report["rotation"], report["pairs"] = turned_pages["angles"], turned_pages["rows"]
     if not args.skip_small:
         if args.quick:

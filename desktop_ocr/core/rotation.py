@@ -112,12 +112,12 @@ def apply_matrix(points: np.ndarray, m: np.ndarray) -> np.ndarray:
 
 
 def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int],
-               interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+               interpolation: int = cv2.INTER_LINEAR, fill: tuple[float, ...] | None = None) -> np.ndarray:
     """Resample ``img`` through matrix ``m`` onto a canvas of ``size`` (w, h).
 
     Quarter turns use exact array rotations (lossless); other angles cv2.warpAffine with
     ``interpolation`` (bilinear, as the engine deskews), the new corners filled by the page's
-    border colour so no dark wedges turn into fake text.
+    border colour so no dark wedges turn into fake text (or by ``fill``).
     """
     w, h = size
     a = m[:2, :2]
@@ -132,7 +132,7 @@ def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int],
     shift = a @ np.array([0.5, 0.5]) + m[:2, 2] - 0.5
     mp = np.hstack([a, shift[:, None]]).astype(np.float64)
     return cv2.warpAffine(img, mp, (w, h), flags=interpolation, borderMode=cv2.BORDER_CONSTANT,
-                          borderValue=border_colour(img))
+                          borderValue=border_colour(img) if fill is None else fill)
 
 
 def border_colour(img: np.ndarray) -> tuple[float, ...]:
