@@ -996,13 +996,10 @@ class _Way(NamedTuple):
 
 def _rows_angle(bgr: np.ndarray, lines: list[TextLine], angle: float) -> float:
     """A sparse page's angle (COARSE_MAX_BOXES boxes or fewer: a plate, a sign) measured on the
-    rows of ink of its lines read across (rotation.baseline_angle), where the boxes' directions
-    gave ``angle``: the length-weighted median over its lines of Latin letters and digits (at
-    least ROWS_MIN_CHARS of them, and half the line's characters: their baselines and x-height
-    make the rows; square Chinese characters leave them flat, a drawn `入口` measured 4 degrees
-    off) whose reported box is at least ROWS_MIN_RATIO times as long as tall, snapped to the
-    quarter turn within MIN_DESKEW of it as a few boxes' directions are (rotation.line_direction).
-    ``angle`` itself when no line can say. ``lines``: their polygons in ``bgr``."""
+    rows of ink of its lines (_rows_lean) where the boxes' directions gave ``angle``, snapped to
+    the quarter turn within MIN_DESKEW of it as a few boxes' directions are
+    (rotation.line_direction); ``angle`` itself when no line can say. ``lines``: their polygons
+    in ``bgr``."""
     measured = _rows_lean(bgr, lines, angle)
     if measured is None:
         return angle
@@ -1015,8 +1012,10 @@ def _rows_angle(bgr: np.ndarray, lines: list[TextLine], angle: float) -> float:
 def _rows_lean(img: np.ndarray, lines: list[TextLine], angle: float) -> float | None:
     """The angle of ``lines``' rows of ink in ``img`` (their polygons are in it), measured within
     rotation.BASELINE_SPAN of ``angle``: the length-weighted median of rotation.baseline_angle over
-    those of ROWS_MIN_CHARS Latin letters and digits or more, half their characters at least,
-    whose box is ROWS_MIN_RATIO times as long as tall or more; None when none of them says."""
+    those of ROWS_MIN_CHARS Latin letters and digits or more, half their characters at least (their
+    baselines and x-height make the rows; square Chinese characters leave them flat, a drawn `入口`
+    measured 4 degrees off), whose box is ROWS_MIN_RATIO times as long as tall or more; None when
+    none of them says."""
     angles, weights = [], []
     for ln in lines:
         said = "".join(ln.text.split())
@@ -1031,11 +1030,7 @@ def _rows_lean(img: np.ndarray, lines: list[TextLine], angle: float) -> float | 
         if found is not None:
             angles.append(normalize_angle(found - angle))  # relative: no wrap at 180
             weights.append(max(bw, bh))
-    if not angles:
-        return None
-    order = np.argsort(angles)
-    cum = np.cumsum(np.asarray(weights)[order])
-    return normalize_angle(angle + float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2.0)]))
+    return normalize_angle(angle + rotation.weighted_median(angles, weights)) if angles else None
 
 
 def _kept(lines: list[TextLine], min_score: float) -> list[TextLine]:

@@ -158,6 +158,14 @@ def _edges(quad: np.ndarray) -> tuple[float, float, float]:
     return ang, max(l1, l2), min(l1, l2)
 
 
+def weighted_median(values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray) -> float:
+    """The value at which half the total weight lies below (``values`` not empty)."""
+    v, w = np.asarray(values, dtype=np.float64), np.asarray(weights, dtype=np.float64)
+    order = np.argsort(v)
+    cum = np.cumsum(w[order])
+    return float(v[order][np.searchsorted(cum, cum[-1] / 2.0)])
+
+
 def line_direction(quads: Sequence[np.ndarray]) -> tuple[float, float]:
     """Dominant text-line direction modulo 180, in (-90, 90], and the evidence weight behind it
     (0 when no box is elongated enough to say).
@@ -191,9 +199,7 @@ def line_direction(quads: Sequence[np.ndarray]) -> tuple[float, float]:
     rel = (angs_a - mode + 90.0) % 180.0 - 90.0
     near = np.abs(rel) <= 8.0
     rel_n, w_n = rel[near], w[near]
-    order = np.argsort(rel_n)
-    cum = np.cumsum(w_n[order])
-    med = float(rel_n[order][np.searchsorted(cum, cum[-1] / 2.0)])
+    med = weighted_median(rel_n, w_n)
     direction = (mode + med + 90.0) % 180.0 - 90.0
     axis = 90.0 * round(direction / 90.0)
     support = int(np.sum(np.abs(rel_n - med) <= 2.0))
@@ -206,11 +212,11 @@ def line_direction(quads: Sequence[np.ndarray]) -> tuple[float, float]:
 
 def baseline_angle(img: np.ndarray, quad: np.ndarray, guess: float) -> float | None:
     """The direction of one text line's rows of ink in ``img`` (BGR or grey), in degrees as the
-    page's angle, measured
-    within BASELINE_SPAN of ``guess`` (the line's box's direction): the band around the box is
-    cut out turned by ``guess``, its ink (the rarer side of an Otsu threshold) projected across the
-    line at trial angles, and the angle whose profile is sharpest (largest sum of squares: tops,
-    baselines and the gaps between rows of characters line up) is taken. A box gives its direction
+    page's angle, measured within BASELINE_SPAN of ``guess`` (the line's box's direction): the
+    band around the box is cut out turned by ``guess``, its ink (the rarer side of an Otsu
+    threshold) projected across the line at trial angles, and the angle whose profile is sharpest
+    (largest sum of squares: tops, baselines and the gaps between rows of characters line up) is
+    taken. A box gives its direction
     only to within a few degrees when it is short (a plate 1.6 times as long as tall, a badge
     beside it); the characters' own rows give it within a few tenths. None when the band has no
     ink to speak of or the sharpest profile lies at the edge of the span (no clear answer)."""
