@@ -240,3 +240,69 @@ def test_a_tight_capture_upside_down_and_skewed_is_read_the_other_way(engine):
     res = engine.recognize(LoadedImage(np.asarray(sign.rotate(190, expand=True, fillcolor="white")).copy()))
     assert [ln.text for ln in res.lines] == ["入口"]
     assert abs(normalize_angle(res.angle - 170.0)) <= 15.0, res.angle
+
+
+def _picture(h: int = 300, w: int = 480, seed: int = 3) -> np.ndarray:
+    """A photo-like picture: smooth colour blobs, no flat run anywhere near a corner."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(40, 220, size=(h // 20, w // 20, 3)).astype(np.uint8)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+
+
+@pytest.mark.parametrize("angle", [3.0, -7.0, 15.0, -40.0])
+def test_content_quad_finds_a_picture_turned_on_a_flat_canvas(angle):
+    pic = _picture()
+    h, w = pic.shape[:2]
+    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
+    turned = rotation.warp_image(pic, m, (nw, nh), fill=(128.0, 128.0, 128.0))
+    quad = rotation.content_quad(turned)
+    assert quad is not None
+    corners = rotation.apply_matrix(np.array([[0, 0], [w, 0], [w, h], [0, h]], float), m)
+    # each found corner is one of the picture's corners, within the blend of its edge
+    assert all(np.min(np.linalg.norm(corners - q, axis=1)) <= 3.0 for q in quad), (quad, corners)
+    filled = rotation.fill_wedges(turned)
+    assert filled.shape == turned.shape
+    inside = np.zeros(turned.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
+    inside = cv2.erode(inside, np.ones((9, 9), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
+    assert np.array_equal(filled[inside], turned[inside])  # the picture is left as it was
+    # the wedges go on from the picture's edges: just outside each edge, the colour just inside
+    # it (the canvas's grey is gone)
+    centre = corners.mean(axis=0)
+    outside_now, outside_was, inside_px = [], [], []
+    for k in range(4):
+        a, b = corners[k], corners[(k + 1) % 4]
+        normal = np.array([a[1] - b[1], b[0] - a[0]]) / np.linalg.norm(b - a)
+        if np.dot(normal, (a + b) / 2 - centre) < 0:
+            normal = -normal
+        for t in np.linspace(0.1, 0.9, 17):
+            p = a + t * (b - a)
+            (ox, oy), (ix, iy) = np.round(p + 5 * normal).astype(int), np.round(p - 4 * normal).astype(int)
+            if not (0 <= ox < nw and 0 <= oy < nh):
+                continue  # a thin wedge: outside the edge is off the canvas there
+            outside_now.append(filled[oy, ox].astype(int))
+            outside_was.append(turned[oy, ox].astype(int))
+            inside_px.append(turned[iy, ix].astype(int))
+    now = np.abs(np.array(outside_now) - inside_px).mean()
+    was = np.abs(np.array(outside_was) - inside_px).mean()
+    assert np.all(np.array(outside_was) == 128)
+    assert now < 12 and was > 3 * now, (now, was)
+
+
+def test_content_quad_leaves_pages_and_upright_pictures_alone():
+    pic = _picture()
+    assert rotation.content_quad(pic) is None
+    assert rotation.fill_wedges(pic) is pic
+    # a page with plain white margins and a drawn turned page: the white runs along whole edges
+    page = np.asarray(render_lines(LINES, font_size=30).convert("RGB"))[:, :, ::-1].copy()
+    assert rotation.content_quad(page) is None
+    turned = np.asarray(_turn(render_lines(LINES, font_size=30), 10).convert("RGB"))[:, :, ::-1].copy()
+    assert rotation.content_quad(turned) is None
+    # a picture on a canvas only shifted, not turned: flat margins, no triangles
+    framed = np.full((400, 600, 3), 128, np.uint8)
+    framed[50:350, 60:540] = pic
+    assert rotation.content_quad(framed) is None
+    # one flat corner of the picture's own is no canvas
+    own = pic.copy()
+    cv2.fillConvexPoly(own, np.array([[0, 0], [120, 0], [0, 90]], np.int32), (128, 128, 128))
+    assert rotation.content_quad(own) is None

@@ -687,6 +687,14 @@ class LocalEngine(Recognizer):
         with self._lock:
             self._load()
             quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
+            if _only_blobs(quads, h, w):
+                # nothing found, or only boxes over much of the picture: a turned picture on a
+                # flat canvas is taken for a block of text (see rotation.fill_wedges). Its wedges
+                # filled by its own edges, it is read so (its pixels and coordinates unchanged)
+                framed = rotation.fill_wedges(bgr)
+                if framed is not bgr:
+                    bgr = framed
+                    quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
             if not quads and options.detect_rotation and _has_marks(bgr):
                 quads = self._detect_across(bgr, options.det_limit)
             found = quads
@@ -1065,13 +1073,17 @@ def _reads(lines: list[TextLine], min_score: float, chars: int = 1) -> bool:
 
 
 def _has_lines(quads: list[np.ndarray], h: int, w: int) -> bool:
-    """Whether reading the page other ways is worth its cost: some box could be a line of text (its
-    shorter side under LINE_SHARE of the image's), or the image is no larger than the detector's
-    own size, so another reading costs little. On a large photo without text the detector can
-    find one box over all of it; a tight capture of one line is such a box too, but small."""
-    if max(h, w) <= DET_MAX_SIDE:
-        return True
-    return any(min(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[1] - q[2])) < LINE_SHARE * min(h, w)
+    """Whether reading the page other ways is worth its cost: some box could be a line of text
+    (_only_blobs), or the image is no larger than the detector's own size, so another reading
+    costs little. On a large photo without text the detector can find one box over all of it; a
+    tight capture of one line is such a box too, but small."""
+    return max(h, w) <= DET_MAX_SIDE or not _only_blobs(quads, h, w)
+
+
+def _only_blobs(quads: list[np.ndarray], h: int, w: int) -> bool:
+    """Whether no box could be a line of text: each box's shorter side is LINE_SHARE of the
+    image's or more (true of no boxes at all)."""
+    return all(min(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[1] - q[2])) >= LINE_SHARE * min(h, w)
                for q in quads)
 
 
