@@ -687,14 +687,17 @@ class LocalEngine(Recognizer):
         with self._lock:
             self._load()
             quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
-            if _only_blobs(quads, h, w):
-                # nothing found, or only boxes over much of the picture: a turned picture on a
-                # flat canvas is taken for a block of text (see rotation.fill_wedges). Its wedges
-                # filled by its own edges, it is read so (its pixels and coordinates unchanged)
-                framed = rotation.fill_wedges(bgr)
-                if framed is not bgr:
-                    bgr = framed
-                    quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
+            blobs = [_only_blobs([q], h, w) for q in quads]
+            # a turned picture on a flat canvas (rotation.content_quad) is taken for a block of
+            # text: boxes over much of the picture where it has none. Where nothing else is
+            # found, its wedges are filled by its own edges (rotation.fill_wedges) and it is read
+            # so (its pixels and coordinates unchanged); beside lines, such boxes are let go
+            picture = rotation.content_quad(bgr) if not quads or any(blobs) else None
+            if picture is not None and all(blobs):
+                bgr = rotation.fill_wedges(bgr, picture)
+                quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
+            elif picture is not None:
+                quads = [q for q, blob in zip(quads, blobs) if not blob]
             if not quads and options.detect_rotation and _has_marks(bgr):
                 quads = self._detect_across(bgr, options.det_limit)
             found = quads

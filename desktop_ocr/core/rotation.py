@@ -221,15 +221,16 @@ def content_quad(img: np.ndarray) -> np.ndarray | None:
     return np.array(corners, np.float64)
 
 
-def fill_wedges(img: np.ndarray) -> np.ndarray:
-    """``img`` with a turned picture's flat corner wedges (content_quad) filled by its own edge
-    pixels repeated outwards, as if the picture went on; ``img`` itself when it has none.
+def fill_wedges(img: np.ndarray, quad: np.ndarray | None = None) -> np.ndarray:
+    """``img`` with a turned picture's flat corner wedges (content_quad, or ``quad`` when it is
+    known) filled by its own edge pixels repeated outwards, as if the picture went on; ``img``
+    itself when it has none.
 
     The detector takes a turned picture framed by flat wedges for a block of text: a street photo
     skewed by 5 to 15 degrees on a flat canvas lit 8-30% of its probability map (and was read as one
     line, '恒'), upright 0.2%; the same turns with the picture's edges repeated, 0.2-0.4%. The
     pixels of the picture and every coordinate stay as they were."""
-    quad = content_quad(img)
+    quad = content_quad(img) if quad is None else quad
     if quad is None:
         return img
     h, w = img.shape[:2]
