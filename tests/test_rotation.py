@@ -306,3 +306,14 @@ def test_content_quad_leaves_pages_and_upright_pictures_alone():
     own = pic.copy()
     cv2.fillConvexPoly(own, np.array([[0, 0], [120, 0], [0, 90]], np.int32), (128, 128, 128))
     assert rotation.content_quad(own) is None
+
+
+def test_content_quad_finds_a_large_turned_picture():
+    # wedges over WEDGE_SAMPLES px across: their edges are fitted on a sample of rows and columns
+    pic = _picture(3000, 5200, seed=5)
+    m, nw, nh = rotation.rotation_matrix(5200, 3000, -30.0)
+    turned = rotation.warp_image(pic, m, (nw, nh), fill=(255.0, 255.0, 255.0))
+    quad = rotation.content_quad(turned)
+    assert quad is not None and min(turned.shape[:2]) > 2 * rotation.WEDGE_SAMPLES
+    corners = rotation.apply_matrix(np.array([[0, 0], [5200, 0], [5200, 3000], [0, 3000]], float), m)
+    assert all(np.min(np.linalg.norm(corners - q, axis=1)) <= 3.0 for q in quad), (quad, corners)

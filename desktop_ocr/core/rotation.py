@@ -61,6 +61,8 @@ WEDGE_MIN_LEG = 8
 #: this many px of it
 WEDGE_INLIERS = 0.8
 WEDGE_FIT = 2.0
+#: rows and columns of a wedge looked at, at most, each way
+WEDGE_SAMPLES = 2048
 #: fill_wedges: the wedges repeat the picture's pixels this far inside its edge (past its blend)
 WEDGE_INSET = 2.0
 WEDGE_BAND = 256
@@ -157,11 +159,18 @@ def _wedge_edge(view: np.ndarray, colour: np.ndarray, a: int, b: int) -> np.ndar
     top and the left side are about ``a`` and ``b`` px: (a point on it, its direction), fitted to
     where each row and column of the wedge stops being flat; None when those do not lie on one line
     (WEDGE_INLIERS of them within WEDGE_FIT px): not a wedge."""
-    region = view[:min(view.shape[0], b + WEDGE_MIN_LEG), :min(view.shape[1], a + WEDGE_MIN_LEG)]
-    off = np.abs(region.astype(np.int16) - colour).max(axis=2) > WEDGE_TOL
-    rows, cols = np.argmax(off, axis=1), np.argmax(off, axis=0)
-    pts = [(x, y + 0.5) for y, x in enumerate(rows[:b]) if off[y].any()]
-    pts += [(x + 0.5, y) for x, y in enumerate(cols[:a]) if off[:, x].any()]
+    # every row and column of the wedge, or WEDGE_SAMPLES of them on a large image, a band at a
+    # time (a turned 20000 px picture's wedge is 10000 px across)
+    ys = np.unique(np.linspace(0, b - 1, min(b, WEDGE_SAMPLES)).astype(int))
+    xs = np.unique(np.linspace(0, a - 1, min(a, WEDGE_SAMPLES)).astype(int))
+    right, low = min(view.shape[1], a + WEDGE_MIN_LEG), min(view.shape[0], b + WEDGE_MIN_LEG)
+    pts: list[tuple[float, float]] = []
+    for k in range(0, len(ys), WEDGE_BAND):
+        off = np.abs(view[ys[k:k + WEDGE_BAND], :right].astype(np.int16) - colour).max(axis=2) > WEDGE_TOL
+        pts += [(float(np.argmax(r)), y + 0.5) for y, r in zip(ys[k:k + WEDGE_BAND], off) if r.any()]
+    for k in range(0, len(xs), WEDGE_BAND):
+        off = np.abs(view[:low, xs[k:k + WEDGE_BAND]].astype(np.int16) - colour).max(axis=2) > WEDGE_TOL
+        pts += [(x + 0.5, float(np.argmax(c))) for x, c in zip(xs[k:k + WEDGE_BAND], off.T) if c.any()]
     if len(pts) < 2 * WEDGE_MIN_LEG:
         return None
     pts_a = np.asarray(pts, np.float32)
