@@ -687,7 +687,7 @@ class LocalEngine(Recognizer):
         with self._lock:
             self._load()
             quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
-            blobs = [_only_blobs([q], h, w) for q in quads]
+            blobs = [_blob(q, h, w) for q in quads]
             # a turned picture on a flat canvas (rotation.content_quad) is taken for a block of
             # text: boxes over much of the picture where it has none. Where nothing else is
             # found, its wedges are filled by its own edges (rotation.fill_wedges) and it is read
@@ -1083,11 +1083,14 @@ def _has_lines(quads: list[np.ndarray], h: int, w: int) -> bool:
     return max(h, w) <= DET_MAX_SIDE or not _only_blobs(quads, h, w)
 
 
+def _blob(quad: np.ndarray, h: int, w: int) -> bool:
+    """Whether a box is no line of text: its shorter side is LINE_SHARE of the image's or more."""
+    return bool(min(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[1] - quad[2])) >= LINE_SHARE * min(h, w))
+
+
 def _only_blobs(quads: list[np.ndarray], h: int, w: int) -> bool:
-    """Whether no box could be a line of text: each box's shorter side is LINE_SHARE of the
-    image's or more (true of no boxes at all)."""
-    return all(min(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[1] - q[2])) >= LINE_SHARE * min(h, w)
-               for q in quads)
+    """Whether no box could be a line of text (_blob; true of no boxes at all)."""
+    return all(_blob(q, h, w) for q in quads)
 
 
 def _said(line: TextLine) -> float:

@@ -238,7 +238,8 @@ def fill_wedges(img: np.ndarray, quad: np.ndarray | None = None) -> np.ndarray:
     The detector takes a turned picture framed by flat wedges for a block of text: a street photo
     skewed by 5 to 15 degrees on a flat canvas lit 8-30% of its probability map (and was read as one
     line, '恒'), upright 0.2%; the same turns with the picture's edges repeated, 0.2-0.4%. The
-    pixels of the picture and every coordinate stay as they were."""
+    picture's pixels more than WEDGE_INSET inside its edges and every coordinate stay as they were
+    (the whole image is resampled, the picture's inside onto itself: one pass, no mask)."""
     quad = content_quad(img) if quad is None else quad
     if quad is None:
         return img
