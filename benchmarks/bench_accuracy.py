@@ -28,7 +28,10 @@ and every page of it turned and skewed.
    count: the page/angle pairs off upright (CER delta over 0.02 or angle error over 2 degrees),
    each put down to one cause: the angle; text lost, added or misread (the order-free character
    bag differs from upright's by over 0.02 of the page); or else the reading order alone; and
-   counted apart for documents (forms, receipts) and photos (scenes, signs, plates).
+   counted apart for documents (forms, receipts) and photos (scenes, signs, plates). And, as a
+   measure of how much of that a reading's own instability accounts for, the same count for each
+   upright page cut by NUDGE px on every side (its text and layout unchanged, every pixel where
+   it was less NUDGE): the pages whose reading moves that much with no turn at all.
 
 3. Small images (a captured line, a snippet): lines of real pages cut out by their ground-truth
    boxes with margins of 3 and 12 px (a neighbour's edge may show, as in a user's selection), and
@@ -93,6 +96,7 @@ ANGLES = [90, 180, 270, 5, -5, 10, -10, 15, -15]
 KEYS = ["det_f1", "e2e_f1", "tol_e2e_f1", "line_cer", "page_cer"]
 LOWER_IS_BETTER = ("cer", "delta", "err", "off")  # in a figure's name
 OFF_CER, OFF_ANGLE = 0.02, 2.0  # a pair is off upright beyond these (the issue's done-when)
+NUDGE = 2  # px cut off every side of an upright page for the noise floor of part 2
 PHOTO_SUBSETS = ("ccpd", "icdar2015", "rects")  # photographs of scenes, signs and plates; the rest are documents
 CACHE = OUT / "accuracy-cache"
 
@@ -145,6 +149,13 @@ def turned(rgb: np.ndarray, gt: dict, angle: float, resample: str = "linear",
     px = np.ascontiguousarray(rotation.warp_image(rgb, m, (nw, nh), flags, fill))
     lines = [{**ln, "polygon": rotation.apply_matrix(np.asarray(ln["polygon"], float), m).tolist()}
              for ln in gt["lines"]]
+    return px, {**gt, "lines": lines}
+
+
+def nudged(rgb: np.ndarray, gt: dict) -> tuple[np.ndarray, dict]:
+    """The page cut by NUDGE px on every side, and the ground truth carried along."""
+    px = np.ascontiguousarray(rgb[NUDGE:-NUDGE, NUDGE:-NUDGE])
+    lines = [{**ln, "polygon": (np.asarray(ln["polygon"], float) - NUDGE).tolist()} for ln in gt["lines"]]
     return px, {**gt, "lines": lines}
 
 
@@ -289,6 +300,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
           f"{'the border colour' if corners == 'border' else corners}) ==")
     per_angle: dict[int, dict] = {}
     rows = []
+    noise: list[dict] = []  # each upright page cut by NUDGE px: the reading's own noise floor
     for stem, rgb, gt in items:
         if (gt.get("subset") or stem.split("__")[0]) == "rotated":
             continue
@@ -302,6 +314,13 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
         norm = norm_for(scorer, gt)
         plain_base = page_cer(scorer, gt, cared_texts(scorer, gt, plain(rgb)))
         line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
+        px, tgt = nudged(rgb, gt)
+        res = engine.recognize(LoadedImage(px))
+        texts = cared_texts(scorer, tgt, our_lines(res))
+        cer = page_cer(scorer, gt, texts)
+        noise.append({"stem": stem, "angle": 0, "err": abs(normalize_angle(res.angle - base.angle)), "cer": cer,
+                      "delta": cer - base_cer, "text_delta": bag_error(scorer, gt, texts) - base_bag})
+        line.append(f"cut {NUDGE} px: {cer:.3f} ({cer - base_cer:+.3f})")
         for a in [0, *angles]:
             px, tgt = turned(rgb, gt, a, resample, corners) if a else (rgb, gt)
             res = base if a == 0 else engine.recognize(LoadedImage(px))
@@ -343,7 +362,23 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
               f"{t['err_median']:16.2f} {t['err_worst']:6.2f}   worst CER delta: {t['delta_worst_page']}")
     print("(page CER: mean over pages, in each engine's own order against the upright reading order)")
     table["off"] = pairs_off(rows)
+    table["noise"] = noise_floor(noise)
     return {"angles": table, "rows": rows}
+
+
+def noise_floor(rows: list[dict]) -> dict:
+    """The upright pages whose reading moves off itself as a turned pair would (off_cause) when
+    only NUDGE px are cut off each side."""
+    off = [(r, off_cause(r)) for r in rows]
+    off = [(r, c) for r, c in off if c]
+    kinds = {kind: (sum(_kind(r) == kind for r, _ in off), sum(_kind(r) == kind for r in rows))
+             for kind in ("document", "photo")}
+    print(f"noise floor: upright pages cut by {NUDGE} px on each side, off their own upright reading by the "
+          f"same measure: {len(off)} of {len(rows)} (" + ", ".join(f"{kind}s {n} of {total}" for kind, (n, total)
+                                                              in kinds.items()) + ")"
+          + (": " + ", ".join(f"{r['stem']} {c}" for r, c in off) if off else ""))
+    return {"off": len(off), "pages": len(rows), "off_documents": kinds["document"][0],
+            "off_photos": kinds["photo"][0]}
 
 
 def pairs_off(rows: list[dict]) -> dict:
