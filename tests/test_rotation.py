@@ -317,3 +317,74 @@ def test_content_quad_finds_a_large_turned_picture():
     assert quad is not None and min(turned.shape[:2]) > 2 * rotation.WEDGE_SAMPLES
     corners = rotation.apply_matrix(np.array([[0, 0], [5200, 0], [5200, 3000], [0, 3000]], float), m)
     assert all(np.min(np.linalg.norm(corners - q, axis=1)) <= 3.0 for q in quad), (quad, corners)
+
+
+@pytest.mark.parametrize("angle, turn", [(3.0, 3.0), (-7.0, -7.0), (15.0, 15.0), (-40.0, -40.0), (80.0, -10.0)])
+def test_straighten_cuts_a_turned_picture_out_upright(angle, turn):
+    pic = _picture()
+    h, w = pic.shape[:2]
+    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
+    turned = rotation.warp_image(pic, m, (nw, nh), fill=(255.0, 255.0, 255.0))
+    found = rotation.straighten(turned)
+    assert found is not None
+    got, matrix, upright = found
+    # a turn of 80 is one of -10 and a quarter, which the page's orientation then finds
+    assert abs(got - turn) < 0.1, got
+    expect = pic if abs(angle) < 45 else np.ascontiguousarray(np.rot90(pic, -1))  # clockwise
+    assert abs(upright.shape[0] - expect.shape[0]) <= 3 and abs(upright.shape[1] - expect.shape[1]) <= 3
+    # the picture as it was, cut a pixel inside its edges, resampled twice (turned and back)
+    hh, ww = min(upright.shape[0], expect.shape[0]) - 4, min(upright.shape[1], expect.shape[1]) - 4
+    diff = np.abs(upright[2:hh, 2:ww].astype(int) - expect[3:hh + 1, 3:ww + 1].astype(int)).mean()
+    assert diff < 4.0, diff
+    # the matrix takes the picture's corners on the canvas to the upright picture's corners
+    corners = rotation.apply_matrix(np.array([[0, 0], [w, 0], [w, h], [0, h]], float), m)
+    there = rotation.apply_matrix(corners, matrix)
+    assert np.all(there.min(axis=0) > -3) and np.all(there.max(axis=0) < np.array(upright.shape[1::-1]) + 3)
+
+
+def test_straighten_leaves_slight_turns_views_in_perspective_and_pages_alone():
+    pic = _picture()
+    h, w = pic.shape[:2]
+    m, nw, nh = rotation.rotation_matrix(w, h, -0.5)  # below MIN_DESKEW: read as it is
+    assert rotation.straighten(rotation.warp_image(pic, m, (nw, nh), fill=(255.0, 255.0, 255.0))) is None
+    # a picture seen in perspective (a photo of a photo) is no rectangle turned
+    canvas = np.full((420, 620, 3), 255, np.uint8)
+    seen = np.float32([[80, 0], [620, 40], [560, 420], [0, 370]])  # a corner on each side
+    warp = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), seen)
+    canvas = cv2.warpPerspective(pic, warp, (620, 420), dst=canvas, borderMode=cv2.BORDER_TRANSPARENT)
+    quad = rotation.content_quad(canvas)
+    assert quad is not None and rotation.picture_turn(quad) is None
+    assert rotation.straighten(canvas) is None
+    turned = np.asarray(_turn(render_lines(LINES, font_size=30), 10).convert("RGB"))[:, :, ::-1].copy()
+    assert rotation.straighten(turned) is None  # a white page on white: its lines say its skew
+
+
+def _signboard() -> np.ndarray:
+    """A photo-like picture with a white board of LINES in it (RGB)."""
+    board = np.asarray(render_lines(LINES, font_size=30).convert("RGB"))
+    pic = _picture(board.shape[0] + 160, board.shape[1] + 200, seed=7)[:, :, ::-1].copy()
+    pic[80:80 + board.shape[0], 100:100 + board.shape[1]] = board
+    return pic
+
+
+@pytest.mark.parametrize("angle, lean", [(12.0, 0.0), (-8.0, 0.0), (10.0, 4.0)])
+def test_a_picture_turned_on_a_canvas_reads_as_upright_where_its_lines_stand(engine, angle, lean):
+    pic = _signboard()
+    if lean:  # its board leaning in the picture: read deskewed, from the canvas in one resampling
+        h, w = pic.shape[:2]
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), -lean, 1.0)
+        pic = cv2.warpAffine(pic, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    up = engine.recognize(LoadedImage(pic))
+    assert abs(up.angle - lean) <= 0.5, up.angle
+    assert [ln.text.replace(" ", "") for ln in up.lines] == [s.replace(" ", "") for s in LINES]
+    h, w = pic.shape[:2]
+    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
+    turned = rotation.warp_image(pic, m, (nw, nh), fill=(40.0, 40.0, 40.0))
+    res = engine.recognize(LoadedImage(turned))
+    assert (res.width, res.height) == (nw, nh)
+    assert res.angle_detected and abs(normalize_angle(res.angle - angle - up.angle)) <= 0.5, res.angle
+    assert [ln.text.replace(" ", "") for ln in res.lines] == [ln.text.replace(" ", "") for ln in up.lines]
+    for ln, u in zip(res.lines, up.lines):  # each line where the upright one went under the turn
+        expect = rotation.apply_matrix(np.array(u.polygon, float), m)
+        assert np.linalg.norm(np.array(ln.polygon).mean(axis=0) - expect.mean(axis=0)) < 6.0
+        assert math.dist(ln.polygon[0], expect[0]) < 12.0

@@ -138,11 +138,14 @@ def test_a_photo_whose_text_the_detector_misses_turned_or_deskewed_reads_like_up
     # small signs at 0.3-0.5 and finds only the lamp's '10' and '[06]' over its threshold, from
     # which no skew was measured: its doubtful boxes are read, and kept as they read surely.
     # Skewed by -10 and deskewed, the signs (Genexis Theatre, Retail, Carpark) are found by the
-    # coarser pass at 3/4 of the automatic size only (not at 2/3, nor at the automatic size)
+    # coarser pass at 3/4 of the automatic size only (not at 2/3, nor at the automatic size).
+    # A skewed photo on a flat canvas is now straightened by its edges and read as upright is,
+    # resampled twice: a small sign's letter may read otherwise ('Genvexis' at -5, where upright
+    # reads 'Genexis'; the ground truth says 'Genaxis'), so one character of the page is allowed
     ref, norm, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, stem, angle)
     assert res.lines
     assert abs(normalize_angle(res.angle - angle - upright.angle)) <= 2.0, (res.angle, upright.angle)
-    assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + 0.02
+    assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + max(0.02, 1.0 / len(ref))
     # the boxes are the turned image's: they lie on its text
     h, w = turned.shape[:2]
     for ln in res.lines:
@@ -329,25 +332,47 @@ def test_a_plate_photo_turned_in_an_editor_reads_its_plate(engine, eval_dir):
     assert abs(normalize_angle(res.angle - 10 - upright.angle)) <= 2.0, (res.angle, upright.angle)
 
 
-@pytest.mark.parametrize("angle", [15, -15, -10])
-def test_a_photo_turned_on_a_flat_canvas_is_not_read_as_one_block(engine, eval_dir, scorer, angle):
+@pytest.mark.parametrize("angle", [5, -5, 10, -10, 15, -15])
+def test_a_photo_turned_on_a_flat_canvas_is_straightened_by_its_edges(engine, eval_dir, scorer, angle):
     # turned on a flat canvas, the corridor photo's picture, framed by the canvas's wedges, lit a
     # quarter of the detector's map: one box over the picture (read as '恒' at 15, '福' at -15)
-    # and no sign. Its wedges filled with its own edges repeated, the detector finds the sign
-    # again (at -15 nothing: no line over the picture either)
+    # and no sign; its one sign's box said nothing of its turn (angle 0 at every skew). Cut out
+    # by its edges and turned upright, it reads as upright, and its turn is the edges'
     _, _, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, "icdar2015__img_2", angle)
     assert any(ln.text == "EXIT" for ln in upright.lines), [ln.text for ln in upright.lines]
-    if angle != -15:
-        assert any(ln.text == "EXIT" for ln in res.lines), [ln.text for ln in res.lines]
+    # the sign read (at 15, as 'EXTT'), not a block over the picture
+    assert any(scorer.edit_distance(ln.text, "EXIT") <= 1 for ln in res.lines), [ln.text for ln in res.lines]
+    assert abs(normalize_angle(res.angle - angle - upright.angle)) <= 2.0, (res.angle, upright.angle)
     h, w = turned.shape[:2]
     for ln in res.lines:
         xs, ys = [p[0] for p in ln.polygon], [p[1] for p in ln.polygon]
         assert min(max(xs) - min(xs), max(ys) - min(ys)) < 0.25 * min(h, w), (ln.text, ln.polygon)
 
 
-def test_a_sign_turned_on_a_flat_canvas_lets_go_of_the_box_over_the_picture(engine, eval_dir, scorer):
+@pytest.mark.parametrize("angle", [15, -15])
+def test_a_sign_turned_on_a_flat_canvas_reads_its_lines_and_no_box_over_the_picture(engine, eval_dir, scorer, angle):
     # skewed by -15 on a flat canvas, the shop sign's first pass found its lines and, besides, a box
-    # a quarter of the picture across where it has no text: the page read 0.05 worse than upright
-    # (page CER 0.52 against 0.48). That box let go, it reads as upright does
-    ref, norm, upright, _, res = _upright_and_turned(engine, eval_dir, scorer, "rects__000002", -15)
-    assert _cer(scorer, norm, res, ref) <= _cer(scorer, norm, upright, ref) + 0.02
+    # a quarter of the picture across where it has no text (page CER 0.52 against 0.48 upright).
+    # Straightened by its edges, it reads its lines as upright does, at its turn
+    _, _, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, "rects__000002", angle)
+    for ups in (upright, res):
+        texts = [ln.text for ln in ups.lines]
+        assert "青椒" in texts and any(t.startswith("JIANG") for t in texts), texts
+    assert abs(normalize_angle(res.angle - angle - upright.angle)) <= 2.0, (res.angle, upright.angle)
+    h, w = turned.shape[:2]
+    for ln in res.lines:
+        xs, ys = [p[0] for p in ln.polygon], [p[1] for p in ln.polygon]
+        assert min(max(xs) - min(xs), max(ys) - min(ys)) < 0.25 * min(h, w), (ln.text, ln.polygon)
+
+
+def test_a_plate_photo_is_not_turned_by_a_quarter_for_its_plate_read_sideways(engine, eval_dir):
+    # moved by half a pixel, the plate photo's plate read 'RA·0ON718' at 0.76 upright; turned by
+    # -90 its box stands and its crop is turned to be read, '皖A·ON718' at 0.90, one character
+    # more: the photo was reported at -90. A way counts only its lines read across it
+    photo = _load(next((eval_dir / "images").glob("ccpd__03.*")))
+    upright = engine.recognize(LoadedImage(photo))
+    h, w = photo.shape[:2]
+    moved = cv2.warpAffine(photo, np.float32([[1, 0, 0.5], [0, 1, 0.5]]), (w, h), borderMode=cv2.BORDER_REPLICATE)
+    res = engine.recognize(LoadedImage(moved))
+    assert any("ON718" in ln.text for ln in res.lines), [ln.text for ln in res.lines]
+    assert abs(normalize_angle(res.angle - upright.angle)) <= 2.0, (res.angle, upright.angle)

@@ -60,6 +60,7 @@ threads simply queue on the lock.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
@@ -271,6 +272,10 @@ class LocalEngine(Recognizer):
         self.runtime_used: str | None = None
         self._models: rapid.Models | None = None
         self._lock = threading.Lock()
+        #: while a straightened picture is read (under the lock): (it, as read; the canvas it was
+        #: cut from, RGB; the matrix from the canvas to it), so that it is deskewed from the
+        #: canvas in one resampling (_warp)
+        self._cut_from: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # ---------------------------------------------------------------------------------------
     # model loading
@@ -544,7 +549,7 @@ class LocalEngine(Recognizer):
         carried = [rotation.upright_quad(q, matrix) for q in quads]
         if not vertical.sample(carried):
             return False
-        return self._columns(rotation.warp_image(bgr, matrix, (nw, nh)), carried)
+        return self._columns(self._warp(bgr, matrix, (nw, nh)), carried)
 
     def _read(self, bgr: np.ndarray, quads: list[np.ndarray], chars: bool, columns: bool = False) -> list[TextLine]:
         """Crop, classify 0/180 and recognise each box; polygons in ``bgr``'s coordinates.
@@ -670,8 +675,31 @@ class LocalEngine(Recognizer):
     # ---------------------------------------------------------------------------------------
     def recognize(self, image: LoadedImage, options: RecognizeOptions | None = None) -> OcrResult:
         options = options or RecognizeOptions()
-        floor = self.min_score_for(options)
         t0 = time.perf_counter()
+        # a picture turned on a flat canvas (an image editor's turn, a screenshot of a turned
+        # photo) is read cut out and turned upright by its own edges, which give its turn exactly
+        # where its lines may not (a street photo's one sign), and its lines are put back where
+        # they stand on the canvas; its angle is its turn and whatever its own lines then show
+        straight = rotation.straighten(image.pixels) \
+            if options.detect_rotation and not options.single_line else None
+        if straight is None:
+            return self._recognize(image, options, t0)
+        turn, matrix, pixels = straight
+        inner = self._recognize(LoadedImage(pixels, source=image.source, format=image.format, page=image.page),
+                                dataclasses.replace(options, codes=False), t0, cut_from=(image.pixels, matrix))
+        inv = np.linalg.inv(matrix)
+        for ln in inner.lines:
+            ln.polygon = _map(ln.polygon, inv, image.width, image.height)
+            for c in ln.chars or []:
+                if c.polygon is not None:
+                    c.polygon = _map(c.polygon, inv, image.width, image.height)
+        return self._result(image, inner.lines, normalize_angle(turn + inner.angle), True, t0, codes=options.codes)
+
+    def _recognize(self, image: LoadedImage, options: RecognizeOptions, t0: float,
+                   cut_from: tuple[np.ndarray, np.ndarray] | None = None) -> OcrResult:
+        """The page read. ``cut_from``: the canvas (RGB) ``image`` was cut from, straightened
+        (rotation.straighten), and the matrix from the canvas to it."""
+        floor = self.min_score_for(options)
         bgr = np.ascontiguousarray(image.pixels[:, :, ::-1])
         h, w = bgr.shape[:2]
         if options.single_line:
@@ -685,94 +713,109 @@ class LocalEngine(Recognizer):
                                 f"under {MIN_DETECT_SIDE} px across; cut it into shorter pieces",
                                 source=image.source or None)
         with self._lock:
-            self._load()
+            self._cut_from = (bgr, *cut_from) if cut_from is not None else None
+            try:
+                return self._read_locked(image, bgr, options, floor, t0)
+            finally:
+                self._cut_from = None
+
+    def _read_locked(self, image: LoadedImage, bgr: np.ndarray, options: RecognizeOptions, floor: float,
+                     t0: float) -> OcrResult:
+        """_recognize's reading of ``bgr`` (``image``'s pixels), the engine's lock held."""
+        h, w = bgr.shape[:2]
+        self._load()
+        quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
+        blobs = [_blob(q, h, w) for q in quads]
+        # a turned picture on a flat canvas (rotation.content_quad) is taken for a block of
+        # text: boxes over much of the picture where it has none. One not straightened (see
+        # recognize: turned under MIN_DESKEW, or seen in perspective) is read, where nothing else
+        # is found, with its wedges filled by its own edges (rotation.fill_wedges: its pixels and
+        # coordinates unchanged); beside lines, such boxes are let go
+        frame = rotation.content_quad(bgr) if not quads or any(blobs) else None
+        if frame is not None and all(blobs):
+            bgr = rotation.fill_wedges(bgr, frame)
             quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
-            blobs = [_blob(q, h, w) for q in quads]
-            # a turned picture on a flat canvas (rotation.content_quad) is taken for a block of
-            # text: boxes over much of the picture where it has none. Where nothing else is
-            # found, its wedges are filled by its own edges (rotation.fill_wedges) and it is read
-            # so (its pixels and coordinates unchanged); beside lines, such boxes are let go
-            picture = rotation.content_quad(bgr) if not quads or any(blobs) else None
-            if picture is not None and all(blobs):
-                bgr = rotation.fill_wedges(bgr, picture)
-                quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
-            elif picture is not None:
-                quads = [q for q, blob in zip(quads, blobs) if not blob]
-            if not quads and options.detect_rotation and _has_marks(bgr):
-                quads = self._detect_across(bgr, options.det_limit)
-            found = quads
-            angle, matrix, work = 0.0, np.eye(3), bgr
-            residual = 0.0  # skew left in the working image (not resampled, below MIN_DESKEW)
-            columns = False  # vertical writing: the tall boxes are read as columns (vertical.py)
-            spare: list[np.ndarray] = []  # boxes read and kept only where they read surely (_missed)
-            if options.detect_rotation and quads:
-                orient = rotation.estimate_orientation(bgr, quads, self._score_crops,
-                                                       classify=self._classify_crops)
-                columns = orient.quarter in (0, 90) and (self._columns(bgr, quads)
-                                                          or self._columns_deskewed(bgr, quads, orient.skew))
-                if columns:  # upright characters in columns, not a page turned by 90: only its skew
-                    orient = rotation.Orientation(orient.skew)
-                quads, angle, matrix, work, residual, spare = self._turn_upright(bgr, found, orient,
-                                                                                 options.det_limit)
-                if orient.quarter:  # turned upright: its columns are found there, as on the page upright
-                    columns = self._columns(work, quads)
-            elif quads:
-                columns = self._columns(bgr, quads)
-            lines = self._read_page(work, quads, options, columns, spare)
-            fits = self._ink_fits(lines, work)
-            size = work.shape[:2]  # (h, w) of the image the lines are in
-            rows = None
-            if options.detect_rotation and found and not columns and len(found) <= COARSE_MAX_BOXES:
-                rows = _rows_lean(work, [ln for ln in lines if (ln.score or 0.0) >= ROWS_MIN_SCORE], residual)
-            if rows is not None and abs(normalize_angle(rows - residual)) > ROWS_REREAD:
-                # a sparse page whose lines' rows of ink lean otherwise than its boxes said (a
-                # plate's box, leaning with its frame and its surroundings, 5 degrees off its
-                # characters, which read under the floor so): read again deskewed by its rows,
-                # and kept so when that says more, nearly as surely
-                way = self._read_turned(bgr, found, normalize_angle(angle - residual + rows), options)
-                if _mass(way.lines, floor) > _mass(lines, floor) \
-                        and _sureness(way.lines, floor) >= _sureness(lines, floor) - FEW_MARGIN:
+        elif frame is not None:
+            quads = [q for q, blob in zip(quads, blobs) if not blob]
+        if not quads and options.detect_rotation and _has_marks(bgr):
+            quads = self._detect_across(bgr, options.det_limit)
+        found = quads
+        angle, matrix, work = 0.0, np.eye(3), bgr
+        residual = 0.0  # skew left in the working image (not resampled, below MIN_DESKEW)
+        columns = False  # vertical writing: the tall boxes are read as columns (vertical.py)
+        spare: list[np.ndarray] = []  # boxes read and kept only where they read surely (_missed)
+        if options.detect_rotation and quads:
+            orient = rotation.estimate_orientation(bgr, quads, self._score_crops,
+                                                   classify=self._classify_crops)
+            columns = orient.quarter in (0, 90) and (self._columns(bgr, quads)
+                                                      or self._columns_deskewed(bgr, quads, orient.skew))
+            if columns:  # upright characters in columns, not a page turned by 90: only its skew
+                orient = rotation.Orientation(orient.skew)
+            quads, angle, matrix, work, residual, spare = self._turn_upright(bgr, found, orient,
+                                                                             options.det_limit)
+            if orient.quarter:  # turned upright: its columns are found there, as on the page upright
+                columns = self._columns(work, quads)
+        elif quads:
+            columns = self._columns(bgr, quads)
+        lines = self._read_page(work, quads, options, columns, spare)
+        fits = self._ink_fits(lines, work)
+        size = work.shape[:2]  # (h, w) of the image the lines are in
+        rows = None
+        if options.detect_rotation and found and not columns and len(found) <= COARSE_MAX_BOXES:
+            rows = _rows_lean(work, [ln for ln in lines if (ln.score or 0.0) >= ROWS_MIN_SCORE], residual)
+        if rows is not None and abs(normalize_angle(rows - residual)) > ROWS_REREAD:
+            # a sparse page whose lines' rows of ink lean otherwise than its boxes said (a
+            # plate's box, leaning with its frame and its surroundings, 5 degrees off its
+            # characters, which read under the floor so): read again deskewed by its rows,
+            # and kept so when that says more, nearly as surely
+            way = self._read_turned(bgr, found, normalize_angle(angle - residual + rows), options)
+            if _mass(way.lines, floor) > _mass(lines, floor) \
+                    and _sureness(way.lines, floor) >= _sureness(lines, floor) - FEW_MARGIN:
+                quads, angle, matrix, size, residual, columns, lines, fits = way
+                work = bgr  # the working image is let go (the lines are in way's, of ``size``)
+        doubt = options.detect_rotation and bool(found) and not columns
+        flipped = doubt and _upside_down(lines, floor)
+        sure = max(floor, OTHER_WAY_SCORE)
+        few = len(found) <= FEW_BOXES
+        if flipped or (doubt and (few or not _reads(lines, sure)) and _has_lines(found, h, w)):
+            # the page's up/down was decided on a few sampled crops. When its lines, each read
+            # both ways where the line classifier doubted it (_read), mostly read upside down,
+            # it is turned by 180 more and read again as it would be upright. When no line on
+            # it reads with OTHER_WAY_SCORE (and a box found could be a line), it is read the
+            # other way up too, then (when that reads no better) turned by a quarter either
+            # way. A page of FEW_BOXES or fewer is read the other way up however surely it
+            # reads (a plate turned by 90 read '666' at 0.92 at -98; at 82, '假A999J3' at
+            # 0.89). A way is taken only when a line of two characters or more reads there with
+            # OTHER_WAY_SCORE and its lines say more (_mass), not read mostly upside down
+            # there: a plate read upside down as '1666' at 0.54 reads 'A·999J3' at 0.86 the
+            # other way up
+            work = bgr  # the working image is let go: a large page is held twice at most
+            quarter = rotation.Orientation(angle).quarter
+            turns = [normalize_angle(angle + 180.0)]
+            if not flipped:  # exact quarter turns, their skew measured there (_quarter_first)
+                turns += [normalize_angle(quarter + 90.0), normalize_angle(quarter - 90.0)]
+            said = _mass(lines, floor)
+            # a page that reads surely already is turned only for a reading as sure (a street
+            # photo skewed by -5 read '10' and '[06]' at 0.92-1.0; upside down, the detector
+            # found five boxes there, read at 0.51-0.80, saying more)
+            # Only lines read across the page count as reading so: a sparse photo turned by 90
+            # whose word was boxed tall and read turned (a sign's 'EXIT' at 0.98, stray marks
+            # besides) reads down the page, and is tried a quarter turn either way; so a way
+            # reads only by its lines across it (a plate photo turned by -90 on purpose, its
+            # box standing there, was read turned, '皖A·ON718' at 0.90 saying one character
+            # more than upright's 'A·ON718' at 0.88, and reported at -90)
+            bar = _sureness(lines, floor) - FEW_MARGIN if _reads(_across(lines), sure) else 0.0
+            for k, turn in enumerate(turns):
+                if k == 1 and _reads(_across(lines), sure):
+                    break  # the other way up reads: no quarter turn is tried
+                way = self._read_turned(bgr, found, turn, options)
+                if flipped or (_reads(_across(way.lines), sure, chars=2)
+                               and _mass(_across(way.lines), floor) > said
+                               and _sureness(way.lines, floor) >= bar
+                               and not _upside_down(way.lines, floor)
+                               and (k > 0 or _telling(way.lines, floor) > _telling(lines, floor))):
                     quads, angle, matrix, size, residual, columns, lines, fits = way
-                    work = bgr  # the working image is let go (the lines are in way's, of ``size``)
-            doubt = options.detect_rotation and bool(found) and not columns
-            flipped = doubt and _upside_down(lines, floor)
-            sure = max(floor, OTHER_WAY_SCORE)
-            few = len(found) <= FEW_BOXES
-            if flipped or (doubt and (few or not _reads(lines, sure)) and _has_lines(found, h, w)):
-                # the page's up/down was decided on a few sampled crops. When its lines, each read
-                # both ways where the line classifier doubted it (_read), mostly read upside down,
-                # it is turned by 180 more and read again as it would be upright. When no line on
-                # it reads with OTHER_WAY_SCORE (and a box found could be a line), it is read the
-                # other way up too, then (when that reads no better) turned by a quarter either
-                # way. A page of FEW_BOXES or fewer is read the other way up however surely it
-                # reads (a plate turned by 90 read '666' at 0.92 at -98; at 82, '假A999J3' at
-                # 0.89). A way is taken only when a line of two characters or more reads there with
-                # OTHER_WAY_SCORE and its lines say more (_mass), not read mostly upside down
-                # there: a plate read upside down as '1666' at 0.54 reads 'A·999J3' at 0.86 the
-                # other way up
-                work = bgr  # the working image is let go: a large page is held twice at most
-                quarter = rotation.Orientation(angle).quarter
-                turns = [normalize_angle(angle + 180.0)]
-                if not flipped:  # exact quarter turns, their skew measured there (_quarter_first)
-                    turns += [normalize_angle(quarter + 90.0), normalize_angle(quarter - 90.0)]
-                said = _mass(lines, floor)
-                # a page that reads surely already is turned only for a reading as sure (a street
-                # photo skewed by -5 read '10' and '[06]' at 0.92-1.0; upside down, the detector
-                # found five boxes there, read at 0.51-0.80, saying more)
-                # Only lines read across the page count as reading so: a sparse photo turned by 90
-                # whose word was boxed tall and read turned (a sign's 'EXIT' at 0.98, stray marks
-                # besides) reads down the page, and is tried a quarter turn either way
-                bar = _sureness(lines, floor) - FEW_MARGIN if _reads(_across(lines), sure) else 0.0
-                for k, turn in enumerate(turns):
-                    if k == 1 and _reads(_across(lines), sure):
-                        break  # the other way up reads: no quarter turn is tried
-                    way = self._read_turned(bgr, found, turn, options)
-                    if flipped or (_reads(way.lines, sure, chars=2) and _mass(way.lines, floor) > said
-                                   and _sureness(way.lines, floor) >= bar
-                                   and not _upside_down(way.lines, floor)
-                                   and (k > 0 or _telling(way.lines, floor) > _telling(lines, floor))):
-                        quads, angle, matrix, size, residual, columns, lines, fits = way
-                        said = _mass(lines, floor)
+                    said = _mass(lines, floor)
         lines = _kept(lines, floor)
         grown = self._loaded().unclip_ratio
         lines = _join_stacks(lines, grown)
@@ -794,6 +837,16 @@ class LocalEngine(Recognizer):
         _release_heap()  # the page's temporaries go back to the system, so RSS stays flat
         return self._result(image, lines, angle, options.detect_rotation, t0, codes=options.codes)
 
+    def _warp(self, bgr: np.ndarray, matrix: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        """``bgr`` resampled through ``matrix`` (rotation.warp_image); a straightened picture
+        (``_cut_from``) from the canvas it was cut from, through both matrices: one resampling
+        less, so its deskewed copy is as sharp as the canvas's would be."""
+        if self._cut_from is None or bgr is not self._cut_from[0]:
+            return rotation.warp_image(bgr, matrix, size)
+        _, canvas, to_cut = self._cut_from
+        fill = tuple(float(v) for v in canvas[0, 0])  # beyond the canvas, its own flat colour (RGB)
+        return np.ascontiguousarray(rotation.warp_image(canvas, matrix @ to_cut, size, fill=fill)[:, :, ::-1])
+
     def _turn_upright(self, bgr: np.ndarray, quads: list[np.ndarray], orient: rotation.Orientation, limit: int):
         """The page turned upright by ``orient``: (boxes in the working image, angle, the matrix from
         ``bgr`` to the working image, the working image, the skew left in it, boxes of the first
@@ -814,7 +867,7 @@ class LocalEngine(Recognizer):
                 angle, residual = _refine(quads, turn, angle, residual)
         elif turn != 0.0:
             matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
-            work = rotation.warp_image(bgr, matrix, (nw, nh))
+            work = self._warp(bgr, matrix, (nw, nh))
             if orient.quarter or abs(orient.skew) >= REDETECT_SKEW:
                 # a turned page: the detector finds its lines better upright (measured on
                 # the evaluation set's turned pages, 180 included); so a clearly skewed one
@@ -953,7 +1006,7 @@ class LocalEngine(Recognizer):
         if turn == float(quarter):
             return quads, angle, turn, matrix, upright
         del upright  # a large page is held twice at most (the caller's and the deskewed one)
-        work = rotation.warp_image(bgr, matrix, (nw, nh))
+        work = self._warp(bgr, matrix, (nw, nh))
         if abs(skew) >= REDETECT_SKEW:
             return self._detect(work, limit)[0], angle, turn, matrix, work
         to_work = matrix @ np.linalg.inv(qm)

@@ -57,6 +57,7 @@ BASELINE_MAX_INK = 20000
 #: flat fill a turned picture's canvas leaves; the least leg (px) of a corner's wedge
 WEDGE_TOL = 4
 WEDGE_MIN_LEG = 8
+WEDGE_SIDE_INSET = 2
 #: a wedge's rows and columns stop being flat on one straight line: this share of them within
 #: this many px of it
 WEDGE_INLIERS = 0.8
@@ -66,6 +67,11 @@ WEDGE_SAMPLES = 2048
 #: fill_wedges: the wedges repeat the picture's pixels this far inside its edge (past its blend)
 WEDGE_INSET = 2.0
 WEDGE_BAND = 256
+#: a turned picture (content_quad) is a rectangle turned when its four edges agree on the angle
+#: within this many degrees and its opposite sides' lengths within this share (plus 2 px)
+PICTURE_SQUARE = 0.5
+PICTURE_SIDES = 0.01
+PICTURE_INSET = 1.0
 
 
 @dataclass(frozen=True)
@@ -204,7 +210,10 @@ def content_quad(img: np.ndarray) -> np.ndarray | None:
     if any(int(np.abs(img[y, x].astype(np.int16) - colour).max()) > WEDGE_TOL
            for y, x in ((0, -1), (-1, 0), (-1, -1))):
         return None
-    top, bottom, left, right = img[0], img[-1], img[:, 0], img[:, -1]
+    # the legs measured WEDGE_SIDE_INSET px inside the sides: a picture's corner may reach a side
+    # by less than a pixel, blended into its row within WEDGE_TOL (a canvas rounded up to whole px)
+    k = WEDGE_SIDE_INSET
+    top, bottom, left, right = img[k], img[-1 - k], img[:, k], img[:, -1 - k]
     a_tl, a_tr = _flat_run(top, colour), _flat_run(top[::-1], colour)
     a_bl, a_br = _flat_run(bottom, colour), _flat_run(bottom[::-1], colour)
     b_tl, b_bl = _flat_run(left, colour), _flat_run(left[::-1], colour)
@@ -257,6 +266,72 @@ def fill_wedges(img: np.ndarray, quad: np.ndarray | None = None) -> np.ndarray:
         my = (origin[1] - 0.5 + u * e1[1] + v * e2[1]).astype(np.float32)
         out[y0:y0 + len(py)] = cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return out
+
+
+def skew_of(angle: float) -> float:
+    """An angle less its nearest quarter turn: -45..45 degrees."""
+    return (angle + 45.0) % 90.0 - 45.0
+
+
+def picture_turn(quad: np.ndarray) -> float | None:
+    """The angle (degrees, clockwise, in -45..45: a picture turned by 80 is one turned by -10 and
+    then by a quarter, which the page's own orientation finds) by which a picture whose corners
+    content_quad found is turned, when it is a rectangle turned (its four edges agree on the
+    angle within PICTURE_SQUARE degrees, its opposite sides' lengths within PICTURE_SIDES);
+    None for another shape (a photo of a photo, seen in perspective)."""
+    q = np.asarray(quad, dtype=np.float64)
+    turns, lengths = [], []
+    for k in range(4):
+        d = q[(k + 1) % 4] - q[k]
+        lengths.append(float(np.hypot(*d)))
+        turns.append(skew_of(math.degrees(math.atan2(d[1], d[0]))))
+    first = turns[0]
+    spread = [skew_of(t - first) for t in turns]
+    if max(abs(s) for s in spread) > PICTURE_SQUARE:
+        return None
+    for a, b in ((lengths[0], lengths[2]), (lengths[1], lengths[3])):
+        if abs(a - b) > PICTURE_SIDES * max(a, b) + 2.0:
+            return None
+    return skew_of(first + float(np.mean(spread)))
+
+
+def turned_picture(img: np.ndarray) -> tuple[float, np.ndarray] | None:
+    """A picture turned on a flat canvas (content_quad: an image editor's turn, a screenshot of a
+    turned photo) by MIN_DESKEW degrees or more: (the angle it is turned by, picture_turn; its
+    corners); None when ``img`` is no such picture."""
+    quad = content_quad(img)
+    if quad is None:
+        return None
+    turn = picture_turn(quad)
+    if turn is None or abs(turn) < MIN_DESKEW:
+        return None
+    return turn, quad
+
+
+def straighten(img: np.ndarray, picture: tuple[float, np.ndarray] | None = None
+               ) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """A turned picture (turned_picture, or ``picture`` when it is known) cut out and turned upright
+    by its own edges: (the angle it was turned by, the matrix from ``img`` to the upright picture,
+    the upright picture); None when ``img`` is no such picture. Its edges give its turn exactly,
+    where its text lines (a few signs in a street photo) may not. Resampled with Lanczos: the
+    picture was resampled once already, by its turn."""
+    picture = turned_picture(img) if picture is None else picture
+    if picture is None:
+        return None
+    turn, quad = picture
+    t = math.radians(turn)
+    c, s = math.cos(t), math.sin(t)
+    rot = np.array([[c, s], [-s, c]])  # as rotation_matrix: text turned by ``turn`` made upright
+    upright = quad @ rot.T
+    # cut PICTURE_INSET px inside its edges, whose pixels the turn blended with the canvas
+    low, high = upright.min(axis=0) + PICTURE_INSET, upright.max(axis=0) - PICTURE_INSET
+    w, h = (int(round(v)) for v in high - low)
+    if min(w, h) < 4 * WEDGE_MIN_LEG:
+        return None
+    m = np.eye(3)
+    m[:2, :2] = rot
+    m[:2, 2] = -low
+    return turn, m, warp_image(img, m, (w, h), interpolation=cv2.INTER_LANCZOS4)
 
 
 def border_colour(img: np.ndarray) -> tuple[float, ...]:
