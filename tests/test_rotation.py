@@ -388,3 +388,19 @@ def test_a_picture_turned_on_a_canvas_reads_as_upright_where_its_lines_stand(eng
         expect = rotation.apply_matrix(np.array(u.polygon, float), m)
         assert np.linalg.norm(np.array(ln.polygon).mean(axis=0) - expect.mean(axis=0)) < 6.0
         assert math.dist(ln.polygon[0], expect[0]) < 12.0
+
+
+@pytest.mark.parametrize("angle", [10.0, -15.0])
+def test_content_quad_finds_a_picture_whose_edge_is_partly_the_canvas_s_colour(angle):
+    # a photo with an overexposed sky along its top, turned on a white canvas (an image editor's
+    # corners): the wedges' rows run on past the picture's edge where the sky is white too
+    pic = _picture(seed=11)
+    pic[:40, 150:330] = 255
+    h, w = pic.shape[:2]
+    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
+    turned = rotation.warp_image(pic, m, (nw, nh), fill=(255.0, 255.0, 255.0))
+    found = rotation.turned_picture(turned)
+    assert found is not None
+    assert abs(found[0] - angle) < 0.1, found[0]
+    corners = rotation.apply_matrix(np.array([[0, 0], [w, 0], [w, h], [0, h]], float), m)
+    assert all(np.min(np.linalg.norm(corners - q, axis=1)) <= 3.0 for q in found[1]), (found[1], corners)

@@ -62,6 +62,11 @@ WEDGE_SIDE_INSET = 2
 #: this many px of it
 WEDGE_INLIERS = 0.8
 WEDGE_FIT = 2.0
+#: where the picture's own pixels have the canvas's colour along its edge (a white sky on a white
+#: canvas), rows of the wedge run on past the edge: the edge is fitted again on the rows that do
+#: not (at most this many times), and taken where this share of all rows stop on it
+WEDGE_REFITS = 4
+WEDGE_EDGE_SHARE = 0.5
 #: rows and columns of a wedge looked at, at most, each way
 WEDGE_SAMPLES = 2048
 #: fill_wedges: the wedges repeat the picture's pixels this far inside its edge (past its blend)
@@ -164,7 +169,9 @@ def _wedge_edge(view: np.ndarray, colour: np.ndarray, a: int, b: int) -> np.ndar
     """The straight edge closing the flat wedge in ``view``'s top-left corner, whose legs along the
     top and the left side are about ``a`` and ``b`` px: (a point on it, its direction), fitted to
     where each row and column of the wedge stops being flat; None when those do not lie on one line
-    (WEDGE_INLIERS of them within WEDGE_FIT px): not a wedge."""
+    (WEDGE_INLIERS of them within WEDGE_FIT px, or, where the picture's own pixels of the canvas's
+    colour carry rows on past its edge, WEDGE_EDGE_SHARE within it and no more than 1 -
+    WEDGE_INLIERS short of it): not a wedge."""
     # every row and column of the wedge, or WEDGE_SAMPLES of them on a large image, a band at a
     # time (a turned 20000 px picture's wedge is 10000 px across)
     ys = np.unique(np.linspace(0, b - 1, min(b, WEDGE_SAMPLES)).astype(int))
@@ -180,11 +187,24 @@ def _wedge_edge(view: np.ndarray, colour: np.ndarray, a: int, b: int) -> np.ndar
     if len(pts) < 2 * WEDGE_MIN_LEG:
         return None
     pts_a = np.asarray(pts, np.float32)
-    vx, vy, x0, y0 = cv2.fitLine(pts_a, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-    dist = np.abs((pts_a[:, 0] - x0) * vy - (pts_a[:, 1] - y0) * vx)
-    if np.mean(dist <= WEDGE_FIT) < WEDGE_INLIERS:
-        return None
-    return np.array([[x0, y0], [vx, vy]], np.float64)
+    use = np.ones(len(pts_a), bool)
+    for _ in range(WEDGE_REFITS):
+        vx, vy, x0, y0 = cv2.fitLine(pts_a[use], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        # each point's distance from the line, positive on the corner's side: a row of the canvas
+        # stops being flat at the picture's edge or, where the picture has the canvas's colour
+        # there (a white sky on a white canvas), further on, never before it
+        side = 1.0 if (0.0 - x0) * vy - (0.0 - y0) * vx >= 0 else -1.0
+        dist = ((pts_a[:, 0] - x0) * vy - (pts_a[:, 1] - y0) * vx) * side
+        near = np.abs(dist) <= WEDGE_FIT
+        if near.mean() >= WEDGE_INLIERS:
+            return np.array([[x0, y0], [vx, vy]], np.float64)
+        past = dist < -WEDGE_FIT
+        if not past.any() or (~past).sum() < 2 * WEDGE_MIN_LEG:
+            break
+        use = ~past
+    if near.mean() >= WEDGE_EDGE_SHARE and (dist > WEDGE_FIT).mean() <= 1.0 - WEDGE_INLIERS:
+        return np.array([[x0, y0], [vx, vy]], np.float64)
+    return None
 
 
 def _meet(e: np.ndarray, f: np.ndarray) -> np.ndarray | None:
