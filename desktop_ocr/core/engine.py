@@ -677,16 +677,25 @@ class LocalEngine(Recognizer):
         options = options or RecognizeOptions()
         t0 = time.perf_counter()
         # a picture turned on a flat canvas (an image editor's turn, a screenshot of a turned
-        # photo) is read cut out and turned upright by its own edges, which give its turn exactly
-        # where its lines may not (a street photo's one sign), and its lines are put back where
-        # they stand on the canvas; its angle is its turn and whatever its own lines then show
-        straight = rotation.straighten(image.pixels) \
+        # photo) whose first pass finds a sparse page (a street photo's signs, a plate) or boxes
+        # over much of it is read cut out and turned upright by its own edges, which give its
+        # turn exactly where its few lines may not, and its lines are put back where they stand
+        # on the canvas; its angle is its turn and whatever its own lines then show. A page of
+        # many lines tells its turn by them, and is read as it stands (one resampling fewer)
+        picture = rotation.turned_picture(image.pixels) \
             if options.detect_rotation and not options.single_line else None
-        if straight is None:
-            return self._recognize(image, options, t0)
+        result = self._recognize(image, options, t0, picture=picture)
+        if result is not None:
+            return result
+        straight = rotation.straighten(image.pixels, picture)
+        if straight is None:  # too thin a picture to cut out: read as it stands
+            result = self._recognize(image, options, t0)
+            assert result is not None  # (None only where a picture is given)
+            return result
         turn, matrix, pixels = straight
         inner = self._recognize(LoadedImage(pixels, source=image.source, format=image.format, page=image.page),
                                 dataclasses.replace(options, codes=False), t0, cut_from=(image.pixels, matrix))
+        assert inner is not None
         inv = np.linalg.inv(matrix)
         for ln in inner.lines:
             ln.polygon = _map(ln.polygon, inv, image.width, image.height)
@@ -696,9 +705,12 @@ class LocalEngine(Recognizer):
         return self._result(image, inner.lines, normalize_angle(turn + inner.angle), True, t0, codes=options.codes)
 
     def _recognize(self, image: LoadedImage, options: RecognizeOptions, t0: float,
-                   cut_from: tuple[np.ndarray, np.ndarray] | None = None) -> OcrResult:
+                   cut_from: tuple[np.ndarray, np.ndarray] | None = None,
+                   picture: tuple[float, np.ndarray] | None = None) -> OcrResult | None:
         """The page read. ``cut_from``: the canvas (RGB) ``image`` was cut from, straightened
-        (rotation.straighten), and the matrix from the canvas to it."""
+        (rotation.straighten), and the matrix from the canvas to it. ``picture``: the turned
+        picture on a flat canvas that ``image`` is (rotation.turned_picture); None is returned
+        where it is to be read straightened (see recognize)."""
         floor = self.min_score_for(options)
         bgr = np.ascontiguousarray(image.pixels[:, :, ::-1])
         h, w = bgr.shape[:2]
@@ -715,17 +727,19 @@ class LocalEngine(Recognizer):
         with self._lock:
             self._cut_from = (bgr, *cut_from) if cut_from is not None else None
             try:
-                return self._read_locked(image, bgr, options, floor, t0)
+                return self._read_locked(image, bgr, options, floor, t0, picture)
             finally:
                 self._cut_from = None
 
     def _read_locked(self, image: LoadedImage, bgr: np.ndarray, options: RecognizeOptions, floor: float,
-                     t0: float) -> OcrResult:
+                     t0: float, picture: tuple[float, np.ndarray] | None = None) -> OcrResult | None:
         """_recognize's reading of ``bgr`` (``image``'s pixels), the engine's lock held."""
         h, w = bgr.shape[:2]
         self._load()
         quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
         blobs = [_blob(q, h, w) for q in quads]
+        if picture is not None and (len(quads) <= COARSE_MAX_BOXES or any(blobs)):
+            return None  # a sparse turned picture: read straightened
         # a turned picture on a flat canvas (rotation.content_quad) is taken for a block of
         # text: boxes over much of the picture where it has none. One not straightened (see
         # recognize: turned under MIN_DESKEW, or seen in perspective) is read, where nothing else
