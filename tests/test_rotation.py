@@ -249,15 +249,21 @@ def _picture(h: int = 300, w: int = 480, seed: int = 3) -> np.ndarray:
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
 
 
-@pytest.mark.parametrize("angle", [3.0, -7.0, 15.0, -40.0])
-def test_content_quad_finds_a_picture_turned_on_a_flat_canvas(angle):
-    pic = _picture()
+def _on_canvas(pic: np.ndarray, angle: float, fill: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``pic`` turned clockwise by ``angle`` on a canvas of one flat grey ``fill``: (the image,
+    the matrix from the picture to it, where the picture's corners went)."""
     h, w = pic.shape[:2]
     m, nw, nh = rotation.rotation_matrix(w, h, -angle)
-    turned = rotation.warp_image(pic, m, (nw, nh), fill=(128.0, 128.0, 128.0))
+    turned = rotation.warp_image(pic, m, (nw, nh), fill=(fill, fill, fill))
+    return turned, m, rotation.apply_matrix(np.array([[0, 0], [w, 0], [w, h], [0, h]], float), m)
+
+
+@pytest.mark.parametrize("angle", [3.0, -7.0, 15.0, -40.0])
+def test_content_quad_finds_a_picture_turned_on_a_flat_canvas(angle):
+    turned, _, corners = _on_canvas(_picture(), angle, 128.0)
+    nh, nw = turned.shape[:2]
     quad = rotation.content_quad(turned)
     assert quad is not None
-    corners = rotation.apply_matrix(np.array([[0, 0], [w, 0], [w, h], [0, h]], float), m)
     # each found corner is one of the picture's corners, within the blend of its edge
     assert all(np.min(np.linalg.norm(corners - q, axis=1)) <= 3.0 for q in quad), (quad, corners)
     filled = rotation.fill_wedges(turned)
@@ -310,21 +316,16 @@ def test_content_quad_leaves_pages_and_upright_pictures_alone():
 
 def test_content_quad_finds_a_large_turned_picture():
     # wedges over WEDGE_SAMPLES px across: their edges are fitted on a sample of rows and columns
-    pic = _picture(3000, 5200, seed=5)
-    m, nw, nh = rotation.rotation_matrix(5200, 3000, -30.0)
-    turned = rotation.warp_image(pic, m, (nw, nh), fill=(255.0, 255.0, 255.0))
+    turned, _, corners = _on_canvas(_picture(3000, 5200, seed=5), 30.0, 255.0)
     quad = rotation.content_quad(turned)
     assert quad is not None and min(turned.shape[:2]) > 2 * rotation.WEDGE_SAMPLES
-    corners = rotation.apply_matrix(np.array([[0, 0], [5200, 0], [5200, 3000], [0, 3000]], float), m)
     assert all(np.min(np.linalg.norm(corners - q, axis=1)) <= 3.0 for q in quad), (quad, corners)
 
 
 @pytest.mark.parametrize("angle, turn", [(3.0, 3.0), (-7.0, -7.0), (15.0, 15.0), (-40.0, -40.0), (80.0, -10.0)])
 def test_straighten_cuts_a_turned_picture_out_upright(angle, turn):
     pic = _picture()
-    h, w = pic.shape[:2]
-    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
-    turned = rotation.warp_image(pic, m, (nw, nh), fill=(255.0, 255.0, 255.0))
+    turned, _, corners = _on_canvas(pic, angle, 255.0)
     found = rotation.straighten(turned)
     assert found is not None
     got, matrix, upright = found
@@ -337,7 +338,6 @@ def test_straighten_cuts_a_turned_picture_out_upright(angle, turn):
     diff = np.abs(upright[2:hh, 2:ww].astype(int) - expect[3:hh + 1, 3:ww + 1].astype(int)).mean()
     assert diff < 4.0, diff
     # the matrix takes the picture's corners on the canvas to the upright picture's corners
-    corners = rotation.apply_matrix(np.array([[0, 0], [w, 0], [w, h], [0, h]], float), m)
     there = rotation.apply_matrix(corners, matrix)
     assert np.all(there.min(axis=0) > -3) and np.all(there.max(axis=0) < np.array(upright.shape[1::-1]) + 3)
 
@@ -345,8 +345,7 @@ def test_straighten_cuts_a_turned_picture_out_upright(angle, turn):
 def test_straighten_leaves_slight_turns_views_in_perspective_and_pages_alone():
     pic = _picture()
     h, w = pic.shape[:2]
-    m, nw, nh = rotation.rotation_matrix(w, h, -0.5)  # below MIN_DESKEW: read as it is
-    assert rotation.straighten(rotation.warp_image(pic, m, (nw, nh), fill=(255.0, 255.0, 255.0))) is None
+    assert rotation.straighten(_on_canvas(pic, 0.5, 255.0)[0]) is None  # below MIN_DESKEW: read as it is
     # a picture seen in perspective (a photo of a photo) is no rectangle turned
     canvas = np.full((420, 620, 3), 255, np.uint8)
     seen = np.float32([[80, 0], [620, 40], [560, 420], [0, 370]])  # a corner on each side
@@ -377,11 +376,9 @@ def test_a_picture_turned_on_a_canvas_reads_as_upright_where_its_lines_stand(eng
     up = engine.recognize(LoadedImage(pic))
     assert abs(up.angle - lean) <= 0.5, up.angle
     assert [ln.text.replace(" ", "") for ln in up.lines] == [s.replace(" ", "") for s in LINES]
-    h, w = pic.shape[:2]
-    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
-    turned = rotation.warp_image(pic, m, (nw, nh), fill=(40.0, 40.0, 40.0))
+    turned, m, _ = _on_canvas(pic, angle, 40.0)
     res = engine.recognize(LoadedImage(turned))
-    assert (res.width, res.height) == (nw, nh)
+    assert (res.height, res.width) == turned.shape[:2]
     assert res.angle_detected and abs(normalize_angle(res.angle - angle - up.angle)) <= 0.5, res.angle
     assert [ln.text.replace(" ", "") for ln in res.lines] == [ln.text.replace(" ", "") for ln in up.lines]
     for ln, u in zip(res.lines, up.lines):  # each line where the upright one went under the turn
@@ -396,11 +393,8 @@ def test_content_quad_finds_a_picture_whose_edge_is_partly_the_canvas_s_colour(a
     # corners): the wedges' rows run on past the picture's edge where the sky is white too
     pic = _picture(seed=11)
     pic[:40, 150:330] = 255
-    h, w = pic.shape[:2]
-    m, nw, nh = rotation.rotation_matrix(w, h, -angle)
-    turned = rotation.warp_image(pic, m, (nw, nh), fill=(255.0, 255.0, 255.0))
+    turned, _, corners = _on_canvas(pic, angle, 255.0)
     found = rotation.turned_picture(turned)
     assert found is not None
     assert abs(found[0] - angle) < 0.1, found[0]
-    corners = rotation.apply_matrix(np.array([[0, 0], [w, 0], [w, h], [0, h]], float), m)
     assert all(np.min(np.linalg.norm(corners - q, axis=1)) <= 3.0 for q in found[1]), (found[1], corners)
