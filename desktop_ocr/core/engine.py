@@ -14,6 +14,9 @@ naive order. Our pipeline per image:
    same transform; small print (the boxes' median height under
    FINE_TRIGGER detector pixels) is detected once more on the upright page enlarged (_finer), a
    sparse photo (a sign) once more at three quarters of the size, its doubtful boxes read too (_coarser);
+   boxes the detector doubts (scored under its threshold) and a first pass's boxes that a later
+   pass lost are spare: read, and kept where they read surely; a box the detector drew over two
+   cells of a table, across the ruled line between them, is cut at the line (rules.py);
 3. crop every line from the full-resolution upright image, recognise in batches; a line the
    0/180 classifier calls upside down is recognised both ways and the more confident reading wins;
    on a page of vertical writing (columns of upright Chinese characters, told from a page turned by
@@ -74,7 +77,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from . import combs, layout, rapid, rotation, tiling, vertical
+from . import combs, layout, rapid, rotation, rules, tiling, vertical
 from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
@@ -120,7 +123,9 @@ FINE_MAX_SIDE = 3072
 #: title, 'OLD GOLD MENTHOL LIGHTS & ULTRA LIGHTS 100'S - PROGRESS REPORT': found finer as its first
 #: three words and its last two). A first-pass line that the finer boxes of the same line leave
 #: uncovered over FINE_GAP of its heights is read, and kept instead of the finer boxes inside it
-#: when it reads surely and says FINE_LOST_CHARS characters more than they do (_fine_losses)
+#: when it reads surely and says FINE_LOST_CHARS characters more than they do (_fine_losses).
+#: A first-pass line the finer pass does not find at all is spare (_read_page: a FUNSD table's
+#: headings STORES and VOLUME on a halftone band, found at the page's own size only)
 FINE_GAP = 1.5
 FINE_LOST_CHARS = 3
 #: a sparse image (a sign, a street photo: at most COARSE_MAX_BOXES boxes on the upright page) is
@@ -454,27 +459,44 @@ class LocalEngine(Recognizer):
                   len(sure), len(doubt))
         return sure, doubt
 
-    def _detect_doubtful(self, bgr: np.ndarray, limit: int) -> tuple[list[np.ndarray], list[float]]:
-        """One detection pass. On a sparse image (COARSE_MAX_BOXES boxes or fewer), boxes the
-        detector scores from DOUBT_BOX_THRESH up to its own threshold are read, and kept where they
-        read surely (see DOUBT_BOX_THRESH)."""
+    def _detect_doubtful(self, bgr: np.ndarray, limit: int,
+                         read: bool = True) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """One detection pass: (its boxes, its doubtful boxes not among them), the doubtful ones
+        those the detector scores from DOUBT_BOX_THRESH up to its own threshold. On a sparse image
+        (COARSE_MAX_BOXES boxes or fewer) they are read, and kept among the boxes where they read
+        surely (see DOUBT_BOX_THRESH; ``read`` False: let go, as on a sparse page's second pass);
+        on a page of more boxes they are given apart, to be read as spare boxes (_read_page: a
+        table's heading printed on a halftone band, scored 0.3-0.5 on a FUNSD form, is found at
+        no other scale)."""
         quads, scores = self._detect_single(bgr, limit, box_thresh=DOUBT_BOX_THRESH)
         usual = self._loaded().box_thresh
         sure = [i for i, s in enumerate(scores) if s >= usual]
         doubt = [i for i, s in enumerate(scores) if s < usual]
-        if doubt and len(sure) <= COARSE_MAX_BOXES:
+        if doubt and len(sure) <= COARSE_MAX_BOXES and not read:
+            doubt = []
+        elif doubt and len(sure) <= COARSE_MAX_BOXES:
             out = self._loaded().recognize([rapid.crop_line(bgr, quads[i]) for i in doubt], word_boxes=False)
             sure += [i for i, t, s in zip(doubt, out.txts, out.scores)
                      if s >= OTHER_WAY_SCORE and len("".join(t.split())) >= DOUBT_MIN_CHARS]
             sure.sort()
-        return [quads[i] for i in sure], [scores[i] for i in sure]
+            doubt = []
+        return [quads[i] for i in sure], [quads[i] for i in doubt]
 
-    def _detect(self, bgr: np.ndarray, limit: int, doubtful: bool = False) -> tuple[list[np.ndarray], list[float]]:
-        """Detection of a whole image: one pass, or overlapping tiles when it is large.
-        ``doubtful``: a sparse image's doubtful boxes are read (_detect_doubtful)."""
+    def _detect_first(self, bgr: np.ndarray, limit: int,
+                      read: bool = True) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """A detection of a whole image: (its boxes, doubtful boxes of a page of many to read as
+        spare ones: _detect_doubtful, ``read`` as there); a large image tiled has none of the
+        latter."""
         h, w = bgr.shape[:2]
         if limit > 0 or not tiling.needs_tiling(w, h):
-            return self._detect_doubtful(bgr, limit) if doubtful else self._detect_single(bgr, limit)
+            return self._detect_doubtful(bgr, limit, read)
+        return self._detect(bgr, limit)[0], []
+
+    def _detect(self, bgr: np.ndarray, limit: int) -> tuple[list[np.ndarray], list[float]]:
+        """Detection of a whole image: one pass, or overlapping tiles when it is large."""
+        h, w = bgr.shape[:2]
+        if limit > 0 or not tiling.needs_tiling(w, h):
+            return self._detect_single(bgr, limit)
         scale = tiling.tiling_scale(w, h)
         img = bgr if scale == 1.0 else cv2.resize(bgr, (int(w * scale), int(h * scale)),
                                                   interpolation=cv2.INTER_AREA)
@@ -736,7 +758,7 @@ class LocalEngine(Recognizer):
         """_recognize's reading of ``bgr`` (``image``'s pixels), the engine's lock held."""
         h, w = bgr.shape[:2]
         self._load()
-        quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
+        quads, unsure = self._detect_first(bgr, options.det_limit)
         blobs = [_blob(q, h, w) for q in quads]
         if picture is not None and (len(quads) <= COARSE_MAX_BOXES or any(blobs)):
             return None  # a sparse turned picture: read straightened
@@ -748,7 +770,7 @@ class LocalEngine(Recognizer):
         frame = rotation.content_quad(bgr) if not quads or any(blobs) else None
         if frame is not None and all(blobs):
             bgr = rotation.fill_wedges(bgr, frame)
-            quads, _ = self._detect(bgr, options.det_limit, doubtful=True)
+            quads, unsure = self._detect_first(bgr, options.det_limit)
         elif frame is not None:
             quads = [q for q, blob in zip(quads, blobs) if not blob]
         if not quads and options.detect_rotation and _has_marks(bgr):
@@ -766,11 +788,12 @@ class LocalEngine(Recognizer):
             if columns:  # upright characters in columns, not a page turned by 90: only its skew
                 orient = rotation.Orientation(orient.skew)
             quads, angle, matrix, work, residual, spare = self._turn_upright(bgr, found, orient,
-                                                                             options.det_limit)
+                                                                             options.det_limit, unsure)
             if orient.quarter:  # turned upright: its columns are found there, as on the page upright
                 columns = self._columns(work, quads)
         elif quads:
             columns = self._columns(bgr, quads)
+            spare = list(unsure)
         lines = self._read_page(work, quads, options, columns, spare)
         fits = self._ink_fits(lines, work)
         size = work.shape[:2]  # (h, w) of the image the lines are in
@@ -782,7 +805,7 @@ class LocalEngine(Recognizer):
             # plate's box, leaning with its frame and its surroundings, 5 degrees off its
             # characters, which read under the floor so): read again deskewed by its rows,
             # and kept so when that says more, nearly as surely
-            way = self._read_turned(bgr, found, normalize_angle(angle - residual + rows), options)
+            way = self._read_turned(bgr, found, normalize_angle(angle - residual + rows), options, unsure)
             if _mass(way.lines, floor) > _mass(lines, floor) \
                     and _sureness(way.lines, floor) >= _sureness(lines, floor) - FEW_MARGIN:
                 quads, angle, matrix, size, residual, columns, lines, fits = way
@@ -822,7 +845,7 @@ class LocalEngine(Recognizer):
             for k, turn in enumerate(turns):
                 if k == 1 and _reads(_across(lines), sure):
                     break  # the other way up reads: no quarter turn is tried
-                way = self._read_turned(bgr, found, turn, options)
+                way = self._read_turned(bgr, found, turn, options, unsure)
                 if flipped or (_reads(_across(way.lines), sure, chars=2)
                                and _mass(_across(way.lines), floor) > said
                                and _sureness(way.lines, floor) >= bar
@@ -861,11 +884,14 @@ class LocalEngine(Recognizer):
         fill = tuple(float(v) for v in canvas[0, 0])  # beyond the canvas, its own flat colour (RGB)
         return np.ascontiguousarray(rotation.warp_image(canvas, matrix @ to_cut, size, fill=fill)[:, :, ::-1])
 
-    def _turn_upright(self, bgr: np.ndarray, quads: list[np.ndarray], orient: rotation.Orientation, limit: int):
+    def _turn_upright(self, bgr: np.ndarray, quads: list[np.ndarray], orient: rotation.Orientation, limit: int,
+                      unsure: Sequence[np.ndarray] = ()):
         """The page turned upright by ``orient``: (boxes in the working image, angle, the matrix from
-        ``bgr`` to the working image, the working image, the skew left in it, boxes of the first
-        pass to read and keep only where they read surely: see _missed). ``quads``: the boxes
-        found on ``bgr``."""
+        ``bgr`` to the working image, the working image, the skew left in it, spare boxes to read
+        and keep only where they read surely: a first pass's lost by the second (_missed), and
+        the doubtful ones of the detection whose boxes are read (_detect_doubtful), so that a page
+        turned by a quarter has those of the same page upright). ``quads``: the boxes found on
+        ``bgr``; ``unsure``: the doubtful ones, carried where they are."""
         h, w = bgr.shape[:2]
         spare: list[np.ndarray] = []
         angle = orient.angle
@@ -875,7 +901,7 @@ class LocalEngine(Recognizer):
         if orient.quarter and abs(orient.skew) < REDETECT_SKEW:
             # a turned page is turned by its quarter exactly (lossless), detected there and
             # deskewed like the same page upright: the same pixels, boxes and skew
-            quads, angle, turn, matrix, work = self._quarter_first(bgr, orient.quarter, limit)
+            quads, angle, turn, matrix, work, spare = self._quarter_first(bgr, orient.quarter, limit)
             residual = normalize_angle(angle - turn)
             if turn != float(orient.quarter):
                 angle, residual = _refine(quads, turn, angle, residual)
@@ -886,22 +912,27 @@ class LocalEngine(Recognizer):
                 # a turned page: the detector finds its lines better upright (measured on
                 # the evaluation set's turned pages, 180 included); so a clearly skewed one
                 carried = [rotation.upright_quad(q, matrix) for q in quads]
-                quads, _ = self._detect(work, limit)
+                quads, doubt = self._detect_first(work, limit, read=False)
                 kept, spare = _missed(carried, quads)
                 quads += kept
+                spare += doubt
             else:
                 # a skewed upright page: the boxes move rigidly, so they are carried
                 # through the exact transform instead of a second detection pass
                 quads = [rotation.upright_quad(q, matrix) for q in quads]
+                spare = [rotation.upright_quad(q, matrix) for q in unsure]
             angle, residual = _refine(quads, turn, angle, residual)
+        else:
+            spare = list(unsure)
         return quads, angle, matrix, work, residual, spare
 
     def _read_turned(self, bgr: np.ndarray, found: list[np.ndarray], turn: float,
-                     options: RecognizeOptions) -> _Way:
+                     options: RecognizeOptions, unsure: Sequence[np.ndarray] = ()) -> _Way:
         """The page read turned upright by ``turn`` (see _turn_upright); ``found``: the boxes of
-        the first detection on ``bgr``."""
+        the first detection on ``bgr``, ``unsure`` its doubtful ones."""
         orient = rotation.Orientation(turn)
-        quads, angle, matrix, work, residual, spare = self._turn_upright(bgr, found, orient, options.det_limit)
+        quads, angle, matrix, work, residual, spare = self._turn_upright(bgr, found, orient, options.det_limit,
+                                                                         unsure)
         columns = self._columns(work, quads) if orient.quarter else False
         lines = self._read_page(work, quads, options, columns, spare)
         return _Way(quads, angle, matrix, work.shape[:2], residual, columns, lines, self._ink_fits(lines, work))
@@ -926,12 +957,15 @@ class LocalEngine(Recognizer):
         sparse page coarser. ``spare``: boxes of a first pass that the page's own detection did not
         find again, read and kept as the coarser pass's are."""
         if options.det_limit <= 0:
-            quads = self._finer(work, quads) or quads
+            fine = self._finer(work, quads)
+            if fine:  # the first pass's lines the finer one lost are spare (a table's header on halftone)
+                spare, quads = [*spare, *quads], fine
             extra, doubt = self._coarser(work, quads)
         else:
             extra, doubt = [], []
         # not found again by a finer pass, nor by the coarser one
         spare = _uncovered(_not_found(list(spare), quads), extra) if spare else []
+        quads = rules.split_at_rules(work, quads)  # a form's cells joined across a ruled line
         # the detector's working memory (OpenVINO keeps it) is given back before the
         # recogniser needs its own: the peak is the larger of the two, not their sum
         self._loaded().trim()
@@ -1006,11 +1040,12 @@ class LocalEngine(Recognizer):
         """A page turned by ``quarter`` (90/180/270) and skewed by less than REDETECT_SKEW: turned
         upright exactly, detected, and its skew measured and taken out as on a page that came
         upright (boxes carried through the deskew, a second pass only from REDETECT_SKEW). Returns
-        (boxes in the working image, angle, the turn applied, its matrix, the working image)."""
+        (boxes in the working image, angle, the turn applied, its matrix, the working image, the
+        doubtful boxes of the detection its boxes come from: _detect_doubtful)."""
         h, w = bgr.shape[:2]
         qm, qw, qh = rotation.rotation_matrix(w, h, float(quarter))
         upright = rotation.warp_image(bgr, qm, (qw, qh))
-        quads, _ = self._detect(upright, limit)
+        quads, doubt = self._detect_first(upright, limit, read=False)
         skew, evidence = rotation.line_direction(quads)
         if evidence <= 0 or abs(skew) >= 45.0:
             skew = 0.0
@@ -1018,13 +1053,15 @@ class LocalEngine(Recognizer):
         turn = angle if abs(skew) >= rotation.MIN_DESKEW else float(quarter)
         matrix, nw, nh = rotation.rotation_matrix(w, h, turn)
         if turn == float(quarter):
-            return quads, angle, turn, matrix, upright
+            return quads, angle, turn, matrix, upright, doubt
         del upright  # a large page is held twice at most (the caller's and the deskewed one)
         work = self._warp(bgr, matrix, (nw, nh))
         if abs(skew) >= REDETECT_SKEW:
-            return self._detect(work, limit)[0], angle, turn, matrix, work
+            again, doubt = self._detect_first(work, limit, read=False)
+            return again, angle, turn, matrix, work, doubt
         to_work = matrix @ np.linalg.inv(qm)
-        return [rotation.upright_quad(q, to_work) for q in quads], angle, turn, matrix, work
+        return ([rotation.upright_quad(q, to_work) for q in quads], angle, turn, matrix, work,
+                [rotation.upright_quad(q, to_work) for q in doubt])
 
     def _read_whole(self, bgr: np.ndarray, chars: bool) -> tuple[list[TextLine], float]:
         """``single_line``: the whole image is one line crop; no detection, no rotation search.
