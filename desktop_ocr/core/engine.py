@@ -955,7 +955,8 @@ class LocalEngine(Recognizer):
                    columns: bool, spare: Sequence[np.ndarray] = ()) -> list[TextLine]:
         """The lines of the page turned upright (``work``), small text detected again finer, a
         sparse page coarser. ``spare``: boxes of a first pass that the page's own detection did not
-        find again, read and kept as the coarser pass's are."""
+        find again, and the doubtful boxes of a page of many (_turn_upright), read and kept as the
+        coarser pass's are; so are the first pass's lines that the finer pass did not find."""
         if options.det_limit <= 0:
             fine = self._finer(work, quads)
             if fine:  # the first pass's lines the finer one lost are spare (a table's header on halftone)
