@@ -472,13 +472,12 @@ class LocalEngine(Recognizer):
         usual = self._loaded().box_thresh
         sure = [i for i, s in enumerate(scores) if s >= usual]
         doubt = [i for i, s in enumerate(scores) if s < usual]
-        if doubt and len(sure) <= COARSE_MAX_BOXES and not read:
-            doubt = []
-        elif doubt and len(sure) <= COARSE_MAX_BOXES:
-            out = self._loaded().recognize([rapid.crop_line(bgr, quads[i]) for i in doubt], word_boxes=False)
-            sure += [i for i, t, s in zip(doubt, out.txts, out.scores)
-                     if s >= OTHER_WAY_SCORE and len("".join(t.split())) >= DOUBT_MIN_CHARS]
-            sure.sort()
+        if doubt and len(sure) <= COARSE_MAX_BOXES:  # a sparse image: read here, or let go
+            if read:
+                out = self._loaded().recognize([rapid.crop_line(bgr, quads[i]) for i in doubt], word_boxes=False)
+                sure += [i for i, t, s in zip(doubt, out.txts, out.scores)
+                         if s >= OTHER_WAY_SCORE and len("".join(t.split())) >= DOUBT_MIN_CHARS]
+                sure.sort()
             doubt = []
         return [quads[i] for i in sure], [quads[i] for i in doubt]
 
