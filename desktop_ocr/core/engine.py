@@ -37,7 +37,7 @@ Settings (RecognizeOptions): ``det_limit`` 0 = automatic (as rapidocr: longest s
 2000 px, shortest at least 736, but a small image is grown at most MAX_GROW times on a margin of its
 border colour; tiles above tiling.TILE_TRIGGER), N > 0 = one detection pass with
 the longest side resized to N (no tiling); ``min_score`` drops lines whose recognition confidence
-is lower (LOCAL_MIN_SCORE, 0.6, where not given: recognizer.py says why); ``chars`` adds
+is lower (LOCAL_MIN_SCORE, 0.64, where not given: recognizer.py says why); ``chars`` adds
 CharBoxes: one per Chinese character, one per Latin/digit word (rapidocr's word grouping), each
 with its own score and a 4-point box inside the line. ``single_line`` runs
 step 3 alone on the whole image as one line (no detection, no rotation search; ``_read_whole``).
