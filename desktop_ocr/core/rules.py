@@ -15,6 +15,8 @@ import math
 import cv2
 import numpy as np
 
+from .vertical import runs
+
 #: a rule blackens at least RULE_CROSS of the rows of a line's box (it may start at the table's
 #: border a row or two inside the box's top), in a band of columns RULE_MAX_WIDTH wide at most
 #: (wider is ink: a bold letter, a block, a bar), and RULE_ON of the rows where it runs on
@@ -47,12 +49,6 @@ def _dark(patch: np.ndarray) -> np.ndarray:
     return gray < min(float(level), 160.0)
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of each run of True in a 1-d boolean array."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
-    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
-
-
 def rules_across(image: np.ndarray, quad: np.ndarray) -> list[tuple[float, float]]:
     """The ruled lines crossing the box ``quad`` of ``image`` (grey or BGR): (x0, x1) of each, in
     image pixels, left to right; [] for a box that is not a level line across or is crossed by
@@ -80,7 +76,7 @@ def rules_across(image: np.ndarray, quad: np.ndarray) -> list[tuple[float, float
     inside = wide[y0 - ya:y1 - ya]
     crossing = inside.mean(axis=0) >= RULE_CROSS
     out = []
-    for a, b in _runs(crossing):
+    for a, b in runs(crossing):
         if b - a > max(2.0, RULE_MAX_WIDTH * h) + 2:  # the band is widened by a column each side
             continue
         if a < RULE_PIECE * h or (x1 - x0) - b < RULE_PIECE * h:

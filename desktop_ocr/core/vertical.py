@@ -89,8 +89,8 @@ def _ink(crop: np.ndarray) -> np.ndarray:
     return diff > max(24.0, 0.4 * top)
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of each run of True."""
+def runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True in a 1-d boolean array (also rules.py's)."""
     padded = np.concatenate([[False], flags.astype(bool), [False]])
     edges = np.flatnonzero(padded[1:] != padded[:-1])
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
@@ -123,10 +123,10 @@ def _grid(blank: np.ndarray, top: int, bottom: int, s: float) -> list[int] | Non
         inside = (cuts > top) & (cuts < bottom)
         ok = blank[np.clip(cuts, 0, n_rows - 1)] | ~inside
         good = ok.all(axis=1) & (inside.sum(axis=1) >= 1)
-        runs = _runs(good)
-        if not runs:
+        spans = runs(good)
+        if not spans:
             continue
-        a, b = max(runs, key=lambda r: r[1] - r[0])
+        a, b = max(spans, key=lambda r: r[1] - r[0])
         key = (b - a, -float(pitch), float(phases[(a + b - 1) // 2]))
         if best is None or key[:2] > best[:2]:
             best = key
@@ -149,7 +149,7 @@ def cells(crop: np.ndarray) -> list[tuple[int, int]]:
     s = char_size(crop)
     ink = _ink(crop)
     rows = ink.sum(axis=1) >= max(1, int(0.02 * w))
-    pieces = [list(r) for r in _runs(rows)]
+    pieces = [list(r) for r in runs(rows)]
     if not pieces:
         return [(0, h)]
     pad = int(round(PAD * s))
