@@ -246,10 +246,11 @@ def test_a_photo_whose_words_are_found_only_upright_is_tried_a_quarter_turn_eith
                                                                                       angle):
     # the exit sign's two words are found upright with box scores just over the detector's
     # threshold; on the photo turned by a quarter, the first detection finds only stray marks,
-    # which read as single characters under 0.8 either way up, or (on an AVX-512 CPU, turned by
-    # 90) 'EXIT' boxed tall and read turned, at 0.98: a line read down the page, which does not
-    # make the page read. Turned by a quarter either way (exactly), the photo is the upright one
-    # again, and reads as it does
+    # which read as single characters (under 0.8 either way up, or, cropped from the photo as
+    # given, the sideways 'EXIT' as '图' at 0.90: one character does not make a page read), or
+    # (on an AVX-512 CPU, turned by 90) 'EXIT' boxed tall and read turned, at 0.98: a line read
+    # down the page, which does not make the page read. Turned by a quarter either way
+    # (exactly), the photo is the upright one again, and reads as it does
     ref, norm, upright, turned, res = _upright_and_turned(engine, eval_dir, scorer, "icdar2015__img_2", angle)
     if not any(len(ln.text) >= 2 and ln.score >= 0.8 for ln in upright.lines):
         # the boxes' scores sit on the detector's threshold, and the last float bits depend on

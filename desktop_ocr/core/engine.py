@@ -572,9 +572,12 @@ class LocalEngine(Recognizer):
             return False
         return self._columns(self._warp(bgr, matrix, (nw, nh)), carried)
 
-    def _read(self, bgr: np.ndarray, quads: list[np.ndarray], chars: bool, columns: bool = False) -> list[TextLine]:
+    def _read(self, bgr: np.ndarray, quads: list[np.ndarray], chars: bool, columns: bool = False,
+              source: _Source | None = None) -> list[TextLine]:
         """Crop, classify 0/180 and recognise each box; polygons in ``bgr``'s coordinates.
-        ``columns``: tall boxes are columns of vertical writing, read through vertical.stacked_line."""
+        ``columns``: tall boxes are columns of vertical writing, read through vertical.stacked_line.
+        ``source``: the pixels ``bgr`` was resampled from (_crop_source); a line is cropped
+        from them, through the box mapped back, in one resampling instead of two."""
         if not quads:
             return []
         crops: list[np.ndarray] = []
@@ -595,7 +598,7 @@ class LocalEngine(Recognizer):
                 crops.append(line)  # its frame: the line image's own pixels, mapped back at the end
                 frames.append([np.array(p, dtype=np.float64) for p in ((0, 0), (lw, 0), (lw, lh), (0, lh))])
                 continue
-            crop = rapid.crop_line(bgr, pts.copy())
+            crop = rapid.crop_line(bgr, pts.copy()) if source is None else source.crop(pts)
             if crop.size == 0 or min(crop.shape[:2]) < 2:
                 continue
             p0, p1, p2, p3 = pts.astype(np.float64)
@@ -793,7 +796,7 @@ class LocalEngine(Recognizer):
         elif quads:
             columns = self._columns(bgr, quads)
             spare = list(unsure)
-        lines = self._read_page(work, quads, options, columns, spare)
+        lines = self._read_page(work, quads, options, columns, spare, self._crop_source(bgr, matrix))
         fits = self._ink_fits(lines, work)
         size = work.shape[:2]  # (h, w) of the image the lines are in
         rows = None
@@ -839,10 +842,12 @@ class LocalEngine(Recognizer):
             # besides) reads down the page, and is tried a quarter turn either way; so a way
             # reads only by its lines across it (a plate photo turned by -90 on purpose, its
             # box standing there, was read turned, '皖A·ON718' at 0.90 saying one character
-            # more than upright's 'A·ON718' at 0.88, and reported at -90)
-            bar = _sureness(lines, floor) - FEW_MARGIN if _reads(_across(lines), sure) else 0.0
+            # more than upright's 'A·ON718' at 0.88, and reported at -90). And only a line of two
+            # characters or more, as for a way: a single one is no such reading (a sideways
+            # 'EXIT' on a photo turned by 90 read as '图' at 0.90, and no quarter turn was tried)
+            bar = _sureness(lines, floor) - FEW_MARGIN if _reads(_across(lines), sure, chars=2) else 0.0
             for k, turn in enumerate(turns):
-                if k == 1 and _reads(_across(lines), sure):
+                if k == 1 and _reads(_across(lines), sure, chars=2):
                     break  # the other way up reads: no quarter turn is tried
                 way = self._read_turned(bgr, found, turn, options, unsure)
                 if flipped or (_reads(_across(way.lines), sure, chars=2)
@@ -882,6 +887,19 @@ class LocalEngine(Recognizer):
         _, canvas, to_cut = self._cut_from
         fill = tuple(float(v) for v in canvas[0, 0])  # beyond the canvas, its own flat colour (RGB)
         return np.ascontiguousarray(rotation.warp_image(canvas, matrix @ to_cut, size, fill=fill)[:, :, ::-1])
+
+    def _crop_source(self, bgr: np.ndarray, matrix: np.ndarray) -> _Source | None:
+        """Where the lines of ``bgr`` resampled through ``matrix`` are cropped from (_Source):
+        ``bgr`` itself, or the canvas a straightened picture was cut from (``_cut_from``); None
+        where the working image is ``bgr`` or exactly turned by quarters (its own crops are
+        exact)."""
+        a = matrix[:2, :2]
+        if np.allclose(a, np.round(a)):
+            return None
+        if self._cut_from is None or bgr is not self._cut_from[0]:
+            return _Source(bgr, matrix)
+        _, canvas, to_cut = self._cut_from
+        return _Source(canvas, matrix @ to_cut, rgb=True)
 
     def _turn_upright(self, bgr: np.ndarray, quads: list[np.ndarray], orient: rotation.Orientation, limit: int,
                       unsure: Sequence[np.ndarray] = ()):
@@ -933,7 +951,7 @@ class LocalEngine(Recognizer):
         quads, angle, matrix, work, residual, spare = self._turn_upright(bgr, found, orient, options.det_limit,
                                                                          unsure)
         columns = self._columns(work, quads) if orient.quarter else False
-        lines = self._read_page(work, quads, options, columns, spare)
+        lines = self._read_page(work, quads, options, columns, spare, self._crop_source(bgr, matrix))
         return _Way(quads, angle, matrix, work.shape[:2], residual, columns, lines, self._ink_fits(lines, work))
 
     def _ink_fits(self, lines: list[TextLine], work: np.ndarray) -> dict[int, tuple[float, float, float, float]]:
@@ -951,11 +969,12 @@ class LocalEngine(Recognizer):
         return fits
 
     def _read_page(self, work: np.ndarray, quads: list[np.ndarray], options: RecognizeOptions,
-                   columns: bool, spare: Sequence[np.ndarray] = ()) -> list[TextLine]:
+                   columns: bool, spare: Sequence[np.ndarray] = (), source: _Source | None = None) -> list[TextLine]:
         """The lines of the page turned upright (``work``), small text detected again finer, a
         sparse page coarser. ``spare``: boxes of a first pass that the page's own detection did not
         find again, and the doubtful boxes of a page of many (_turn_upright), read and kept as the
-        coarser pass's are; so are the first pass's lines that the finer pass did not find."""
+        coarser pass's are; so are the first pass's lines that the finer pass did not find. ``source``:
+        the pixels ``work`` was resampled from, which lines are cropped from (_Source)."""
         if options.det_limit <= 0:
             fine = self._finer(work, quads)
             if fine:  # the first pass's lines the finer one lost are spare (a table's header on halftone)
@@ -969,21 +988,21 @@ class LocalEngine(Recognizer):
         # the detector's working memory (OpenVINO keeps it) is given back before the
         # recogniser needs its own: the peak is the larger of the two, not their sum
         self._loaded().trim()
-        lines = self._read(work, quads, options.chars, columns)
+        lines = self._read(work, quads, options.chars, columns, source)
         # a second pass's own lines (and a first pass's spare ones) are kept when they read surely
         # (a stray mark reads as some character at 0.5-0.7); on a page of many boxes, a spare
         # one also says SPARE_MIN_CHARS characters
         least = SPARE_MIN_CHARS if len(quads) > COARSE_MAX_BOXES else 1
-        more = [ln for ln in self._read(work, extra, options.chars, columns)
+        more = [ln for ln in self._read(work, extra, options.chars, columns, source)
                 if (ln.score or 0.0) >= OTHER_WAY_SCORE]
-        more += [ln for ln in self._read(work, spare, options.chars, columns)
+        more += [ln for ln in self._read(work, spare, options.chars, columns, source)
                  if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least]
         if doubt:  # the coarser pass's doubtful boxes, where no line kept stands (a box over the
             # whole photo, scored near the threshold and read as nothing, hides none of them)
             floor = self.min_score_for(options)
             doubt = _uncovered(doubt, [np.asarray(ln.polygon, dtype=np.float32) for ln in lines + more
                                        if (ln.score or 0.0) >= floor])
-            more += [ln for ln in self._read(work, doubt, options.chars, columns)
+            more += [ln for ln in self._read(work, doubt, options.chars, columns, source)
                      if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= DOUBT_MIN_CHARS]
         lines += more
         return _join_combs(work, self._join_sideways(work, lines, options.chars))
@@ -1107,6 +1126,21 @@ class _Way(NamedTuple):
     columns: bool
     lines: list[TextLine]
     fits: dict[int, tuple[float, float, float, float]]  # _ink_fits
+
+
+class _Source(NamedTuple):
+    """Pixels a working image was resampled from (a skewed page, before it was deskewed), and the
+    matrix from them to it. A line's crop is taken from them through its box mapped back: one
+    resampling, as rapidocr crops a tilted box, instead of the deskew's and the crop's."""
+    pixels: np.ndarray
+    matrix: np.ndarray
+    rgb: bool = False  # the pixels are RGB (a straightened picture's canvas), the crop BGR
+
+    def crop(self, quad: np.ndarray) -> np.ndarray:
+        """The crop of ``quad`` (a box in the working image) out of the pixels."""
+        back = rotation.apply_matrix(np.asarray(quad, dtype=np.float64) + 0.5, np.linalg.inv(self.matrix)) - 0.5
+        crop = rapid.crop_line(self.pixels, back.astype(np.float32))
+        return np.ascontiguousarray(crop[:, :, ::-1]) if self.rgb else crop
 
 
 def _rows_angle(bgr: np.ndarray, lines: list[TextLine], angle: float) -> float:
