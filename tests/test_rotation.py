@@ -139,7 +139,7 @@ def test_a_line_of_a_deskewed_page_is_cropped_from_the_page_as_given(skew):
     work = rotation.warp_image(given, m, (nw, nh))
     carried = (rotation.apply_matrix(box + 0.5, m) - 0.5).astype(np.float32)  # the box in the deskewed page
     direct = rapid.crop_line(given, box.astype(np.float32))
-    crop = _Source(given, m).crop(carried)
+    crop = _Source.resampled(given, m).crop(carried)
     assert crop.shape == direct.shape
     assert np.abs(crop.astype(int) - direct.astype(int)).max() <= 2
     # the crop of the deskewed copy is another (blurrier) picture of the same line
@@ -148,7 +148,7 @@ def test_a_line_of_a_deskewed_page_is_cropped_from_the_page_as_given(skew):
     assert np.abs(crop.astype(int) - direct.astype(int)).mean() < 0.01  # float rounding only
     assert np.abs(twice.astype(int) - direct.astype(int)).mean() > 1.0  # 3.1 grey levels measured
     # a straightened picture's canvas is RGB: its crop comes back BGR, as the recogniser reads
-    rgb = _Source(given[:, :, ::-1], m, rgb=True).crop(carried)
+    rgb = _Source.resampled(given[:, :, ::-1], m, rgb=True).crop(carried)
     assert np.array_equal(rgb, crop)
 
 

@@ -893,13 +893,12 @@ class LocalEngine(Recognizer):
         ``bgr`` itself, or the canvas a straightened picture was cut from (``_cut_from``); None
         where the working image is ``bgr`` or exactly turned by quarters (its own crops are
         exact)."""
-        a = matrix[:2, :2]
-        if np.allclose(a, np.round(a)):
+        if rotation.whole_pixels(matrix):
             return None
         if self._cut_from is None or bgr is not self._cut_from[0]:
-            return _Source(bgr, matrix)
+            return _Source.resampled(bgr, matrix)
         _, canvas, to_cut = self._cut_from
-        return _Source(canvas, matrix @ to_cut, rgb=True)
+        return _Source.resampled(canvas, matrix @ to_cut, rgb=True)
 
     def _turn_upright(self, bgr: np.ndarray, quads: list[np.ndarray], orient: rotation.Orientation, limit: int,
                       unsure: Sequence[np.ndarray] = ()):
@@ -1130,15 +1129,23 @@ class _Way(NamedTuple):
 
 class _Source(NamedTuple):
     """Pixels a working image was resampled from (a skewed page, before it was deskewed), and the
-    matrix from them to it. A line's crop is taken from them through its box mapped back: one
-    resampling, as rapidocr crops a tilted box, instead of the deskew's and the crop's."""
+    matrix from the working image back to them. A line's crop is taken from them through its box
+    mapped back: one resampling, as rapidocr crops a tilted box, instead of the deskew's and the
+    crop's."""
     pixels: np.ndarray
-    matrix: np.ndarray
+    back: np.ndarray
     rgb: bool = False  # the pixels are RGB (a straightened picture's canvas), the crop BGR
 
+    @classmethod
+    def resampled(cls, pixels: np.ndarray, matrix: np.ndarray, rgb: bool = False) -> _Source:
+        """The source of a working image made from ``pixels`` through ``matrix`` (inverted once
+        here, not for every crop)."""
+        return cls(pixels, np.linalg.inv(matrix), rgb)
+
     def crop(self, quad: np.ndarray) -> np.ndarray:
-        """The crop of ``quad`` (a box in the working image) out of the pixels."""
-        back = rotation.apply_matrix(np.asarray(quad, dtype=np.float64) + 0.5, np.linalg.inv(self.matrix)) - 0.5
+        """The crop of ``quad`` (a box in the working image) out of the pixels; mapped between
+        pixel centres, as ``rotation.warp_image`` maps them, so it is the box's own crop there."""
+        back = rotation.apply_matrix(np.asarray(quad, dtype=np.float64) + 0.5, self.back) - 0.5
         crop = rapid.crop_line(self.pixels, back.astype(np.float32))
         return np.ascontiguousarray(crop[:, :, ::-1]) if self.rgb else crop
 

@@ -135,6 +135,13 @@ def apply_matrix(points: np.ndarray, m: np.ndarray) -> np.ndarray:
     return out.reshape(pts.shape)
 
 
+def whole_pixels(m: np.ndarray) -> bool:
+    """Whether ``m`` moves pixels whole (the identity, a quarter turn): ``warp_image`` then copies
+    them without resampling, and a crop of its output is as sharp as one of its input."""
+    a = m[:2, :2]
+    return bool(np.allclose(a, np.round(a)) and np.allclose(m[:2, 2], np.round(m[:2, 2])))
+
+
 def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int],
                interpolation: int = cv2.INTER_LINEAR, fill: tuple[float, ...] | None = None) -> np.ndarray:
     """Resample ``img`` through matrix ``m`` onto a canvas of ``size`` (w, h).
@@ -145,7 +152,7 @@ def warp_image(img: np.ndarray, m: np.ndarray, size: tuple[int, int],
     """
     w, h = size
     a = m[:2, :2]
-    if np.allclose(a, np.round(a)) and np.allclose(m[:2, 2], np.round(m[:2, 2])):
+    if whole_pixels(m):
         if np.allclose(a, np.eye(2)):
             return img
         for k in (1, 2, 3):  # np.rot90(img, k) turns the content counter-clockwise by k*90
