@@ -308,3 +308,34 @@ def test_a_label_s_first_line_is_not_the_next_line_of_the_cell_above_it():
     order, _ = reading_order(boxes)
     assert order[:6] == [0, 1, 2, 3, 4, 5], order
     assert [i for i in order if i != 13][6:] == [6, 7, 8, 9, 10, 11, 12], order
+
+
+# ReCTS 000003 (a shop sign), boxes as the engine gives them upright and skewed by +5 then
+# deskewed: 聚百 蝦兵蟹煲 雪花 / 这是可以先吃 勇闯天涯 / 后涮的干锅菜 加盟电话 郑州总店 / 千锅虾
+SIGN_UPRIGHT = [(400, 101, 479, 243), (503, 60, 1474, 309), (1621, 198, 1752, 266),
+                (186, 261, 475, 310), (1595, 251, 1795, 325), (217, 311, 499, 364),
+                (543, 292, 1209, 369), (1184, 298, 1448, 361), (892, 483, 1385, 555)]
+SIGN_SKEWED = [(398, 99, 476, 241), (501, 57, 1472, 303), (1619, 192, 1751, 261),
+               (184, 258, 473, 308), (1593, 245, 1794, 320), (216, 309, 498, 361),
+               (542, 290, 1206, 365), (1188, 291, 1446, 356), (893, 479, 1383, 551)]
+
+
+def test_lines_about_level_are_placed_left_to_right_so_a_tilt_of_a_pixel_decides_nothing():
+    """Upright, 这是可以先吃 (centre 285.5) is placed before 勇闯天涯 (288) and starts the row
+    勇闯天涯 joins. Deskewed, 勇闯天涯's centre comes half a pixel above; placed first, it was
+    taken for the next line of 雪花 over it, and the page read 雪花 勇闯天涯 这是可以先吃. Lines
+    whose centres are that close are placed as a level row's are: left to right."""
+    upright, _ = reading_order(SIGN_UPRIGHT)
+    skewed, _ = reading_order(SIGN_SKEWED)
+    assert skewed == upright == [0, 1, 2, 3, 4, 5, 6, 7, 8]
+
+
+def test_a_tall_line_widening_a_row_does_not_pull_the_next_row_s_line_into_it():
+    """加盟电话 overlaps the extent of the row 这是可以先吃 勇闯天涯 (widened by the taller
+    勇闯天涯) by a little over half, but neither of its lines by half: it starts the next row,
+    with 后涮的干锅菜 and 郑州总店, instead of joining the row above; once taken into it, that row
+    also swallowed 后涮的干锅菜 as 这是可以先吃's second line and put 勇闯天涯 after 郑州总店."""
+    row = [SIGN_UPRIGHT[i] for i in (3, 4, 6)]  # 这是可以先吃 勇闯天涯 加盟电话
+    order, _ = reading_order(row)
+    assert order == [0, 1, 2]
+    assert reading_order(SIGN_UPRIGHT)[0] == [0, 1, 2, 3, 4, 5, 6, 7, 8]

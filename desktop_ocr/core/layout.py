@@ -8,19 +8,20 @@ rotated pages upright before calling this). The page is cut recursively, XY-cut 
   receipts, whose key/value or item/price pairs also leave gutters, keep row order;
 * full-width lines (a title over two columns) cut the region into bands at their height, when
   the rest splits into columns; a blank strip wider than 1.5 lines also separates bands;
-* what cannot be cut is read in rows: lines whose vertical extents overlap by more than half
-  the smaller height share a row, unless one stands above the other in the same column; a line
-  of about the same height close under a line of the row, in its column, is that cell's next line
-  (a label set over two lines beside one-line cells): read right after it, in its place in the
-  row, also when it is short and overlaps the row by less than half but a one-line cell beside
-  it is centred on the label's two lines (a value so set, on a deskewed page); a row whose every
-  cell has lines of that kind and none of one line is a table's heading row and the rows under
-  it (taken for one row on a sloped photo) and is read row by row; a label over two touching
-  lines with its value to the right centred on them is found on the whole page before the rows
-  are (``_labels``), so it is read with its second line and then its value at any pixel of their
-  boxes; rows top to bottom, left to
-  right within a row; a row made mostly of columns of vertical writing (``vertical``) is read
-  right to left.
+* what cannot be cut is read in rows: lines are placed top to bottom, lines about level left to
+  right (a tilt of a pixel does not change what was placed first); a line joins a row whose
+  extent and one of whose cells it overlaps by more than half the smaller height (a tall line
+  widening the row does not pull the next row in), unless it stands under a line of the row in
+  the same column; a line of about the same height close under a line of the row, in its
+  column, is that cell's next line (a label set over two lines beside one-line cells): read right
+  after it, in its place in the row, also when it is short and overlaps the row by less than half
+  but a one-line cell beside it is centred on the label's two lines (a value so set, on a
+  deskewed page); a row whose every cell has lines of that kind and none of one line is a
+  table's heading row and the rows under it (taken for one row on a sloped photo) and is read
+  row by row; a label over two touching lines with its value to the right centred on them is
+  found on the whole page before the rows are (``_labels``), so it is read with its second line
+  and then its value at any pixel of their boxes; rows top to bottom, left to right within a
+  row; a row made mostly of columns of vertical writing (``vertical``) is read right to left.
 
 Paragraphs follow the reading order: a new one starts at each column/band change, at a vertical
 gap clearly larger than the usual line gap, at a change of text height (headings), or when a
@@ -38,6 +39,7 @@ Box = tuple[float, float, float, float]
 WRAPPED_RATIO = 6.0  # a cell's line at least this many heights long is wrapped text (_table_rows)
 LABEL_GAP = 0.2  # a label's two lines are at most this share of a line's height apart (_labels)
 LABEL_HEIGHTS = 1.6  # ... and the taller at most this many times the other's height
+LEVEL = 0.15  # lines whose centres are at most this share of a line's height apart are level (_level_first)
 LABEL_CENTRE = 0.25  # share of the way between a label's two lines a value centred on them stays off each (_centred)
 
 
@@ -59,13 +61,41 @@ class _Item:
         return max(1.0, self.x1 - self.x0)
 
 
+def _level_first(items: list[_Item]) -> list[_Item]:
+    """The order ``_rows`` places lines in: top to bottom by centre, and lines whose centres are
+    within ``LEVEL`` of the smaller height of the top one left to right. A line's place can depend
+    on what was placed before it (a row it joins, or a cell it continues); a tilt of a pixel must
+    not decide that, so lines about level are taken in the order of an exactly level row."""
+    rest = sorted(items, key=lambda b: ((b.y0 + b.y1) / 2.0, b.x0))
+    out = []
+    while rest:
+        top = rest[0]
+        mid = (top.y0 + top.y1) / 2.0
+        level = []
+        for k, b in enumerate(rest):
+            if (b.y0 + b.y1) / 2.0 - mid > LEVEL * top.h:
+                break
+            if (b.y0 + b.y1) / 2.0 - mid <= LEVEL * min(top.h, b.h):
+                level.append(k)
+        k = min(level, key=lambda k: rest[k].x0)
+        out.append(rest.pop(k))
+    return out
+
+
 def _rows(items: list[_Item]) -> list[list[_Item]]:
-    items = sorted(items, key=lambda b: ((b.y0 + b.y1) / 2.0, b.x0))
+    items = _level_first(items)
     rows: list[list[list[_Item]]] = []  # each row: cells left to right, a cell's lines top to bottom
     spans: list[list[float]] = []
     under, beside = _labels(items)
     second = {id(a): b for b in items if (a := under.get(id(b))) is not None}
     where: dict[int, tuple[int, int]] = {}  # id of a placed line: (its row, its cell)
+
+    def level_with(b: _Item, cell: list[_Item]) -> bool:
+        """``b`` overlaps a cell of the row (a label's first line reaching over its second) by
+        half: the row's span alone, widened by a tall line, is not enough."""
+        y0 = min(m.y0 for m in cell)
+        y1 = max(second[id(m)].y1 if id(m) in second else m.y1 for m in cell)
+        return min(b.y1, y1) - max(b.y0, y0) > 0.5 * min(b.h, y1 - y0)
 
     def place(b: _Item, r: int, cell: list[_Item] | None) -> None:
         if r == len(rows):
@@ -100,7 +130,7 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
             if abs((b.y0 + b.y1) - (ry0 + ry1)) / 2.0 >= max(b.h, row_h):
                 continue
             over = [c for c in rows[r] if any(_stacked(b, m) for m in c)]
-            half = ov > 0.5 * min(b.h, row_h)
+            half = ov > 0.5 * min(b.h, row_h) and any(level_with(b, c) for c in rows[r])
             if half and not over:
                 place(b, r, None)
             elif len(over) == 1 and id(b) not in second and _next_line(over[0][-1], b) and (
