@@ -62,10 +62,11 @@ class _Item:
 
 
 def _level_first(items: list[_Item]) -> list[_Item]:
-    """The order ``_rows`` places lines in: top to bottom by centre, and lines whose centres are
-    within ``LEVEL`` of the smaller height of the top one left to right. A line's place can depend
-    on what was placed before it (a row it joins, or a cell it continues); a tilt of a pixel must
-    not decide that, so lines about level are taken in the order of an exactly level row."""
+    """The order ``_rows`` places lines in: top to bottom by centre, except that the lines whose
+    centres lie within ``LEVEL`` times the smaller height below the topmost one's are taken left
+    to right. A line's place can depend on what was placed before it (a row it joins, or a cell
+    it continues); a tilt of a pixel must not decide that, so lines about level are taken in the
+    order of an exactly level row."""
     rest = sorted(items, key=lambda b: ((b.y0 + b.y1) / 2.0, b.x0))
     out = []
     while rest:
