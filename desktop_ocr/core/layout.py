@@ -61,13 +61,13 @@ class _Item:
         return max(1.0, self.x1 - self.x0)
 
 
-def _level_first(items: list[_Item]) -> list[_Item]:
+def _level_first(by_centre: list[_Item]) -> list[_Item]:
     """The order ``_rows`` places lines in: top to bottom by centre, except that the lines whose
     centres lie within ``LEVEL`` times the smaller height below the topmost one's are taken left
     to right. A line's place can depend on what was placed before it (a row it joins, or a cell
     it continues); a tilt of a pixel must not decide that, so lines about level are taken in the
     order of an exactly level row."""
-    rest = sorted(items, key=lambda b: ((b.y0 + b.y1) / 2.0, b.x0))
+    rest = list(by_centre)
     out = []
     while rest:
         top = rest[0]
@@ -84,10 +84,11 @@ def _level_first(items: list[_Item]) -> list[_Item]:
 
 
 def _rows(items: list[_Item]) -> list[list[_Item]]:
+    items = sorted(items, key=lambda b: ((b.y0 + b.y1) / 2.0, b.x0))
+    under, beside = _labels(items)
     items = _level_first(items)
     rows: list[list[list[_Item]]] = []  # each row: cells left to right, a cell's lines top to bottom
     spans: list[list[float]] = []
-    under, beside = _labels(items)
     second = {id(a): b for b in items if (a := under.get(id(b))) is not None}
     where: dict[int, tuple[int, int]] = {}  # id of a placed line: (its row, its cell)
 
@@ -188,12 +189,22 @@ def _labels(items: list[_Item]) -> tuple[dict[int, _Item], dict[int, _Item]]:
             vals = [c for k, c in enumerate(items[i + 1:j], i + 1)
                     if c.x0 >= right and c.h < a.h + b.h
                     and LABEL_CENTRE < (centre[k] - lo) / (hi - lo) < 1.0 - LABEL_CENTRE
-                    and not _in_column(c, items)]
+                    and not _in_column(c, items) and not _between(a, b, c, items)]
             if vals:
                 under[id(b)] = a
                 for c in vals:
                     beside.setdefault(id(c), a)
     return under, beside
+
+
+def _between(a: _Item, b: _Item, c: _Item, items: list[_Item]) -> bool:
+    """A line stands between the label ``a`` over ``b`` and ``c`` to their right, level with
+    ``c``: then ``c`` is not the label's value (a shop sign's 郑州总店 after 加盟电话 is not the
+    value of the two lines left of both, although its centre falls between theirs)."""
+    right = max(a.x1, b.x1)
+    return any(d.x0 >= right and (d.x0 + d.x1) / 2.0 < c.x0
+               and min(c.y1, d.y1) - max(c.y0, d.y0) > 0.5 * min(c.h, d.h)
+               for d in items if d is not c)
 
 
 def _label_lines(a: _Item, b: _Item) -> bool:
