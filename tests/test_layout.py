@@ -339,16 +339,3 @@ def test_a_tall_line_widening_a_row_does_not_pull_the_next_row_s_line_into_it():
     order, _ = reading_order(row)
     assert order == [0, 1, 2]
     assert reading_order(SIGN_UPRIGHT)[0] == [0, 1, 2, 3, 4, 5, 6, 7, 8]
-
-
-def test_a_line_with_another_between_it_and_two_lines_is_not_their_label_s_value():
-    """The same sign rotated by 5 degrees with PIL (bicubic) and deskewed: 郑州总店's centre falls
-    in the middle half between 这是可以先吃's and 后涮的干锅菜's, which made the two one label and
-    郑州总店 its value, the label's row reaching down over its second line; 加盟电话, standing
-    between them, then joined that row and 勇闯天涯 was read after 郑州总店. A value stands next
-    to its label."""
-    boxes = [(396, 98, 474, 240), (500, 52, 1471, 302), (1617, 186, 1750, 256),
-             (183, 259, 472, 308), (1592, 240, 1792, 314), (213, 306, 497, 363),
-             (541, 288, 1211, 361), (1180, 288, 1445, 352), (890, 474, 1381, 548)]
-    order, _ = reading_order(boxes)
-    assert order == [0, 1, 2, 3, 4, 5, 6, 7, 8] == reading_order(SIGN_UPRIGHT)[0]

@@ -189,22 +189,12 @@ def _labels(items: list[_Item]) -> tuple[dict[int, _Item], dict[int, _Item]]:
             vals = [c for k, c in enumerate(items[i + 1:j], i + 1)
                     if c.x0 >= right and c.h < a.h + b.h
                     and LABEL_CENTRE < (centre[k] - lo) / (hi - lo) < 1.0 - LABEL_CENTRE
-                    and not _in_column(c, items) and not _between(a, b, c, items)]
+                    and not _in_column(c, items)]
             if vals:
                 under[id(b)] = a
                 for c in vals:
                     beside.setdefault(id(c), a)
     return under, beside
-
-
-def _between(a: _Item, b: _Item, c: _Item, items: list[_Item]) -> bool:
-    """A line stands between the label ``a`` over ``b`` and ``c`` to their right, level with
-    ``c``: then ``c`` is not the label's value (a shop sign's 郑州总店 after 加盟电话 is not the
-    value of the two lines left of both, although its centre falls between theirs)."""
-    right = max(a.x1, b.x1)
-    return any(d.x0 >= right and (d.x0 + d.x1) / 2.0 < c.x0
-               and min(c.y1, d.y1) - max(c.y0, d.y0) > 0.5 * min(c.h, d.h)
-               for d in items if d is not c)
 
 
 def _label_lines(a: _Item, b: _Item) -> bool:
