@@ -30,8 +30,11 @@ and every page of it turned and skewed.
    bag differs from upright's by over 0.02 of the page); or else the reading order alone; and
    counted apart for documents (forms, receipts) and photos (scenes, signs, plates). And, as a
    measure of how much of that a reading's own instability accounts for, the same count for each
-   upright page cut by NUDGE px on every side (its text and layout unchanged, every pixel where
-   it was less NUDGE): the pages whose reading moves that much with no turn at all.
+   upright page nudged in ways that leave its text and layout as they are (NUDGES: cut by 1, 2 or 3
+   px on every side, every pixel where it was less that; shrunk to 98 percent, resampled
+   bilinearly as a skew is; saved once more as a JPEG of quality 90): the pages whose reading
+   moves that much with no turn at all, against the share of turned pairs off (--nudges picks
+   them; --quick cuts by 2 px only).
 
 3. Small images (a captured line, a snippet): lines of real pages cut out by their ground-truth
    boxes with margins of 3 and 12 px (a neighbour's edge may show, as in a user's selection), and
@@ -61,8 +64,10 @@ import argparse
 import collections
 import hashlib
 import json
+import re
 import statistics
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -96,7 +101,8 @@ ANGLES = [90, 180, 270, 5, -5, 10, -10, 15, -15]
 KEYS = ["det_f1", "e2e_f1", "tol_e2e_f1", "line_cer", "page_cer"]
 LOWER_IS_BETTER = ("cer", "delta", "err", "off")  # in a figure's name
 OFF_CER, OFF_ANGLE = 0.02, 2.0  # a pair is off upright beyond these (the issue's done-when)
-NUDGE = 2  # px cut off every side of an upright page for the noise floor of part 2
+#: how an upright page is nudged for the noise floor of part 2 (see nudged)
+NUDGES = ("cut2", "cut1", "cut3", "scale98", "jpeg90")
 PHOTO_SUBSETS = ("ccpd", "icdar2015", "rects")  # photographs of scenes, signs and plates; the rest are documents
 CACHE = OUT / "accuracy-cache"
 
@@ -152,11 +158,28 @@ def turned(rgb: np.ndarray, gt: dict, angle: float, resample: str = "linear",
     return px, {**gt, "lines": lines}
 
 
-def nudged(rgb: np.ndarray, gt: dict) -> tuple[np.ndarray, dict]:
-    """The page cut by NUDGE px on every side, and the ground truth carried along."""
-    px = np.ascontiguousarray(rgb[NUDGE:-NUDGE, NUDGE:-NUDGE])
-    lines = [{**ln, "polygon": (np.asarray(ln["polygon"], float) - NUDGE).tolist()} for ln in gt["lines"]]
-    return px, {**gt, "lines": lines}
+def nudged(rgb: np.ndarray, gt: dict, how: str = "cut2") -> tuple[np.ndarray, dict]:
+    """The page nudged ``how`` (one of NUDGES: "cutN", N px cut off every side; "scaleP", shrunk to
+    P percent, bilinearly; "jpegQ", saved as a JPEG of quality Q and read back), and the ground
+    truth carried along."""
+    m = re.fullmatch(r"(cut|scale|jpeg)(\d+)", how)
+    if m is None:
+        raise ValueError(f"unknown nudge {how!r} (one of {', '.join(NUDGES)})")
+    kind, n = m.group(1), int(m.group(2))
+    h, w = rgb.shape[:2]
+    if kind == "cut":
+        px = rgb[n:h - n, n:w - n]
+        lines = [{**ln, "polygon": (np.asarray(ln["polygon"], float) - n).tolist()} for ln in gt["lines"]]
+    elif kind == "scale":
+        nw, nh = max(1, round(w * n / 100)), max(1, round(h * n / 100))
+        px = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_LINEAR)
+        lines = [{**ln, "polygon": (np.asarray(ln["polygon"], float) * (nw / w, nh / h)).tolist()}
+                 for ln in gt["lines"]]
+    else:
+        ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(rgb[:, :, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, n])
+        assert ok, "OpenCV encodes any 8-bit RGB page as JPEG"
+        px, lines = cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1], gt["lines"]
+    return np.ascontiguousarray(px), {**gt, "lines": lines}
 
 
 def page_cer(scorer, gt: dict, texts: list[str]) -> float:
@@ -294,13 +317,13 @@ def read_set(engine, plain, scorer, items) -> dict:
 
 
 def read_turned(engine, plain, scorer, items, angles: list[int], resample: str = "linear",
-                corners: str = "border") -> dict:
+                corners: str = "border", nudges: Sequence[str] = NUDGES) -> dict:
     print(f"\n== 2. rotation: upright pages turned/skewed by {angles} degrees (clockwise positive; "
           f"skews resampled {'bicubically' if resample == 'cubic' else 'bilinearly'}, corners filled with "
           f"{'the border colour' if corners == 'border' else corners}) ==")
     per_angle: dict[int, dict] = {}
     rows = []
-    noise: list[dict] = []  # each upright page cut by NUDGE px: the reading's own noise floor
+    noise: list[dict] = []  # each upright page nudged (NUDGES): the reading's own noise floor
     for stem, rgb, gt in items:
         if (gt.get("subset") or stem.split("__")[0]) == "rotated":
             continue
@@ -314,13 +337,14 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
         norm = norm_for(scorer, gt)
         plain_base = page_cer(scorer, gt, cared_texts(scorer, gt, plain(rgb)))
         line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
-        px, tgt = nudged(rgb, gt)
-        res = engine.recognize(LoadedImage(px))
-        texts = cared_texts(scorer, tgt, our_lines(res))
-        cer = page_cer(scorer, gt, texts)
-        noise.append({"stem": stem, "angle": 0, "err": abs(normalize_angle(res.angle - base.angle)), "cer": cer,
-                      "delta": cer - base_cer, "text_delta": bag_error(scorer, gt, texts) - base_bag})
-        line.append(f"cut {NUDGE} px: {cer:.3f} ({cer - base_cer:+.3f})")
+        for how in nudges:
+            px, tgt = nudged(rgb, gt, how)
+            res = engine.recognize(LoadedImage(px))
+            texts = cared_texts(scorer, tgt, our_lines(res))
+            cer = page_cer(scorer, gt, texts)
+            noise.append({"stem": stem, "nudge": how, "angle": 0, "err": abs(normalize_angle(res.angle - base.angle)),
+                          "cer": cer, "delta": cer - base_cer, "text_delta": bag_error(scorer, gt, texts) - base_bag})
+            line.append(f"{how}: {cer:.3f} ({cer - base_cer:+.3f})")
         for a in [0, *angles]:
             px, tgt = turned(rgb, gt, a, resample, corners) if a else (rgb, gt)
             res = base if a == 0 else engine.recognize(LoadedImage(px))
@@ -368,17 +392,22 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
 
 def noise_floor(rows: list[dict]) -> dict:
     """The upright pages whose reading moves off itself as a turned pair would (off_cause) when
-    only NUDGE px are cut off each side."""
+    only nudged (NUDGES), counted per nudge and in all."""
     off = [(r, off_cause(r)) for r in rows]
     off = [(r, c) for r, c in off if c]
     kinds = {kind: (sum(_kind(r) == kind for r, _ in off), sum(_kind(r) == kind for r in rows))
              for kind in ("document", "photo")}
-    print(f"noise floor: upright pages cut by {NUDGE} px on each side, off their own upright reading by the "
-          f"same measure: {len(off)} of {len(rows)} (" + ", ".join(f"{kind}s {n} of {total}" for kind, (n, total)
-                                                              in kinds.items()) + ")"
-          + (": " + ", ".join(f"{r['stem']} {c}" for r, c in off) if off else ""))
+    print(f"noise floor: upright pages nudged (their text and layout as they are), off their own upright reading "
+          f"by the same measure: {len(off)} of {len(rows)} ({len(off) / max(1, len(rows)):.1%}; "
+          + ", ".join(f"{kind}s {n} of {total}" for kind, (n, total) in kinds.items()) + ")")
+    by_nudge = {}
+    for how in dict.fromkeys(r["nudge"] for r in rows):
+        these = [(r, c) for r, c in off if r["nudge"] == how]
+        by_nudge[how] = len(these)
+        print(f"  {how:8s} {len(these)} of {sum(r['nudge'] == how for r in rows)}"
+              + (": " + ", ".join(f"{r['stem']} {c}" for r, c in these) if these else ""))
     return {"off": len(off), "pages": len(rows), "off_documents": kinds["document"][0],
-            "off_photos": kinds["photo"][0]}
+            "off_photos": kinds["photo"][0], "by_nudge": by_nudge}
 
 
 def pairs_off(rows: list[dict]) -> dict:
@@ -388,8 +417,8 @@ def pairs_off(rows: list[dict]) -> dict:
     off = [(r, c) for r, c in off if c]
     causes = collections.Counter(c for _, c in off)
     print(f"\npairs off upright (page CER delta > {OFF_CER} or angle error > {OFF_ANGLE:g}): {len(off)} of "
-          f"{len(turned_rows)}; by cause: angle {causes['angle']}, text lost or misread {causes['text']}, "
-          f"reading order alone {causes['order']}")
+          f"{len(turned_rows)} ({len(off) / max(1, len(turned_rows)):.1%}); by cause: angle {causes['angle']}, "
+          f"text lost or misread {causes['text']}, reading order alone {causes['order']}")
     kinds = {kind: (sum(_kind(r) == kind for r, _ in off), sum(_kind(r) == kind for r in turned_rows))
              for kind in ("document", "photo")}
     print("  by kind of page: " + ", ".join(f"{kind}s {n} of {total}" for kind, (n, total) in kinds.items()))
@@ -559,6 +588,8 @@ def main(argv=None) -> int:
                     help="what fills the corners a skew opens: the page's border colour (default), white or black")
     ap.add_argument("--resample", choices=("linear", "cubic"), default="linear",
                     help="how part 2 makes its skewed pages (default linear, as the engine deskews)")
+    ap.add_argument("--nudges", default=",".join(NUDGES),
+                    help=f"how part 2's noise floor nudges each upright page (default {','.join(NUDGES)})")
     ap.add_argument("--receipts", type=int, default=4, help="drawn receipts in the rotation part (default 4)")
     ap.add_argument("--skip-set", action="store_true")
     ap.add_argument("--skip-rotation", action="store_true")
@@ -594,8 +625,15 @@ def main(argv=None) -> int:
     only = [o for o in args.only.split(",") if o]
     angles = [int(a) for a in args.angles.split(",") if a]
     receipts = args.receipts
+    nudges = [n for n in args.nudges.split(",") if n]
+    for how in nudges:
+        try:
+            nudged(np.zeros((8, 8, 3), np.uint8), {"lines": []}, how)
+        except ValueError as exc:
+            ap.error(f"--nudges: {exc}")
     if args.quick:
         only, angles, receipts = only or ["sroie__025", "xfund_zh__zh_val_0"], [90, 10], 1
+        nudges = nudges[:1]
     OUT.mkdir(exist_ok=True)
     items = pages(only, receipts)
     engine = LocalEngine()
@@ -608,14 +646,14 @@ def main(argv=None) -> int:
     print(f"ours: LocalEngine ({engine.runtime_used} detector"
           + "".join(f", {k} {v}" for k, v in knobs.items()) + "); plain: RapidOCR() defaults, "
           f"rapidocr {rapid.version()}; {len(items)} images ({EVAL})")
-    report: dict = {"only": only, "angles": angles, "receipts": receipts, "resample": args.resample,
+    report: dict = {"only": only, "angles": angles, "receipts": receipts, "nudges": nudges, "resample": args.resample,
                     "corners": args.corners,
                     "detector": detector}
     if not args.skip_set:
         report["set"] = read_set(engine, plain, scorer, items)
     if not args.skip_rotation:
         rot_items = items[:1] + items[-1:] if args.quick else items
-        turned_pages = read_turned(engine, plain, scorer, rot_items, angles, args.resample, args.corners)
+        turned_pages = read_turned(engine, plain, scorer, rot_items, angles, args.resample, args.corners, nudges)
         report["rotation"], report["pairs"] = turned_pages["angles"], turned_pages["rows"]
     if not args.skip_small:
         if args.quick:
