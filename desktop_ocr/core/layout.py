@@ -92,11 +92,15 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
     second = {id(a): b for b in items if (a := under.get(id(b))) is not None}
     where: dict[int, tuple[int, int]] = {}  # id of a placed line: (its row, its cell)
 
+    def bottom(m: _Item) -> float:
+        """Where ``m`` reaches down to: a label's first line, over its second line."""
+        return second[id(m)].y1 if id(m) in second else m.y1
+
     def level_with(b: _Item, cell: list[_Item]) -> bool:
         """``b`` overlaps a cell of the row (a label's first line reaching over its second) by
         half: the row's span alone, widened by a tall line, is not enough."""
         y0 = min(m.y0 for m in cell)
-        y1 = max(second[id(m)].y1 if id(m) in second else m.y1 for m in cell)
+        y1 = max(bottom(m) for m in cell)
         return min(b.y1, y1) - max(b.y0, y0) > 0.5 * min(b.h, y1 - y0)
 
     def place(b: _Item, r: int, cell: list[_Item] | None) -> None:
@@ -110,8 +114,7 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
             cell.append(b)
         where[id(b)] = (r, next(k for k, c in enumerate(rows[r]) if c is cell))
         # a label's first line: its row reaches down over its second line from the start
-        low = second[id(b)].y1 if id(b) in second else b.y1
-        spans[r] = [min(spans[r][0], b.y0), max(spans[r][1], b.y1, low)]
+        spans[r] = [min(spans[r][0], b.y0), max(spans[r][1], b.y1, bottom(b))]
 
     for b in items:
         first = under.get(id(b)) or beside.get(id(b))
