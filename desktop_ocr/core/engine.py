@@ -150,6 +150,19 @@ COARSE_SCALE = 3 / 4
 #: scores 0.3-0.5 at every scale, and the box over the whole photo that pass finds reads nothing
 DOUBT_BOX_THRESH = 0.3
 DOUBT_MIN_CHARS = 2
+#: on a sparse page (COARSE_MAX_BOXES boxes or fewer on its first pass: a sign, a plate, a street
+#: photo), each line is read again from its box grown by AGAIN_GROW of its height on every side.
+#: Beside a line whose two readings' mean confidence is at the floor or over it, a line whose mean
+#: is under it is let go. A photo's short line read from a box cut by the edge of the image or of
+#: a sign (ccpd 00's shop sign, cut by the top of the photo: '州外花艺' at 0.87, 'MRC' at 0.34
+#: grown) reads either side of the floor as the page moves by a pixel, and whether it is kept,
+#: and which way up the page is, rest on that confidence. A page none of whose lines reads so
+#: keeps them (a plate photo turned in an editor reads its plate only so: '低A9935' at 0.68,
+#: 'HA9915' at 0.55 grown). A line kept keeps its first reading's text and confidence: the grown
+#: crop takes in what is next to the line (a label cut out of a form, 'Area:' at 1.00, read
+#: 'Area: 5' grown), so it is only asked whether the line reads steadily. Lines the 0/180
+#: classifier doubts, and columns, are read two ways already (measured: docs/measured.md)
+AGAIN_GROW = 0.1
 #: a page skewed by at least this many degrees is detected again once deskewed (below it, its
 #: boxes are carried through the transform): lines detected at a slant are cut less cleanly
 REDETECT_SKEW = 3.0
@@ -281,6 +294,12 @@ class LocalEngine(Recognizer):
         #: cut from, RGB; the matrix from the canvas to it), so that it is deskewed from the
         #: canvas in one resampling (_warp)
         self._cut_from: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        #: the floor of the page being read (under the lock) when it is sparse: its lines are
+        #: read twice (AGAIN_GROW); None otherwise
+        self._twice: float | None = None
+        #: lines read on such a page whose two readings' mean is under the floor, with that mean
+        #: (_read_page lets them go, or not); held, so that no other line takes one's id
+        self._unsteady: list[tuple[TextLine, float]] = []
 
     # ---------------------------------------------------------------------------------------
     # model loading
@@ -582,6 +601,7 @@ class LocalEngine(Recognizer):
             return []
         crops: list[np.ndarray] = []
         frames: list[list] = []
+        boxes_of: list[np.ndarray] = []
         cols: dict[int, tuple[vertical.CellMap, np.ndarray]] = {}  # crop index -> its column
         turned: dict[int, tuple[np.ndarray, list]] = {}  # a column's crop turned as a turned line's
         for q in quads:
@@ -595,6 +615,7 @@ class LocalEngine(Recognizer):
                 cols[len(crops)] = (cmap, corners)
                 p0, p1, p2, p3 = pts.astype(np.float64)
                 turned[len(crops)] = (rapid.crop_line(bgr, pts.copy()), [p1, p2, p3, p0])
+                boxes_of.append(pts)
                 crops.append(line)  # its frame: the line image's own pixels, mapped back at the end
                 frames.append([np.array(p, dtype=np.float64) for p in ((0, 0), (lw, 0), (lw, lh), (0, lh))])
                 continue
@@ -604,12 +625,11 @@ class LocalEngine(Recognizer):
             p0, p1, p2, p3 = pts.astype(np.float64)
             # the crop's own corners as (top-left, top-right, bottom-right, bottom-left)
             frame = [p0, p1, p2, p3]
-            cw = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
-            ch = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
-            if cw > 0 and ch / cw >= 1.5:
+            if _cut_turned(pts):
                 frame = [p1, p2, p3, p0]  # rapid.crop_line turned a tall crop by np.rot90
             crops.append(crop)
             frames.append(frame)
+            boxes_of.append(pts)
         if not crops:
             return []
         # a line longer than MAX_LINE_RATIO times its height is read in pieces cut at gaps (the
@@ -637,8 +657,26 @@ class LocalEngine(Recognizer):
         alts: dict[int, tuple[np.ndarray, list | None]] = {k: (np.ascontiguousarray(np.rot90(crops[k], 2)), None)
                                                            for k in flagged}
         alts.update({k: turned[k] for k in short if k in turned and min(turned[k][0].shape[:2]) >= 2})
+        # on a sparse page, each other line read again from its box grown (AGAIN_GROW): one
+        # whose two readings' mean confidence is under the floor is marked (_read_page)
+        again: dict[int, np.ndarray] = {}
+        unsteady: dict[int, float] = {}  # crop index -> its two readings' mean, under the floor
+        if self._twice is not None:
+            for k in short:
+                if k in alts or k in cols:
+                    continue
+                q = _grown(boxes_of[k], AGAIN_GROW)
+                wider = rapid.crop_line(bgr, q.copy()) if source is None else source.crop(q)
+                turns = int(_cut_turned(boxes_of[k])) - int(_cut_turned(q))
+                if turns:  # a tall box grown less tall: its crop turned as the line's own was
+                    wider = np.ascontiguousarray(np.rot90(wider, turns))
+                if wider.size and min(wider.shape[:2]) >= 2:
+                    again[k] = wider
         batch = [crops[k] for k in short] + [a[0] for a in alts.values()] + piece_crops
         rec = models.recognize(batch, word_boxes=chars) if batch else None
+        # read apart: a crop is padded to the widest of its group, so the grown crops in the same
+        # call would change the first readings themselves
+        wider_read = models.recognize(list(again.values())) if again else None
         read_turned: set[int] = set()  # columns whose turned reading won
         if rec is not None:
             alt_of = {k: len(short) + i for i, k in enumerate(alts)}
@@ -657,6 +695,11 @@ class LocalEngine(Recognizer):
                 if chars:
                     char_lists[k] = _char_boxes(txts[k], words_k, frames[k], _clamp(scores[k]))
             base = len(short) + len(alts)
+            if self._twice is not None and wider_read is not None:
+                for k, score in zip(again, wider_read.scores):
+                    mean = (scores[k] + float(score)) / 2.0
+                    if mean < self._twice:
+                        unsteady[k] = mean
             by_line: dict[int, list[tuple[int, float, float, str]]] = {}
             for i, (k, u0, u1, sep) in enumerate(pieces):
                 by_line.setdefault(k, []).append((base + i, u0, u1, sep))
@@ -692,6 +735,8 @@ class LocalEngine(Recognizer):
                 continue
             lines.append(TextLine(text=txt, polygon=[tuple(p) for p in frames[k]], score=_clamp(score),
                                   chars=char_lists[k] if chars else None))
+            if k in unsteady:
+                self._unsteady.append((lines[-1], _clamp(unsteady[k])))
         return lines
 
     # ---------------------------------------------------------------------------------------
@@ -754,6 +799,8 @@ class LocalEngine(Recognizer):
                 return self._read_locked(image, bgr, options, floor, t0, picture)
             finally:
                 self._cut_from = None
+                self._twice = None
+                self._unsteady = []
 
     def _read_locked(self, image: LoadedImage, bgr: np.ndarray, options: RecognizeOptions, floor: float,
                      t0: float, picture: tuple[float, np.ndarray] | None = None) -> OcrResult | None:
@@ -761,6 +808,7 @@ class LocalEngine(Recognizer):
         h, w = bgr.shape[:2]
         self._load()
         quads, unsure = self._detect_first(bgr, options.det_limit)
+        self._twice = floor if floor > 0.0 and len(quads) <= COARSE_MAX_BOXES else None
         blobs = [_blob(q, h, w) for q in quads]
         if picture is not None and (len(quads) <= COARSE_MAX_BOXES or any(blobs)):
             return None  # a sparse turned picture: read straightened
@@ -1004,6 +1052,16 @@ class LocalEngine(Recognizer):
             more += [ln for ln in self._read(work, doubt, options.chars, columns, source)
                      if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= DOUBT_MIN_CHARS]
         lines += more
+        if self._twice is not None:  # a sparse page: its lines read twice (AGAIN_GROW)
+            floor, unsteady = self._twice, {id(ln): mean for ln, mean in self._unsteady}
+            self._unsteady = []
+            # beside a line that reads over the floor both ways, one whose two readings' mean is
+            # under it is let go; a page none of whose lines reads so keeps them all (its plate,
+            # read in part, is more than nothing)
+            if any((ln.score or 0.0) >= floor and id(ln) not in unsteady for ln in lines):
+                for ln in lines:
+                    if id(ln) in unsteady:
+                        ln.score = min(ln.score or 0.0, unsteady[id(ln)])
         return _join_combs(work, self._join_sideways(work, lines, options.chars))
 
     def _join_sideways(self, work: np.ndarray, lines: list[TextLine], chars: bool) -> list[TextLine]:
@@ -1542,6 +1600,25 @@ def _release_heap() -> None:
     swung by 100 MB between recognitions of the same pages). A few milliseconds."""
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
+
+
+def _grown(q: np.ndarray, g: float) -> np.ndarray:
+    """A box (4 x 2: top-left, top-right, bottom-right, bottom-left) grown by ``g`` of its
+    shorter side on every side, along its own edges."""
+    p = np.asarray(q, dtype=np.float64)
+    u, v = p[1] - p[0], p[3] - p[0]
+    lu, lv = max(float(np.linalg.norm(u)), 1e-6), max(float(np.linalg.norm(v)), 1e-6)
+    d = g * min(lu, lv)
+    u, v = u / lu * d, v / lv * d
+    return np.array([p[0] - u - v, p[1] + u - v, p[2] + u + v, p[3] - u + v], dtype=np.float32)
+
+
+def _cut_turned(q: np.ndarray) -> bool:
+    """Whether rapid.crop_line turns a box's crop by np.rot90: the box is at least 1.5 times as
+    tall as wide (measured as rapidocr measures it)."""
+    cw = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3])))
+    ch = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+    return cw > 0 and ch / cw >= 1.5
 
 
 def _clamp(score) -> float:
