@@ -657,26 +657,9 @@ class LocalEngine(Recognizer):
         alts: dict[int, tuple[np.ndarray, list | None]] = {k: (np.ascontiguousarray(np.rot90(crops[k], 2)), None)
                                                            for k in flagged}
         alts.update({k: turned[k] for k in short if k in turned and min(turned[k][0].shape[:2]) >= 2})
-        # on a sparse page, each other line read again from its box grown (AGAIN_GROW): one
-        # whose two readings' mean confidence is under the floor is marked (_read_page)
-        again: dict[int, np.ndarray] = {}
-        unsteady: dict[int, float] = {}  # crop index -> its two readings' mean, under the floor
-        if self._twice is not None:
-            for k in short:
-                if k in alts or k in cols:
-                    continue
-                q = _grown(boxes_of[k], AGAIN_GROW)
-                wider = rapid.crop_line(bgr, q.copy()) if source is None else source.crop(q)
-                turns = int(_cut_turned(boxes_of[k])) - int(_cut_turned(q))
-                if turns:  # a tall box grown less tall: its crop turned as the line's own was
-                    wider = np.ascontiguousarray(np.rot90(wider, turns))
-                if wider.size and min(wider.shape[:2]) >= 2:
-                    again[k] = wider
         batch = [crops[k] for k in short] + [a[0] for a in alts.values()] + piece_crops
         rec = models.recognize(batch, word_boxes=chars) if batch else None
-        # read apart: a crop is padded to the widest of its group, so the grown crops in the same
-        # call would change the first readings themselves
-        wider_read = models.recognize(list(again.values())) if again else None
+        unsteady: dict[int, float] = {}  # crop index -> its two readings' mean, under the floor
         read_turned: set[int] = set()  # columns whose turned reading won
         if rec is not None:
             alt_of = {k: len(short) + i for i, k in enumerate(alts)}
@@ -695,11 +678,10 @@ class LocalEngine(Recognizer):
                 if chars:
                     char_lists[k] = _char_boxes(txts[k], words_k, frames[k], _clamp(scores[k]))
             base = len(short) + len(alts)
-            if self._twice is not None and wider_read is not None:
-                for k, score in zip(again, wider_read.scores):
-                    mean = (scores[k] + float(score)) / 2.0
-                    if mean < self._twice:
-                        unsteady[k] = mean
+            if self._twice is not None:
+                unsteady = self._unsteady_lines(bgr, source, {k: boxes_of[k] for k in short if k not in alts
+                                                              and k not in cols and scores[k] >= self._twice},
+                                                scores)
             by_line: dict[int, list[tuple[int, float, float, str]]] = {}
             for i, (k, u0, u1, sep) in enumerate(pieces):
                 by_line.setdefault(k, []).append((base + i, u0, u1, sep))
@@ -738,6 +720,28 @@ class LocalEngine(Recognizer):
             if k in unsteady:
                 self._unsteady.append((lines[-1], _clamp(unsteady[k])))
         return lines
+
+    def _unsteady_lines(self, bgr: np.ndarray, source: _Source | None, boxes: dict[int, np.ndarray],
+                        scores: list[float]) -> dict[int, float]:
+        """A sparse page's lines read over the floor (``boxes``: crop index -> box in ``bgr``;
+        ``scores``: their first readings'), read again from their boxes grown (AGAIN_GROW): those
+        whose two readings' mean is under the floor, with that mean (_read_page lets them go, or
+        not). The grown crops are read in a call of their own: a crop is padded to the widest of
+        its group, so sharing the call would change the first readings themselves."""
+        wider: dict[int, np.ndarray] = {}
+        for k, box in boxes.items():
+            q = _grown(box, AGAIN_GROW)
+            crop = rapid.crop_line(bgr, q.copy()) if source is None else source.crop(q)
+            turns = int(_cut_turned(box)) - int(_cut_turned(q))
+            if turns:  # a tall box grown less tall: its crop turned as the line's own was
+                crop = np.ascontiguousarray(np.rot90(crop, turns))
+            if crop.size and min(crop.shape[:2]) >= 2:
+                wider[k] = crop
+        if not wider or self._twice is None:
+            return {}
+        read = self._loaded().recognize(list(wider.values()))
+        means = {k: (scores[k] + float(score)) / 2.0 for k, score in zip(wider, read.scores)}
+        return {k: mean for k, mean in means.items() if mean < self._twice}
 
     # ---------------------------------------------------------------------------------------
     # the whole pipeline
