@@ -151,16 +151,16 @@ COARSE_SCALE = 3 / 4
 DOUBT_BOX_THRESH = 0.3
 DOUBT_MIN_CHARS = 2
 #: on a sparse page (COARSE_MAX_BOXES boxes or fewer on its first pass: a sign, a plate, a street
-#: photo), each line is read again from its box grown by AGAIN_GROW of its height on every side.
-#: Beside a line whose two readings' mean confidence is at the floor or over it, a line whose mean
-#: is under it is let go. A photo's short line read from a box cut by the edge of the image or of
-#: a sign (ccpd 00's shop sign, cut by the top of the photo: '州外花艺' at 0.87, 'MRC' at 0.34
-#: grown) reads either side of the floor as the page moves by a pixel, and whether it is kept,
-#: and which way up the page is, rest on that confidence. A page none of whose lines reads so
-#: keeps them (a plate photo turned in an editor reads its plate only so: '低A9935' at 0.68,
-#: 'HA9915' at 0.55 grown). A line kept keeps its first reading's text and confidence: the grown
-#: crop takes in what is next to the line (a label cut out of a form, 'Area:' at 1.00, read
-#: 'Area: 5' grown), so it is only asked whether the line reads steadily. Lines the 0/180
+#: photo), each line read over the floor is read again from its box grown by AGAIN_GROW of its
+#: height on every side. Beside a line whose two readings' mean confidence is at the floor or
+#: over it, a line whose mean is under it is let go. A photo's short line read from a box cut by
+#: the edge of the image or of a sign (ccpd 00's shop sign, cut by the top of the photo: '州外花艺'
+#: at 0.87, 'MRC' at 0.34 grown) reads either side of the floor as the page moves by a pixel, and
+#: whether it is kept, and which way up the page is, rest on that confidence. A page none of whose
+#: lines reads so keeps them (a plate photo turned in an editor reads its plate only so: '低A9935'
+#: at 0.68, 'HA9915' at 0.55 grown). A line kept keeps its first reading's text and confidence:
+#: the grown crop takes in what is next to the line (a label cut out of a form, 'Area:' at 1.00,
+#: read 'Area: 5' grown), so it is only asked whether the line reads steadily. Lines the 0/180
 #: classifier doubts, and columns, are read two ways already (measured: docs/measured.md)
 AGAIN_GROW = 0.1
 #: a page skewed by at least this many degrees is detected again once deskewed (below it, its
