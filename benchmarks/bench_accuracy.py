@@ -158,14 +158,19 @@ def turned(rgb: np.ndarray, gt: dict, angle: float, resample: str = "linear",
     return px, {**gt, "lines": lines}
 
 
+def nudge(how: str) -> tuple[str, int]:
+    """("cut" | "scale" | "jpeg", N) of a nudge's name; ValueError for anything else."""
+    m = re.fullmatch(r"(cut|scale|jpeg)(\d+)", how)
+    if m is None:
+        raise ValueError(f"unknown nudge {how!r} (one of {', '.join(NUDGES)})")
+    return m.group(1), int(m.group(2))
+
+
 def nudged(rgb: np.ndarray, gt: dict, how: str = "cut2") -> tuple[np.ndarray, dict]:
     """The page nudged ``how`` (one of NUDGES: "cutN", N px cut off every side; "scaleP", shrunk to
     P percent, bilinearly; "jpegQ", saved as a JPEG of quality Q and read back), and the ground
     truth carried along."""
-    m = re.fullmatch(r"(cut|scale|jpeg)(\d+)", how)
-    if m is None:
-        raise ValueError(f"unknown nudge {how!r} (one of {', '.join(NUDGES)})")
-    kind, n = m.group(1), int(m.group(2))
+    kind, n = nudge(how)
     h, w = rgb.shape[:2]
     if kind == "cut":
         px = rgb[n:h - n, n:w - n]
@@ -628,7 +633,7 @@ def main(argv=None) -> int:
     nudges = [n for n in args.nudges.split(",") if n]
     for how in nudges:
         try:
-            nudged(np.zeros((8, 8, 3), np.uint8), {"lines": []}, how)
+            nudge(how)
         except ValueError as exc:
             ap.error(f"--nudges: {exc}")
     if args.quick:

@@ -13,6 +13,7 @@ import pytest
 
 from desktop_ocr import backends
 from desktop_ocr.core.sources import decode_bytes
+from desktop_ocr.gui import serve_panel
 from tests.drawing import render_lines, to_png_bytes
 from tests.fakes.kits import TC_ID, TC_KEY
 
@@ -111,5 +112,7 @@ def test_closing_the_window_stops_the_server_after_the_request_in_flight(window,
     took = time.monotonic() - t0
     client.join(10)
     assert [ln.text for ln in answers[0].lines] == LINES  # it finished, not cut off
-    assert handle.state == "stopped" and took < 6, took
+    # the close kept its deadline (QUIT_TIMEOUT for the request in flight, plus the forced close's
+    # join of 1 s in ServerHandle.stop): a bound on waiting, not a speed target
+    assert handle.state == "stopped" and took < serve_panel.QUIT_TIMEOUT + 2, took
     assert refused(port)

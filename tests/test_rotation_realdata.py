@@ -343,10 +343,11 @@ def test_a_plate_photo_skewed_reports_its_skew(engine, eval_dir, scorer):
 
 
 def test_a_plate_photo_turned_in_an_editor_reads_its_plate(engine, eval_dir):
-    # turned by 10 degrees with white corners (as an image editor leaves them), the plate photo's
-    # only box leans with the plate's frame and its surroundings, 5 degrees off its characters,
-    # and the plate cropped along it read under the floor: no text at all. Its rows of ink say
-    # how it leans; read again deskewed by them, the plate reads
+    # turned by 10 degrees with white corners (as an image editor leaves them), the plate, which
+    # leans by about 10 degrees in the photo, stands about level, and its only box takes in the
+    # plate's frame and its surroundings (188 x 133 px). Read from that box the plate once read
+    # under the floor: no text at all. It must read, at least in part (it reads 低A9935 at 0.68;
+    # upright, A·999J3), and the angle must agree with the upright photo's
     photo = Image.open(next((eval_dir / "images").glob("ccpd__04.*"))).convert("RGB")
     upright = engine.recognize(LoadedImage(np.asarray(photo).copy()))
     turned = photo.rotate(-10, expand=True, fillcolor="white", resample=Image.BILINEAR)
