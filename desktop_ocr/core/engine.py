@@ -246,6 +246,15 @@ TURNABLE = frozenset("01689" + "()[]{}<>-_=+~·.,:;'\"|/\\*#%" + "HINOSXZlosxzdp
 #: a box whose shorter side is this share of the image's or more is not taken for a line of text
 #: when deciding to read a large page other ways (_has_lines)
 LINE_SHARE = 0.25
+#: a line the image's edge cuts through its height (a neighbour's edge in a region taken from a
+#: screen or a page): its box reaches the top or bottom edge within FRAME_TOUCH px and stands under
+#: CUT_HEIGHT of the height of the lines of its kind clear of those edges; it is let go
+#: (_cut_by_frame). The halved neighbours of lines cut out of real pages stood at 0.3-0.6 of them;
+#: a whole English line in capitals at about 0.67 of Chinese lines of its type size (hence kinds)
+CUT_HEIGHT = 0.65
+FRAME_TOUCH = 1.0
+#: ... on a page read within this many degrees of a quarter turn (its edges run along its lines)
+CUT_SKEW = 3.0
 
 
 def model_dir() -> Path:
@@ -925,6 +934,8 @@ class LocalEngine(Recognizer):
                 for c in ln.chars or []:
                     if c.polygon is not None:
                         c.polygon = _map(c.polygon, inv, w, h)
+        if floor > 0.0:
+            lines = _cut_by_frame(lines, angle, w, h)
         if options.detect_rotation and len(found) <= COARSE_MAX_BOXES:
             angle = _rows_angle(bgr, lines, angle)
         _release_heap()  # the page's temporaries go back to the system, so RSS stays flat
@@ -1254,6 +1265,40 @@ def _rows_lean(img: np.ndarray, lines: list[TextLine], angle: float) -> float | 
 def _kept(lines: list[TextLine], min_score: float) -> list[TextLine]:
     """The lines read with at least ``min_score`` (a line with no score is not)."""
     return [ln for ln in lines if ln.score is not None and ln.score >= min_score]
+
+
+def _cut_by_frame(lines: list[TextLine], angle: float, w: int, h: int) -> list[TextLine]:
+    """``lines`` (in a ``w`` x ``h`` image whose text reads at ``angle``) but those the image's
+    edge cuts through their height: a line across the page (not a column) reaching the edge above
+    or below it within FRAME_TOUCH px, and under CUT_HEIGHT of the median height of the lines
+    clear of those edges and of its kind (with Chinese characters or without). With no such line,
+    or on a page turned more than CUT_SKEW off a quarter turn, all are kept. The edge there is
+    where a region was cut from a screen or a page, and a neighbouring line it halves reads as a
+    few wrong characters or as part of a line (its lower half, 'JIAIIOILI' at 0.67, above
+    '(001451637-M)' read whole)."""
+    quarter = round(normalize_angle(angle) / 90.0) % 4
+    if abs(normalize_angle(angle - 90.0 * quarter)) > CUT_SKEW:
+        return lines
+    axis, extent = (1, h) if quarter in (0, 2) else (0, w)
+
+    def height(ln: TextLine) -> float:
+        p = np.asarray(ln.polygon[:4], float)
+        return float(np.linalg.norm(p[3] - p[0]) + np.linalg.norm(p[2] - p[1])) / 2.0
+
+    def at_edge(ln: TextLine) -> bool:
+        at = [pt[axis] for pt in ln.polygon]
+        return min(at) <= FRAME_TOUCH or max(at) >= extent - FRAME_TOUCH
+
+    def kind(ln: TextLine) -> bool:  # Chinese characters stand taller than Latin letters
+        return any(_is_cjk(ch) for ch in ln.text)
+
+    across = [ln for ln in lines if not ln.vertical and len(ln.polygon) == 4]
+    edged = {id(ln) for ln in across if at_edge(ln)}
+    if not edged:
+        return lines
+    clear = {k: [height(ln) for ln in across if id(ln) not in edged and kind(ln) == k] for k in (False, True)}
+    bars = {k: CUT_HEIGHT * float(np.median(hs)) if hs else 0.0 for k, hs in clear.items()}
+    return [ln for ln in lines if id(ln) not in edged or height(ln) >= bars[kind(ln)]]
 
 
 def _upside_down(lines: list[TextLine], min_score: float) -> bool:
