@@ -71,10 +71,19 @@ def test_whole_lines_touching_the_edges_are_kept(engine, lines):
 MIXED = ["Invoice No. INV-2024-0042", "合计 Total 128.50 元", "电话 021-6234 5678"]
 
 
-def test_a_line_is_measured_against_lines_of_its_kind(engine):
+def test_an_english_line_over_chinese_ones_is_kept(engine):
     # an English line in a smaller type over Chinese lines, touching the region's top edge whole:
-    # it stands under CUT_HEIGHT of them, as a halved line would, and is kept, measured only
-    # against lines without Chinese characters (here none: nothing to measure it by)
+    # it stands under CUT_HEIGHT of them, as a halved line would, and is kept, as tall as its own
+    # text says a whole line of its type size is (CUT_EM)
     pixels, inks = _page(MIXED, sizes=[24, 28, 28])
     read = _texts(engine, _region(pixels, inks, keep=1.0))
     assert [t.replace(" ", "") for t in read] == [t.replace(" ", "") for t in MIXED], read
+
+
+def test_a_whole_caption_under_a_heading_is_kept(engine):
+    # a region taken tight round a heading and its caption in a type half its size: the caption
+    # touches the bottom edge and stands under CUT_HEIGHT of the heading, as a halved line would;
+    # it is kept, as tall as its own text says a whole line of its type size is (CUT_EM)
+    lines = ["Quarterly Report 2024", "Prepared by the finance team"]
+    pixels, inks = _page(lines, sizes=[44, 22])
+    assert _texts(engine, _region(pixels, inks, keep=1.0)) == lines

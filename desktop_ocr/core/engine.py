@@ -70,6 +70,7 @@ import os
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -248,11 +249,16 @@ TURNABLE = frozenset("01689" + "()[]{}<>-_=+~·.,:;'\"|/\\*#%" + "HINOSXZlosxzdp
 LINE_SHARE = 0.25
 #: a line the image's edge cuts through its height (a neighbour's edge in a region taken from a
 #: screen or a page): its box reaches the top or bottom edge within FRAME_TOUCH px and stands under
-#: CUT_HEIGHT of the height of the lines of its kind clear of those edges; it is let go
-#: (_cut_by_frame). The halved neighbours of lines cut out of real pages stood at 0.3-0.6 of them;
-#: a whole English line in capitals at about 0.67 of Chinese lines of its type size (hence kinds)
+#: CUT_HEIGHT of the height of the lines clear of those edges; it is let go (_cut_by_frame). The
+#: halved neighbours of lines cut out of real pages stood at 0.3-0.6 of them
 CUT_HEIGHT = 0.65
 FRAME_TOUCH = 1.0
+#: ... and only when its height is under CUT_EM of its type size as its own text gives it (its
+#: length over its characters' widths, _ems): whole lines stood at 0.73 or more of theirs (19 in 20
+#: on the benchmark's cut-out lines), while a whole caption in a small type under a large heading,
+#: or an English line over Chinese ones, stands under CUT_HEIGHT of them; the halved neighbours
+#: stood at 0.30-0.87
+CUT_EM = 0.8
 #: ... on a page read within this many degrees of a quarter turn (its edges run along its lines)
 CUT_SKEW = 3.0
 
@@ -1270,12 +1276,12 @@ def _kept(lines: list[TextLine], min_score: float) -> list[TextLine]:
 def _cut_by_frame(lines: list[TextLine], angle: float, w: int, h: int) -> list[TextLine]:
     """``lines`` (in a ``w`` x ``h`` image whose text reads at ``angle``) but those the image's
     edge cuts through their height: a line across the page (not a column) reaching the edge above
-    or below it within FRAME_TOUCH px, and under CUT_HEIGHT of the median height of the lines
-    clear of those edges and of its kind (with Chinese characters or without). With no such line,
-    or on a page turned more than CUT_SKEW off a quarter turn, all are kept. The edge there is
-    where a region was cut from a screen or a page, and a neighbouring line it halves reads as a
-    few wrong characters or as part of a line (its lower half, 'JIAIIOILI' at 0.67, above
-    '(001451637-M)' read whole)."""
+    or below it within FRAME_TOUCH px, under CUT_HEIGHT of the median height of the lines clear
+    of those edges, and under CUT_EM of its own type size as its text gives it (a whole caption
+    under a heading is not). With no line clear of those edges, or on a page turned more than
+    CUT_SKEW off a quarter turn, all are kept. The edge there is where a region was cut from a
+    screen or a page, and a neighbouring line it halves reads as a few wrong characters or as
+    part of a line (its lower half, 'JIAIIOILI' at 0.67, above '(001451637-M)' read whole)."""
     quarter = round(normalize_angle(angle) / 90.0) % 4
     if abs(normalize_angle(angle - 90.0 * quarter)) > CUT_SKEW:
         return lines
@@ -1289,16 +1295,26 @@ def _cut_by_frame(lines: list[TextLine], angle: float, w: int, h: int) -> list[T
         at = [pt[axis] for pt in ln.polygon]
         return min(at) <= FRAME_TOUCH or max(at) >= extent - FRAME_TOUCH
 
-    def kind(ln: TextLine) -> bool:  # Chinese characters stand taller than Latin letters
-        return any(_is_cjk(ch) for ch in ln.text)
+    def halved(ln: TextLine) -> bool:
+        p = np.asarray(ln.polygon[:4], float)
+        length = float(np.linalg.norm(p[1] - p[0]) + np.linalg.norm(p[2] - p[3])) / 2.0
+        return height(ln) < CUT_EM * length / max(_ems(ln.text), 1.0)
 
     across = [ln for ln in lines if not ln.vertical and len(ln.polygon) == 4]
     edged = {id(ln) for ln in across if at_edge(ln)}
     if not edged:
         return lines
-    clear = {k: [height(ln) for ln in across if id(ln) not in edged and kind(ln) == k] for k in (False, True)}
-    bars = {k: CUT_HEIGHT * float(np.median(hs)) if hs else 0.0 for k, hs in clear.items()}
-    return [ln for ln in lines if id(ln) not in edged or height(ln) >= bars[kind(ln)]]
+    clear = [height(ln) for ln in across if id(ln) not in edged]
+    if not clear:
+        return lines
+    bar = CUT_HEIGHT * float(np.median(clear))
+    return [ln for ln in lines if id(ln) not in edged or height(ln) >= bar or not halved(ln)]
+
+
+def _ems(text: str) -> float:
+    """How many type sizes long ``text`` is printed, about: a Chinese (wide) character 1, a space
+    0.3, any other character 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.3 if ch.isspace() else 0.55 for ch in text)
 
 
 def _upside_down(lines: list[TextLine], min_score: float) -> bool:
