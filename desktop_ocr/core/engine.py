@@ -1288,17 +1288,15 @@ def _cut_by_frame(lines: list[TextLine], angle: float, w: int, h: int) -> list[T
     axis, extent = (1, h) if quarter in (0, 2) else (0, w)
 
     def height(ln: TextLine) -> float:
-        p = np.asarray(ln.polygon[:4], float)
-        return float(np.linalg.norm(p[3] - p[0]) + np.linalg.norm(p[2] - p[1])) / 2.0
+        return _frame_size(ln.polygon)[1]
 
     def at_edge(ln: TextLine) -> bool:
         at = [pt[axis] for pt in ln.polygon]
         return min(at) <= FRAME_TOUCH or max(at) >= extent - FRAME_TOUCH
 
     def halved(ln: TextLine) -> bool:
-        p = np.asarray(ln.polygon[:4], float)
-        length = float(np.linalg.norm(p[1] - p[0]) + np.linalg.norm(p[2] - p[3])) / 2.0
-        return height(ln) < CUT_EM * length / max(_ems(ln.text), 1.0)
+        length, tall = _frame_size(ln.polygon)
+        return tall < CUT_EM * length / max(_ems(ln.text), 1.0)
 
     across = [ln for ln in lines if not ln.vertical and len(ln.polygon) == 4]
     edged = {id(ln) for ln in across if at_edge(ln)}
