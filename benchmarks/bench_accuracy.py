@@ -34,7 +34,10 @@ and every page of it turned and skewed.
    px on every side, every pixel where it was less that; shrunk to 98 percent, resampled
    bilinearly as a skew is; saved once more as a JPEG of quality 90): the pages whose reading
    moves that much with no turn at all, against the share of turned pairs off (--nudges picks
-   them; --quick cuts by 2 px only).
+   them; --quick cuts by 2 px only). Per page as well: the pairs off that went further than the
+   same page went under any of its nudges (a CER delta over both 0.02 and the page's largest
+   nudged delta, or an angle error over both 2 degrees and its largest nudged error), which a
+   reading's own jitter does not account for.
 
 3. Small images (a captured line, a snippet): lines of real pages cut out by their ground-truth
    boxes with margins of 3 and 12 px (a neighbour's edge may show, as in a user's selection), and
@@ -342,6 +345,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
         norm = norm_for(scorer, gt)
         plain_base = page_cer(scorer, gt, cared_texts(scorer, gt, plain(rgb)))
         line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
+        jitter = {"delta": 0.0, "err": 0.0}  # the most this page's reading moved under a nudge
         for how in nudges:
             px, tgt = nudged(rgb, gt, how)
             res = engine.recognize(LoadedImage(px))
@@ -349,6 +353,8 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
             cer = page_cer(scorer, gt, texts)
             noise.append({"stem": stem, "nudge": how, "angle": 0, "err": abs(normalize_angle(res.angle - base.angle)),
                           "cer": cer, "delta": cer - base_cer, "text_delta": bag_error(scorer, gt, texts) - base_bag})
+            jitter = {"delta": max(jitter["delta"], abs(noise[-1]["delta"])),
+                      "err": max(jitter["err"], noise[-1]["err"])}
             line.append(f"{how}: {cer:.3f} ({cer - base_cer:+.3f})")
         for a in [0, *angles]:
             px, tgt = turned(rgb, gt, a, resample, corners) if a else (rgb, gt)
@@ -362,6 +368,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
                    "plain_cer": page_cer(scorer, gt, cared_texts(scorer, tgt, theirs))}
             row["delta"] = row["cer"] - base_cer
             row["text_delta"] = bag_error(scorer, gt, texts) - base_bag
+            row["jitter_delta"], row["jitter_err"] = jitter["delta"], jitter["err"]
             slot = per_angle.setdefault(a, {"ours": [], "plain": [], "rows": []})
             slot["ours"].append(scorer.eval_image(tgt, {"lines": ours}, norm, 0.5))
             slot["plain"].append(scorer.eval_image(tgt, {"lines": theirs}, norm, 0.5))
@@ -415,6 +422,17 @@ def noise_floor(rows: list[dict]) -> dict:
             "off_photos": kinds["photo"][0], "by_nudge": by_nudge}
 
 
+def beyond_jitter(row: dict) -> bool:
+    """Whether a pair off upright (off_cause) went further than its page's reading moved under any
+    nudge: its CER delta over both OFF_CER and the page's largest nudged delta, or its angle error
+    over both OFF_ANGLE and the page's largest nudged error. Rows saved before the nudges were kept
+    per page have no jitter: every pair off counts."""
+    if not off_cause(row):
+        return False
+    return (row["err"] > max(OFF_ANGLE, row.get("jitter_err", 0.0))
+            or row["delta"] > max(OFF_CER, row.get("jitter_delta", 0.0)))
+
+
 def pairs_off(rows: list[dict]) -> dict:
     """The turned/skewed pairs off their upright reading, counted and put down to their causes."""
     turned_rows = [r for r in rows if r["angle"]]
@@ -431,8 +449,14 @@ def pairs_off(rows: list[dict]) -> dict:
         pages = collections.Counter(r["stem"] for r, c in off if c == cause)
         if pages:
             print(f"  {cause:6s} " + ", ".join(f"{s} x{n}" if n > 1 else s for s, n in pages.most_common()))
+    beyond = [(r, c) for r, c in off if beyond_jitter(r)]
+    print(f"  of those, beyond what the same page's reading moved under any nudge (its own jitter): {len(beyond)}"
+          + "".join(f"\n    {r['stem']:28s} {r['angle']:+4d} {c}: CER delta {r['delta']:+.3f} (nudged up to "
+                    f"{r.get('jitter_delta', 0.0):.3f}), angle err {r['err']:.1f} (nudged up to "
+                    f"{r.get('jitter_err', 0.0):.1f})"
+                    for r, c in beyond))
     return {"off": len(off), "off_angle": causes["angle"], "off_text": causes["text"], "off_order": causes["order"],
-            "off_documents": kinds["document"][0], "off_photos": kinds["photo"][0]}
+            "off_documents": kinds["document"][0], "off_photos": kinds["photo"][0], "off_beyond_jitter": len(beyond)}
 
 
 def _kind(row: dict) -> str:
