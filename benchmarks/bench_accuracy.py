@@ -345,7 +345,6 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
         norm = norm_for(scorer, gt)
         plain_base = page_cer(scorer, gt, cared_texts(scorer, gt, plain(rgb)))
         line = [f"{stem:28s} upright CER {base_cer:.3f} (plain {plain_base:.3f})"]
-        jitter = {"delta": 0.0, "err": 0.0}  # the most this page's reading moved under a nudge
         for how in nudges:
             px, tgt = nudged(rgb, gt, how)
             res = engine.recognize(LoadedImage(px))
@@ -353,9 +352,10 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
             cer = page_cer(scorer, gt, texts)
             noise.append({"stem": stem, "nudge": how, "angle": 0, "err": abs(normalize_angle(res.angle - base.angle)),
                           "cer": cer, "delta": cer - base_cer, "text_delta": bag_error(scorer, gt, texts) - base_bag})
-            jitter = {"delta": max(jitter["delta"], abs(noise[-1]["delta"])),
-                      "err": max(jitter["err"], noise[-1]["err"])}
             line.append(f"{how}: {cer:.3f} ({cer - base_cer:+.3f})")
+        nudged_here = noise[len(noise) - len(nudges):]  # the most they moved: the page's own jitter
+        jitter_delta = max((abs(r["delta"]) for r in nudged_here), default=0.0)
+        jitter_err = max((r["err"] for r in nudged_here), default=0.0)
         for a in [0, *angles]:
             px, tgt = turned(rgb, gt, a, resample, corners) if a else (rgb, gt)
             res = base if a == 0 else engine.recognize(LoadedImage(px))
@@ -368,7 +368,7 @@ def read_turned(engine, plain, scorer, items, angles: list[int], resample: str =
                    "plain_cer": page_cer(scorer, gt, cared_texts(scorer, tgt, theirs))}
             row["delta"] = row["cer"] - base_cer
             row["text_delta"] = bag_error(scorer, gt, texts) - base_bag
-            row["jitter_delta"], row["jitter_err"] = jitter["delta"], jitter["err"]
+            row["jitter_delta"], row["jitter_err"] = jitter_delta, jitter_err
             slot = per_angle.setdefault(a, {"ours": [], "plain": [], "rows": []})
             slot["ours"].append(scorer.eval_image(tgt, {"lines": ours}, norm, 0.5))
             slot["plain"].append(scorer.eval_image(tgt, {"lines": theirs}, norm, 0.5))
