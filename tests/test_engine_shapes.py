@@ -90,3 +90,33 @@ def test_only_an_image_with_something_on_it_is_searched_again_turned_when_nothin
     page = np.full((1200, 900, 3), 255, np.uint8)
     page[600:600 + line.shape[0], 100:100 + line.shape[1]] = line[:, :, ::-1]
     assert engine_mod._has_marks(page)
+
+
+def _tight_line(text: str, font_size: int, margin: int, bg, fg) -> np.ndarray:
+    """``text`` cut out ``margin`` px around its ink, as a tight selection on screen."""
+    font = ImageFont.truetype(cjk_font_path(), font_size)
+    left, top, right, bottom = font.getbbox(text)
+    img = Image.new("RGB", (right - left + 2 * margin, bottom - top + 2 * margin), bg)
+    ImageDraw.Draw(img).text((margin - left, margin - top), text, fill=fg, font=font)
+    return np.asarray(img).copy()
+
+
+DARK, LIGHT = ((40, 40, 60), (220, 220, 230)), ((245, 245, 245), (90, 90, 90))
+
+
+@pytest.mark.parametrize(("text", "font_size", "margin", "colours"), [
+    ("OK", 13, 1, DARK),  # a small label, light on dark: nothing was found
+    ("x 2", 13, 3, DARK),
+    ("*特价*", 14, 1, DARK),  # the last character at the right edge was dropped
+    ("6.60 *", 16, 3, LIGHT),
+    ("→ 下一步", 18, 1, ("white", "black")),  # the first one at the left edge was dropped
+])
+def test_a_line_cut_out_tightly_reads_to_its_first_and_last_character(engine, text, font_size, margin,
+                                                                        colours):
+    pixels = _tight_line(text, font_size, margin, *colours)
+    assert engine_mod._is_flat(*pixels.shape[:2])  # padded for detection, as a single line is
+    res = engine.recognize(LoadedImage(pixels, source="tight.png"))
+    assert _norm("".join(ln.text for ln in res.lines)) == _norm(text)
+    for ln in res.lines:  # the boxes stay on the image, for all the margin detection saw
+        xs, ys = zip(*ln.polygon)
+        assert min(xs) >= 0 and max(xs) <= pixels.shape[1] and min(ys) >= 0 and max(ys) <= pixels.shape[0]
