@@ -24,6 +24,15 @@ def cjk_font_path() -> str:
     raise RuntimeError("no CJK font found: run scripts/setup.sh (installs fonts-wqy-zenhei)")
 
 
+def tight_line(text: str, font_size: int, margin: int, bg="white", fg="black") -> np.ndarray:
+    """RGB pixels of ``text`` cut out ``margin`` px around its ink, as a tight selection on screen."""
+    font = ImageFont.truetype(cjk_font_path(), font_size)
+    left, top, right, bottom = font.getbbox(text)
+    img = Image.new("RGB", (right - left + 2 * margin, bottom - top + 2 * margin), bg)
+    ImageDraw.Draw(img).text((margin - left, margin - top), text, fill=fg, font=font)
+    return np.asarray(img).copy()
+
+
 def render_lines(lines: list[str], *, font_size: int = 36, margin: int = 40, spacing: float = 1.8,
                  width: int | None = None) -> Image.Image:
     """White page with each string on its own line, black text, left-aligned."""

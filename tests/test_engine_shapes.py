@@ -3,6 +3,8 @@ refused with a clear error instead of exhausting memory."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -12,7 +14,7 @@ from desktop_ocr.core.errors import ImageTooLarge
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.recognizer import RecognizeOptions
 
-from .drawing import cjk_font_path
+from .drawing import cjk_font_path, tight_line
 
 PHRASE = "Item 12 数量 3 单价 45.50"
 
@@ -92,15 +94,6 @@ def test_only_an_image_with_something_on_it_is_searched_again_turned_when_nothin
     assert engine_mod._has_marks(page)
 
 
-def _tight_line(text: str, font_size: int, margin: int, bg, fg) -> np.ndarray:
-    """``text`` cut out ``margin`` px around its ink, as a tight selection on screen."""
-    font = ImageFont.truetype(cjk_font_path(), font_size)
-    left, top, right, bottom = font.getbbox(text)
-    img = Image.new("RGB", (right - left + 2 * margin, bottom - top + 2 * margin), bg)
-    ImageDraw.Draw(img).text((margin - left, margin - top), text, fill=fg, font=font)
-    return np.asarray(img).copy()
-
-
 DARK, LIGHT = ((40, 40, 60), (220, 220, 230)), ((245, 245, 245), (90, 90, 90))
 
 
@@ -113,10 +106,30 @@ DARK, LIGHT = ((40, 40, 60), (220, 220, 230)), ((245, 245, 245), (90, 90, 90))
 ])
 def test_a_line_cut_out_tightly_reads_to_its_first_and_last_character(engine, text, font_size, margin,
                                                                         colours):
-    pixels = _tight_line(text, font_size, margin, *colours)
+    pixels = tight_line(text, font_size, margin, *colours)
     assert engine_mod._is_flat(*pixels.shape[:2])  # padded for detection, as a single line is
     res = engine.recognize(LoadedImage(pixels, source="tight.png"))
     assert _norm("".join(ln.text for ln in res.lines)) == _norm(text)
     for ln in res.lines:  # the boxes stay on the image, for all the margin detection saw
         xs, ys = zip(*ln.polygon)
         assert min(xs) >= 0 and max(xs) <= pixels.shape[1] and min(ys) >= 0 and max(ys) <= pixels.shape[0]
+
+
+@pytest.mark.parametrize(("text", "font_size", "margin", "colours"), [
+    ("合计 128.50", 24, 1, ("white", "black")),  # read `合计：128.50`: the `1` read twice, as `：`
+    ("*特价*", 24, 1, DARK),  # read `*特价**`
+    ("NO. 17", 30, 3, ("white", "black")),  # read `NO..17`
+    ("¥ 35.00", 30, 1, ("white", "black")),  # the `¥` was lost
+])
+def test_a_line_of_large_type_cut_out_tightly_reads_each_character_once(engine, text, font_size, margin,
+                                                                          colours):
+    """The detector grows the short side of what it reads to 736 px: on a strip only a little
+    taller than the line, type of 24 px or more grew to characters near 300 px tall, and the
+    detector split the line at a space into boxes overlapping by half a character."""
+    pixels = tight_line(text, font_size, margin, *colours)
+    assert engine_mod._is_flat(*pixels.shape[:2])
+    res = engine.recognize(LoadedImage(pixels, source="tight.png"))
+    assert unicodedata.normalize("NFKC", _norm("".join(ln.text for ln in res.lines))) == _norm(text)
+    spans = sorted((min(x for x, _ in ln.polygon), max(x for x, _ in ln.polygon)) for ln in res.lines)
+    for (_, right), (left, _) in zip(spans, spans[1:]):  # no stretch of the line is in two boxes
+        assert left >= right - 1

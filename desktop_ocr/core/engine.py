@@ -99,6 +99,10 @@ DET_MAX_SIDE = 2000
 DET_MIN_SIDE = 736
 #: a small image is grown at most this much for detection (see _detect_single)
 MAX_GROW = 3.0
+#: a single line is padded above and below to at least this many times its own height for
+#: detection (see _detect_single), so that the detector, which grows the short side to
+#: DET_MIN_SIDE, draws it at most DET_MIN_SIDE / LINE_CANVAS (184) px tall
+LINE_CANVAS = 4
 #: a line crop longer than this many times its height is recognised in pieces of at most
 #: PIECE_RATIO heights (_split_long); the longest line on the evaluation pages is 47 heights
 MAX_LINE_RATIO = 60
@@ -379,7 +383,10 @@ class LocalEngine(Recognizer):
         # screen) has its first and last characters at the image's edges, where the detector
         # lost them (a street photo's `[06]` cut out 3 px around was found nowhere, the `*` of
         # a receipt's `6.60 *` was dropped); rapidocr's black pad above and below grew the box
-        # into it
+        # into it. The canvas is at least LINE_CANVAS times the line's height: rapidocr's 60 px
+        # canvas grew a line of 24 px type twelvefold, to characters near 300 px tall, and the
+        # detector split it at a space into boxes overlapping by half a character, read twice
+        # (`合计：128.50`, `GST` + `TID:000750673920`)
         pre = 1.0  # a very long flat image is shrunk before it is padded (a 100000 x 16 line
         # padded first would be a 100000 x 25000 canvas)
         if _is_flat(h, w):
@@ -387,7 +394,7 @@ class LocalEngine(Recognizer):
                 pre = limit / w
                 img = cv2.resize(bgr, (limit, max(1, int(round(h * pre)))), interpolation=cv2.INTER_AREA)
             fh, fw = img.shape[:2]
-            new_h = max(int(fw / 8), 30) * 2
+            new_h = max(int(fw / 8) * 2, 60, LINE_CANVAS * fh)
             pad_top = max(0, (new_h - fh) // 2)
             pad_left = 0 if tile else fh
             img = cv2.copyMakeBorder(img, pad_top, pad_top, pad_left, pad_left, cv2.BORDER_CONSTANT,
