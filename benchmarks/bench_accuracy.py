@@ -580,10 +580,18 @@ def compare(now: dict, name: str) -> None:
         if what in now and what in raw and now[what] != raw[what]:
             print(f"  (the two runs read different pages: {what} {raw[what]} in the saved run, {now[what]} in "
                   f"this one; figures over all pages compare different pages)")
+    for key, v in _flatten(now):  # part 3's groups: how many images each read, not a figure
+        if key.startswith("small/") and key.endswith("/n"):
+            group = key[len("small/"):-len("/n")]
+            if key not in old:
+                print(f"  (part 3's group '{group}' is new in this run: {v:g} images)")
+            elif v != old[key]:
+                print(f"  (part 3's group '{group}' read {old[key]:g} images in the saved run, {v:g} in this one: "
+                      f"its figures compare different images)")
     worse = 0
     for key, v in _flatten(now):
         if "/plain" in key or "plain_" in key or key not in old or key.endswith("pages") or key.endswith("images") \
-                or key in SELECTION or key.startswith("detector/"):
+                or key.endswith("/n") or key in SELECTION or key.startswith("detector/"):
             continue
         d = v - old[key]
         if abs(d) < 0.0005:
