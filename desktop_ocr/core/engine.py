@@ -394,7 +394,8 @@ class LocalEngine(Recognizer):
                 pre = limit / w
                 img = cv2.resize(bgr, (limit, max(1, int(round(h * pre)))), interpolation=cv2.INTER_AREA)
             fh, fw = img.shape[:2]
-            new_h = max(int(fw / 8) * 2, 60, LINE_CANVAS * fh)
+            # (a tile is not grown: a taller canvas would only be more blank to detect)
+            new_h = max(int(fw / 8) * 2, 60, 0 if tile else LINE_CANVAS * fh)
             pad_top = max(0, (new_h - fh) // 2)
             pad_left = 0 if tile else fh
             img = cv2.copyMakeBorder(img, pad_top, pad_top, pad_left, pad_left, cv2.BORDER_CONSTANT,
