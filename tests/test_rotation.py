@@ -16,7 +16,7 @@ from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.model import normalize_angle
 from desktop_ocr.core.recognizer import RecognizeOptions
 
-from .drawing import render_lines
+from .drawing import render_lines, tight_line
 
 LINES = ["第一章 光学字符识别", "The quick brown fox 42", "识别结果按阅读顺序输出", "Invoice No. 2026-0415",
          "合计金额：1,234.50"]
@@ -233,6 +233,18 @@ def test_a_short_sign_upside_down_is_turned_by_its_lines(engine, text, size):
     assert [ln.text for ln in res.lines] == [text]
     (x0, _), (x1, _) = res.lines[0].polygon[:2]
     assert x0 > x1  # reading runs right to left in the image as given
+
+
+@pytest.mark.parametrize("margin", [1, 3])
+def test_a_short_label_that_reads_surely_the_wrong_way_up_is_read_the_way_the_classifier_sees(engine, margin):
+    # a tight capture of 'x 2', light on dark: upside down it reads '乙X' at 0.89, more surely than
+    # the right way up ('X 2', 0.67), and it was reported turned by 180. The line classifier,
+    # asked of the line and of it turned by 180, says which way is up at 0.9999 and more
+    label = tight_line("x 2", 30, margin, (40, 40, 60), (220, 220, 230))
+    for pixels, angle in ((label, 0.0), (np.ascontiguousarray(label[::-1, ::-1]), 180.0)):
+        res = engine.recognize(LoadedImage(pixels))
+        assert "".join(ln.text for ln in res.lines).replace(" ", "").lower() == "x2", res.lines
+        assert abs(normalize_angle(res.angle - angle)) <= 2.0, res.angle
 
 
 def _textless_photo(h: int, w: int, seed: int) -> np.ndarray:
