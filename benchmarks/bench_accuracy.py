@@ -43,7 +43,8 @@ and every page of it turned and skewed.
    boxes with margins of 3 and 12 px (a neighbour's edge may show, as in a user's selection), and
    short lines drawn here on tight margins (24-48 px text), and labels and amounts drawn and cut
    out 1 or 3 px around their ink (13-30 px type, dark on light and light on dark: a tight
-   selection on screen); both engines read each whole image
+   selection on screen), and those labels again turned by 180 degrees (which way up a line of a
+   few characters is, told both ways); both engines read each whole image
    (full pipeline); exact lines (scorer's normalisation, spaces ignored) and CER against the line.
 
 Plain RapidOCR's readings are cached under .bench-out/accuracy-cache/ by pixels and rapidocr
@@ -497,9 +498,11 @@ def small_images(scorer, per_page: int, stems: list[str], drawn: list[str],
                 out.append((f"real, margin {margin}", line_crop(page, ln["polygon"], margin), ln["text"], norm))
     plain_norm = scorer.make_normalizer(False, "")
     out += [("drawn", drawn_line(text, i), text, plain_norm) for i, text in enumerate(drawn)]
-    out += [("drawn, tight", tight_line(text, size, 1 + 2 * (i % 2), *colours), text, plain_norm)
-            for size in SMALL_TIGHT_SIZES for colours in SMALL_TIGHT_COLOURS for i, text in enumerate(tight)]
-    return out
+    labels = [("drawn, tight", tight_line(text, size, 1 + 2 * (i % 2), *colours), text, plain_norm)
+              for size in SMALL_TIGHT_SIZES for colours in SMALL_TIGHT_COLOURS for i, text in enumerate(tight)]
+    # the same labels upside down: which way up a line of a few characters is read
+    return out + labels + [("drawn, tight, upside down", np.ascontiguousarray(px[::-1, ::-1]), text, norm)
+                           for _, px, text, norm in labels]
 
 
 def read_small(engine, plain, scorer, items) -> dict:
@@ -517,13 +520,13 @@ def read_small(engine, plain, scorer, items) -> dict:
                 slot[1] += 1
                 slot[2] += scorer.edit_distance(got, want)
                 slot[3] += len(want)
-    print(f"{'images':16s} {'n':>4s} {'exact ours':>10s} {'plain':>6s} {'CER ours':>9s} {'plain':>6s}")
+    print(f"{'images':26s} {'n':>4s} {'exact ours':>10s} {'plain':>6s} {'CER ours':>9s} {'plain':>6s}")
     table = {}
     for key, by in sorted(acc.items(), key=lambda kv: (kv[0] == "ALL", kv[0])):
         o, p = by["ours"], by["plain"]
         table[key] = {"n": o[1], "ours": {"exact": o[0] / o[1], "cer": o[2] / max(1, o[3])},
                       "plain": {"exact": p[0] / p[1], "cer": p[2] / max(1, p[3])}}
-        print(f"{key:16s} {o[1]:4d} {o[0]:6d} ({o[0] / o[1]:.2f}) {p[0]:3d} ({p[0] / p[1]:.2f}) "
+        print(f"{key:26s} {o[1]:4d} {o[0]:6d} ({o[0] / o[1]:.2f}) {p[0]:3d} ({p[0] / p[1]:.2f}) "
               f"{table[key]['ours']['cer']:9.3f} {table[key]['plain']['cer']:6.3f}")
     return table
 
