@@ -689,15 +689,16 @@ class LocalEngine(Recognizer):
         # flagged line are recognised and the more confident one is kept. (The classifier squeezes
         # a line into 192 px, so on very long lines it is sometimes confidently wrong.)
         models = self._loaded()
-        asked = [k for k in short if len(quads) <= FEW_BOXES and k not in cols
-                 and crops[k].shape[1] <= CLS_WHOLE * crops[k].shape[0]]
+        asked = [k for k in short if k not in cols and crops[k].shape[1] <= CLS_WHOLE * crops[k].shape[0]] \
+            if len(quads) <= FEW_BOXES else []
         verdicts = models.classify([crops[k] for k in short] + [np.ascontiguousarray(np.rot90(crops[k], 2))
                                                                 for k in asked])
         flagged = [k for k, (flipped, score) in zip(short, verdicts)
                    if flipped and score > models.cls_thresh and k not in cols]
+        verdict_of = dict(zip(short, verdicts))
         sure: dict[int, bool] = {}  # line -> upside down, as the classifier says surely both ways
-        for k, (flipped, score), (turned_flipped, turned_score) in zip(
-                asked, [verdicts[short.index(k)] for k in asked], verdicts[len(short):]):
+        for k, (turned_flipped, turned_score) in zip(asked, verdicts[len(short):]):
+            flipped, score = verdict_of[k]
             if flipped != turned_flipped and max(float(score), float(turned_score)) >= CLS_SURE:
                 sure[k] = flipped
         flagged += [k for k, down in sure.items() if down and k not in flagged]
