@@ -42,7 +42,7 @@ and every page of it turned and skewed.
 3. Small images (a captured line, a snippet): lines of real pages cut out by their ground-truth
    boxes with margins of 3 and 12 px (a neighbour's edge may show, as in a user's selection), and
    short lines drawn here on tight margins (24-48 px text), and labels and amounts drawn and cut
-   out 1 or 3 px around their ink (13-30 px type, dark on light and light on dark: a tight
+   out 1 and 3 px around their ink (13-30 px type, dark on light and light on dark: a tight
    selection on screen), and those labels again turned by 180 degrees (which way up a line of a
    few characters is, told both ways); both engines read each whole image
    (full pipeline); exact lines (scorer's normalisation, spaces ignored) and CER against the line.
@@ -472,11 +472,12 @@ SMALL_STEMS = ["sroie__025", "sroie__100", "xfund_zh__zh_val_0", "xfund_zh__zh_v
                "funsd__82251504", "rects__000003", "icdar2015__img_1"]
 SMALL_DRAWN = ["2024-05-21 09:42", "Invoice No. INV-2024-0042", "Qty 3 x 19.99 = 59.97", "订单号: 20240521-8842",
                "上海浦东 Pudong 200120", "E-mail: info@example.com", "合计 Total 128.50", "电话 021-6234 5678"]
-#: short labels and amounts cut out 1 or 3 px around their ink (a tight selection on screen), in
+#: short labels and amounts cut out 1 and 3 px around their ink (a tight selection on screen), in
 #: SMALL_TIGHT_SIZES px type, dark on white, light on dark and grey on light grey
 SMALL_TIGHT = ["[06]", "6.60 *", "(614) 466-5087", "Fax: 0571", "合计 128.50", "NO. 17", "A12", "1/3", "*特价*",
                "OK", "#42", "¥ 35.00", "第3页", "→ 下一步", "x 2"]
 SMALL_TIGHT_SIZES = (13, 18, 24, 30)
+SMALL_TIGHT_MARGINS = (1, 3)
 SMALL_TIGHT_COLOURS = (("white", "black"), ((40, 40, 60), (220, 220, 230)), ((245, 245, 245), (90, 90, 90)))
 
 
@@ -498,8 +499,9 @@ def small_images(scorer, per_page: int, stems: list[str], drawn: list[str],
                 out.append((f"real, margin {margin}", line_crop(page, ln["polygon"], margin), ln["text"], norm))
     plain_norm = scorer.make_normalizer(False, "")
     out += [("drawn", drawn_line(text, i), text, plain_norm) for i, text in enumerate(drawn)]
-    labels = [("drawn, tight", tight_line(text, size, 1 + 2 * (i % 2), *colours), text, plain_norm)
-              for size in SMALL_TIGHT_SIZES for colours in SMALL_TIGHT_COLOURS for i, text in enumerate(tight)]
+    labels = [("drawn, tight", tight_line(text, size, margin, *colours), text, plain_norm)
+              for size in SMALL_TIGHT_SIZES for colours in SMALL_TIGHT_COLOURS for text in tight
+              for margin in SMALL_TIGHT_MARGINS]
     # the same labels upside down: which way up a line of a few characters is read
     return out + labels + [("drawn, tight, upside down", np.ascontiguousarray(px[::-1, ::-1]), text, norm)
                            for _, px, text, norm in labels]
