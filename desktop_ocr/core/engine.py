@@ -213,15 +213,23 @@ MARKS_SHARE = 0.001
 #: a column of vertical writing is read stacked only when that beats its turned reading by this
 COLUMN_TURNED_MARGIN = 0.05
 #: on an image of FEW_BOXES boxes or fewer, the 0/180 classifier is asked of a line CLS_WHOLE
-#: times as long as tall or less (it sees such a line whole, unsqueezed) and of the line turned by
-#: 180 too; when the two agree and the surer says so with CLS_SURE or more, the line is read the
-#: way they say unless that reads CLS_TRUST less confidently than the other. A short label's few
-#: characters can read surely the wrong way up ('x 2' upside down as '乙X' at 0.89; the right way
-#: up, 'X 2' at 0.67), which the classifier, trained on the question, tells at 0.99996. Over part
-#: 3's 516 lines of bench_accuracy, each asked so, it was never wrong at CLS_SURE (305 of them);
-#: '[06]', the same turned by 180 as '[90]', it called upside down at 0.995
+#: times as long as tall or less (its 48 x 192 input sees such a line whole, squeezed by a fifth
+#: at most) and of the line turned by 180 too; when the two agree and the surer says so with
+#: CLS_SURE or more, the line is read the way they say unless that reads CLS_TRUST less
+#: confidently than the other, and a page of such lines surely upright is not read upside down
+#: too. A short label's few characters can read surely the wrong way up ('x 2' upside down as
+#: '乙X' at 0.89; the right way up, 'X 2' at 0.67), which the classifier, trained on the
+#: question, tells at 0.99996. Over part 3's 516 lines of bench_accuracy, each asked so, it was
+#: never wrong at CLS_SURE (305 of them, of all lengths); '[06]', the same turned by 180 as
+#: '[90]', it called upside down at 0.995. Where the two agree that it is upside down, the surer
+#: at CLS_BOTH or more, the line is read both ways (the more confident reading kept), as where
+#: the first verdict alone is over the classifier's threshold (0.9): '6.60 *' upside down, read
+#: '* 09.9' at 0.89, the classifier saying upside down of it at 0.89 and upright of it turned
+#: back at 0.994. At the threshold, two agreeing at 0.90 and 0.97 had a street sign's '[06]'
+#: read '[90]', and a reflected word on a photo read turned, each more confidently by a little
 CLS_SURE = 0.999
-CLS_WHOLE = 4.0
+CLS_BOTH = 0.99
+CLS_WHOLE = 5.0
 CLS_TRUST = 0.3
 #: a page whose lines, read each way up (_read), come out turned by 180 degrees in more than this
 #: share of their confidence-weighted characters is taken for a page the other way up (_upside_down)
@@ -330,6 +338,9 @@ class LocalEngine(Recognizer):
         #: lines read on such a page whose two readings' mean is under the floor, with that mean
         #: (_read_page lets them go, or not); held, so that no other line takes one's id
         self._unsteady: list[tuple[TextLine, float]] = []
+        #: lines read (under the lock) the way up the 0/180 classifier surely says they stand,
+        #: asked of them both ways (_read: CLS_SURE), by id; held, so that no other line takes one's id
+        self._upright: dict[int, TextLine] = {}
 
     # ---------------------------------------------------------------------------------------
     # model loading
@@ -699,8 +710,11 @@ class LocalEngine(Recognizer):
         sure: dict[int, bool] = {}  # line -> upside down, as the classifier says surely both ways
         for k, (turned_flipped, turned_score) in zip(asked, verdicts[len(short):]):
             flipped, score = verdict_of[k]
-            if flipped != turned_flipped and max(float(score), float(turned_score)) >= CLS_SURE:
+            surer = max(float(score), float(turned_score))
+            if flipped != turned_flipped and surer >= CLS_SURE:
                 sure[k] = flipped
+            elif flipped != turned_flipped and flipped and surer >= CLS_BOTH and k not in flagged:
+                flagged.append(k)  # upside down, the two agreeing: read both ways
         flagged += [k for k, down in sure.items() if down and k not in flagged]
         piece_crops = [np.ascontiguousarray(crops[k][:, int(u0 * crops[k].shape[1]):int(u1 * crops[k].shape[1])])
                        for k, u0, u1, _ in pieces]
@@ -771,6 +785,8 @@ class LocalEngine(Recognizer):
                 continue
             lines.append(TextLine(text=txt, polygon=[tuple(p) for p in frames[k]], score=_clamp(score),
                                   chars=char_lists[k] if chars else None))
+            if sure.get(k) is False:  # surely upright, and so read (not flagged: no other reading)
+                self._upright[id(lines[-1])] = lines[-1]
             if k in unsteady:
                 self._unsteady.append((lines[-1], _clamp(unsteady[k])))
         return lines
@@ -859,6 +875,7 @@ class LocalEngine(Recognizer):
                 self._cut_from = None
                 self._twice = None
                 self._unsteady = []
+                self._upright = {}
 
     def _read_locked(self, image: LoadedImage, bgr: np.ndarray, options: RecognizeOptions, floor: float,
                      t0: float, picture: tuple[float, np.ndarray] | None = None) -> OcrResult | None:
@@ -952,7 +969,15 @@ class LocalEngine(Recognizer):
             # characters or more, as for a way: a single one is no such reading (a sideways
             # 'EXIT' on a photo turned by 90 read as '图' at 0.90, and no quarter turn was tried)
             bar = _sureness(lines, floor) - FEW_MARGIN if _reads(_across(lines), sure, chars=2) else 0.0
+            # nor is it read upside down when the line classifier, asked of each of its lines
+            # both ways, surely says they stand upright (_read: CLS_SURE): a label's few characters
+            # can say more upside down ('NO. 17' cut 1 px around, light on dark, read at 0.93;
+            # upside down, boxed in two, '17' and '; ON' at 1.0 and 0.93)
+            across = _kept(_across(lines), floor)
+            upright = not flipped and bool(across) and all(id(ln) in self._upright for ln in across)
             for k, turn in enumerate(turns):
+                if k == 0 and upright:
+                    continue
                 if k == 1 and _reads(_across(lines), sure, chars=2):
                     break  # the other way up reads: no quarter turn is tried
                 way = self._read_turned(bgr, found, turn, options, unsure)
