@@ -338,9 +338,10 @@ class LocalEngine(Recognizer):
         #: lines read on such a page whose two readings' mean is under the floor, with that mean
         #: (_read_page lets them go, or not); held, so that no other line takes one's id
         self._unsteady: list[tuple[TextLine, float]] = []
-        #: lines read (under the lock) the way up the 0/180 classifier surely says they stand,
-        #: asked of them both ways (_read: CLS_SURE), by id; held, so that no other line takes one's id
-        self._upright: dict[int, TextLine] = {}
+        #: while a page is read (under the lock): its lines read the way up the 0/180 classifier
+        #: surely says they stand, asked of them both ways (_read: CLS_SURE), by id; held, so that
+        #: no other line takes one's id. None otherwise (a single line, the warm-up): none is kept
+        self._upright: dict[int, TextLine] | None = None
 
     # ---------------------------------------------------------------------------------------
     # model loading
@@ -785,7 +786,7 @@ class LocalEngine(Recognizer):
                 continue
             lines.append(TextLine(text=txt, polygon=[tuple(p) for p in frames[k]], score=_clamp(score),
                                   chars=char_lists[k] if chars else None))
-            if sure.get(k) is False:  # surely upright, and so read (not flagged: no other reading)
+            if sure.get(k) is False and self._upright is not None:  # surely upright, and so read
                 self._upright[id(lines[-1])] = lines[-1]
             if k in unsteady:
                 self._unsteady.append((lines[-1], _clamp(unsteady[k])))
@@ -869,13 +870,14 @@ class LocalEngine(Recognizer):
                                 source=image.source or None)
         with self._lock:
             self._cut_from = (bgr, *cut_from) if cut_from is not None else None
+            self._upright = {}
             try:
                 return self._read_locked(image, bgr, options, floor, t0, picture)
             finally:
                 self._cut_from = None
                 self._twice = None
                 self._unsteady = []
-                self._upright = {}
+                self._upright = None
 
     def _read_locked(self, image: LoadedImage, bgr: np.ndarray, options: RecognizeOptions, floor: float,
                      t0: float, picture: tuple[float, np.ndarray] | None = None) -> OcrResult | None:
@@ -974,7 +976,8 @@ class LocalEngine(Recognizer):
             # can say more upside down ('NO. 17' cut 1 px around, light on dark, read at 0.93;
             # upside down, boxed in two, '17' and '; ON' at 1.0 and 0.93)
             across = _kept(_across(lines), floor)
-            upright = not flipped and bool(across) and all(id(ln) in self._upright for ln in across)
+            held = self._upright or {}
+            upright = not flipped and bool(across) and all(id(ln) in held for ln in across)
             for k, turn in enumerate(turns):
                 if k == 0 and upright:
                     continue
