@@ -712,11 +712,12 @@ class LocalEngine(Recognizer):
         for k, (turned_flipped, turned_score) in zip(asked, verdicts[len(short):]):
             flipped, score = verdict_of[k]
             surer = max(float(score), float(turned_score))
-            if flipped != turned_flipped and surer >= CLS_SURE:
+            if flipped == turned_flipped:
+                continue  # the two disagree: the first verdict stands alone
+            if surer >= CLS_SURE:
                 sure[k] = flipped
-            elif flipped != turned_flipped and flipped and surer >= CLS_BOTH and k not in flagged:
+            if flipped and surer >= CLS_BOTH and k not in flagged:
                 flagged.append(k)  # upside down, the two agreeing: read both ways
-        flagged += [k for k, down in sure.items() if down and k not in flagged]
         piece_crops = [np.ascontiguousarray(crops[k][:, int(u0 * crops[k].shape[1]):int(u1 * crops[k].shape[1])])
                        for k, u0, u1, _ in pieces]
         # a second reading per line: a flagged line upside down; a column turned counter-clockwise
