@@ -78,7 +78,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from . import combs, layout, rapid, rotation, rules, tiling, vertical
+from . import combs, layout, rapid, rotation, rowsplit, rules, tiling, vertical
 from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
@@ -182,6 +182,19 @@ SAME_LINE = 0.5
 #: reads surely and says this many characters or more: a line the second pass lost says many; a
 #: receipt's specks read '5' or '*一' with 0.8-0.9
 SPARE_MIN_CHARS = 3
+#: a spare line saying fewer characters is kept where they are Chinese characters only, read
+#: with SPARE_CJK_SCORE, its box about as tall as the page's lines (SPARE_CJK_HEIGHT of their
+#: median height up to its inverse), overlapping no line kept (_short_spares): a form's label
+#: (学位) the detector scored doubtful beside the row above it, set close
+SPARE_CJK_SCORE = 0.95
+SPARE_CJK_HEIGHT = 0.75
+#: a line's box holding two rows of text (rowsplit.row_bands) is read row by row (_split_rows)
+#: when it was read as SPLIT_MIN_CHARS characters or more, and the rows are kept where none of
+#: them runs on over SPLIT_WIDE of its band's heights per type size of its text (_ems): a row of
+#: spaced characters (学  历, a type size apart) about 1.8, the flattened lower half of one
+#: character read as one (吕's 口) 2.5
+SPLIT_MIN_CHARS = 2
+SPLIT_WIDE = 2.2
 #: a box more than this many times as tall as a first-pass line it covers, and not this many times
 #: as long as it is wide or tall, is a patch over it (a textured wall the detector took for text on
 #: a deskewed street photo), not that line found again (_not_found)
@@ -1124,15 +1137,17 @@ class LocalEngine(Recognizer):
         # the detector's working memory (OpenVINO keeps it) is given back before the
         # recogniser needs its own: the peak is the larger of the two, not their sum
         self._loaded().trim()
-        lines = self._read(work, quads, options.chars, columns, source)
+        lines = self._split_rows(work, self._read(work, quads, options.chars, columns, source), options.chars, source)
         # a second pass's own lines (and a first pass's spare ones) are kept when they read surely
         # (a stray mark reads as some character at 0.5-0.7); on a page of many boxes, a spare
         # one also says SPARE_MIN_CHARS characters
         least = SPARE_MIN_CHARS if len(quads) > COARSE_MAX_BOXES else 1
         more = [ln for ln in self._read(work, extra, options.chars, columns, source)
                 if (ln.score or 0.0) >= OTHER_WAY_SCORE]
-        more += [ln for ln in self._read(work, spare, options.chars, columns, source)
-                 if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least]
+        spares = self._read(work, spare, options.chars, columns, source)
+        more += [ln for ln in spares if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least]
+        if least > 1:
+            more += _short_spares(spares, lines + more, least)
         if doubt:  # the coarser pass's doubtful boxes, where no line kept stands (a box over the
             # whole photo, scored near the threshold and read as nothing, hides none of them)
             floor = self.min_score_for(options)
@@ -1152,6 +1167,53 @@ class LocalEngine(Recognizer):
                     if id(ln) in unsteady:
                         ln.score = min(ln.score or 0.0, unsteady[id(ln)])
         return _join_combs(work, self._join_sideways(work, lines, options.chars))
+
+    def _split_rows(self, work: np.ndarray, lines: list[TextLine], chars: bool,
+                    source: _Source | None = None) -> list[TextLine]:
+        """A page's lines whose box holds two rows of text or more (rowsplit.row_bands: a form's label
+        in two rows of spaced characters, boxed as one line and read as one of its rows), read
+        row by row. Only on a page of more than COARSE_MAX_BOXES lines across, in a box
+        rowsplit.SPLIT_TALL times as tall as their median, read as SPLIT_MIN_CHARS characters or more
+        (吕 alone is two bands of ink). The rows are kept instead where each reads with
+        OTHER_WAY_SCORE, none runs on over SPLIT_WIDE type sizes per type size of its text (a
+        character's flattened half read as one), and they say more characters than the line
+        did. The rows keep the line's own way up (its frame's corners)."""
+        across = [ln for ln in lines if not ln.vertical and len(ln.polygon) == 4]
+        if len(across) <= COARSE_MAX_BOXES:
+            return lines
+        height = float(np.median([_frame_size(ln.polygon)[1] for ln in across]))
+        jobs: list[tuple[int, list[np.ndarray], list[tuple[int, int]], np.ndarray]] = []
+        for i, ln in enumerate(lines):
+            if (ln.vertical or len(ln.polygon) != 4 or len("".join(ln.text.split())) < SPLIT_MIN_CHARS
+                    or _frame_size(ln.polygon)[1] < rowsplit.SPLIT_TALL * height):
+                continue
+            frame = np.asarray(ln.polygon, dtype=np.float32)
+            if _cut_turned(frame):
+                continue
+            crop = rapid.crop_line(work, frame.copy()) if source is None else source.crop(frame)
+            bands = rowsplit.row_bands(rowsplit.ink_runs(crop), crop.shape[0])
+            if len(bands) >= 2:
+                jobs.append((i, rowsplit.sub_frames(frame, rowsplit.row_cuts(bands, crop.shape[0])), bands, crop))
+        if not jobs:
+            return lines
+        frames = [f for _, fs, _, _ in jobs for f in fs]
+        crops = [rapid.crop_line(work, f.copy()) if source is None else source.crop(f) for f in frames]
+        rec = self._loaded().recognize(crops, word_boxes=chars)
+        read = iter(zip(frames, rec.txts, rec.scores, rec.words))
+        replace: dict[int, list[TextLine]] = {}
+        for i, fs, bands, crop in jobs:
+            parts = []
+            for frame, txt, score, words in (next(read) for _ in fs):
+                corners = [np.asarray(p, dtype=np.float64) for p in frame]
+                parts.append(TextLine(text=txt, polygon=[(float(x), float(y)) for x, y in corners],
+                                      score=_clamp(score),
+                                      chars=_char_boxes(txt, words, corners, _clamp(score)) if chars else None))
+            if (all((p.score or 0.0) >= OTHER_WAY_SCORE for p in parts)
+                    and all(rowsplit.band_aspect(crop, b) <= SPLIT_WIDE * max(1.0, _ems(p.text))
+                            for p, b in zip(parts, bands))
+                    and sum(len("".join(p.text.split())) for p in parts) > len("".join(lines[i].text.split()))):
+                replace[i] = parts
+        return [p for i, ln in enumerate(lines) for p in replace.get(i, [ln])]
 
     def _join_sideways(self, work: np.ndarray, lines: list[TextLine], chars: bool) -> list[TextLine]:
         """Pieces of a line printed sideways (vertical.sideways_runs: a Bates number down a scanned
@@ -1608,6 +1670,35 @@ def _not_found(carried: list[np.ndarray], found: list[np.ndarray], patches: bool
         if float(inter.sum()) < MISSED_OVERLAP * area:
             out.append(q)
     return out
+
+
+def _short_spares(spares: list[TextLine], kept: list[TextLine], least: int) -> list[TextLine]:
+    """Of a page's spare lines (_read_page) saying fewer than ``least`` characters, those of
+    Chinese characters only, read with SPARE_CJK_SCORE, their box as tall as the page's lines
+    across are (SPARE_CJK_HEIGHT of their median height up to 1/SPARE_CJK_HEIGHT of it), and
+    found on the same line as no line ``kept`` nor one taken before them (the surest first;
+    _not_found: a row close above reaching into the box is another line): a form's label
+    whose box the detector scored doubtful (学位 under 学历, their rows close). A speck or a
+    stroke reads as a digit, a letter or a mark (5, *一), or is thinner than a line."""
+    across = [ln for ln in kept if not ln.vertical and len(ln.polygon) == 4]
+    if not across:
+        return []
+    height = float(np.median([_frame_size(ln.polygon)[1] for ln in across]))
+    taken: list[TextLine] = []
+    boxes = [np.asarray(ln.polygon, dtype=np.float32) for ln in kept]
+    for ln in sorted(spares, key=lambda ln: -(ln.score or 0.0)):
+        text = "".join(ln.text.split())
+        if (not 0 < len(text) < least or not all("\u4e00" <= ch <= "\u9fff" for ch in text)
+                or (ln.score or 0.0) < SPARE_CJK_SCORE or ln.vertical or len(ln.polygon) != 4):
+            continue
+        tall = _frame_size(ln.polygon)[1]
+        if not SPARE_CJK_HEIGHT * height <= tall <= height / SPARE_CJK_HEIGHT:
+            continue
+        box = np.asarray(ln.polygon, dtype=np.float32)
+        if _not_found([box], boxes, patches=False):
+            taken.append(ln)
+            boxes.append(box)
+    return taken
 
 
 def _gapped(lines: list[np.ndarray], boxes: list[np.ndarray], gap: float) -> list[np.ndarray]:
