@@ -1,7 +1,7 @@
 """A form's labels set in two close rows of spaced characters (学  历 over 学  位, 全 日 制 over
 教  育): the detector boxes both rows as one line, or scores the lower row's box doubtful beside
-the upper one, or crops a row with the top of the next; each row is read (engine._split_rows,
-engine._short_spares, core/rowsplit.py) on the page upright and skewed."""
+the upper one; each row is read (engine._split_rows, engine._short_spares, core/rowsplit.py) on
+the page upright and skewed."""
 
 from __future__ import annotations
 
@@ -78,8 +78,9 @@ def test_a_label_of_two_rows_set_close_reads_both(engine):
 
 
 def test_two_rows_boxed_as_one_are_read_row_by_row(engine):
-    """学 历 over 学 位, a third of a type size apart, on a form skewed by 5 degrees: the detector
-    boxes both rows as one line (the recogniser read it as '学位' at 0.96); each row is read."""
+    """学 历 over 学 位, the rows a fifth of a type size apart, on a form skewed by 5 degrees: the
+    detector boxes both rows as one line (the recogniser read it as '学位' at 0.96); each row is
+    read."""
     res = engine.recognize(LoadedImage(_skewed(_grid_form(), 5)))
     texts = ["".join(ln.text.split()) for ln in res.lines]
     assert "学历" in texts and "学位" in texts, texts
@@ -124,9 +125,8 @@ def test_a_lower_row_boxed_doubtful_is_kept(engine):
 
 @pytest.mark.parametrize("text", ["吕", "昌", "晶"])
 def test_a_tall_line_of_one_row_is_not_cut_apart(engine, text):
-    """A heading of a character made of boxes of ink one above the other, over twice the size of
-    a form's lines: read whole, not as rows (晶's upper 日 may be boxed apart, and its lower part
-    is not read as 日日 without it)."""
+    """A heading of one character made of boxes of ink one above the other, over twice the size
+    of a form's lines (two bands of ink across its box): read whole, not as rows."""
     img = Image.fromarray(_grid_form())
     ImageDraw.Draw(img).text((650, 560), text, fill="black", font=ImageFont.truetype(cjk_font_path(), 72))
     res = engine.recognize(LoadedImage(np.asarray(img).copy()))

@@ -5,8 +5,8 @@ of spaced characters (``学  历`` over ``学  位``), or a cell's ``全日制``
 between the rows narrower than the gap between the characters. The recogniser reads such a crop
 as one of its rows, and the other is lost. Across a box of two rows, the ink's profile shows two
 bands as tall as a row each with empty rows of pixels between them; a line of one row has one
-band (its characters' strokes overlap in height, and a band of a character's own, as the two
-boxes of 吕, is shorter than a row is).
+band (its characters' strokes overlap in height). One character may show two (吕), so the engine
+cuts no line read as one character.
 
 Pure functions on a line's crop and its frame (top-left, top-right, bottom-right, bottom-left,
 as the crop was cut), no Qt, no models: the engine reads the rows and keeps them only where
@@ -26,8 +26,8 @@ SPLIT_TALL = 1.5
 #: a row of pixels is ink where over this share of its pixels are (a speck or a stray dot
 #: between the rows is not)
 SPLIT_INK = 0.02
-#: a band of ink is a row of text when at least this share of the box's height (the two
-#: boxes of 吕, 二's strokes, a neighbour's descenders reaching in are less)
+#: a band of ink is a row of text when at least this share of the box's height (二's strokes, a
+#: neighbour's descenders reaching in are less)
 SPLIT_BAND = 0.25
 
 
