@@ -262,6 +262,86 @@ def test_capture_copy_keeps_the_clipboard_until_another_program_copies(tmp_path,
         proc.wait()
 
 
+# Another X client, in plain Xlib: asks the clipboard's owner for the TIMESTAMP of its copy and takes the
+# clipboard at that very time (allowed: the server refuses only an earlier time). Qt's xcb plugin ignores
+# a SelectionClear that is not later than its copy, so its ownsClipboard() goes on saying True; programs
+# stamp with the last server time they saw, and under load two copies can carry the same one.
+_TAKE_AT_THE_SAME_TIME = textwrap.dedent("""
+    import ctypes, sys, time
+    x = ctypes.CDLL("libX11.so.6")
+    x.XOpenDisplay.restype = ctypes.c_void_p
+    x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x.XInternAtom.restype = ctypes.c_ulong
+    x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x.XDefaultRootWindow.restype = ctypes.c_ulong
+    x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+    x.XCreateSimpleWindow.restype = ctypes.c_ulong
+    x.XCreateSimpleWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, *[ctypes.c_int] * 4, ctypes.c_uint,
+                                      ctypes.c_ulong, ctypes.c_ulong]
+    x.XConvertSelection.argtypes = [ctypes.c_void_p] + [ctypes.c_ulong] * 5
+    x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long, ctypes.c_long,
+                                     ctypes.c_int, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
+                                     ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_ulong),
+                                     ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_void_p)]
+    x.XSetSelectionOwner.argtypes = [ctypes.c_void_p] + [ctypes.c_ulong] * 3
+    x.XGetSelectionOwner.restype = ctypes.c_ulong
+    x.XGetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    x.XFlush.argtypes = [ctypes.c_void_p]
+    dpy = x.XOpenDisplay(None)
+    clip, stamp, prop = (x.XInternAtom(dpy, name, 0) for name in (b"CLIPBOARD", b"TIMESTAMP", b"DESKTOP_OCR_TEST"))
+    win = x.XCreateSimpleWindow(dpy, x.XDefaultRootWindow(dpy), 0, 0, 1, 1, 0, 0, 0)
+    event = (ctypes.c_long * 24)()
+    kind, fmt, n, after, data = ctypes.c_ulong(), ctypes.c_int(), ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
+    deadline = time.monotonic() + 30
+    while True:  # ask until the copier has put its text on the clipboard and answers with its time
+        if time.monotonic() > deadline:
+            sys.exit("no TIMESTAMP from the clipboard's owner in 30 s")
+        x.XConvertSelection(dpy, clip, stamp, prop, win, 0)
+        while True:  # its answer: a SelectionNotify (type 31)
+            x.XNextEvent(dpy, event)
+            if ctypes.cast(event, ctypes.POINTER(ctypes.c_int))[0] == 31:
+                break
+        x.XGetWindowProperty(dpy, win, prop, 0, 1, 0, 0, ctypes.byref(kind), ctypes.byref(fmt), ctypes.byref(n),
+                             ctypes.byref(after), ctypes.byref(data))
+        if fmt.value == 32 and n.value == 1:
+            break
+        time.sleep(0.1)
+    copied_at = ctypes.cast(data, ctypes.POINTER(ctypes.c_ulong))[0]  # format 32 comes as C longs
+    x.XSetSelectionOwner(dpy, clip, win, copied_at)
+    print("taken" if x.XGetSelectionOwner(dpy, clip) == win else "refused", copied_at, flush=True)
+    sys.stdin.read()  # hold the clipboard until told to go: the copier must notice the taking, not our exit
+""")
+
+
+@needs_xvfb
+@pytest.mark.gui
+def test_capture_copy_lets_go_when_another_program_copies_at_the_same_server_time(tmp_path, x_env, show_window):
+    env = x_env("1024x768")
+    image, _ = _drawn(tmp_path, ["Same time 9"])
+    x, y, w, h = show_window(env, image, 50, 50)
+    env["PATH"] = "/usr/bin:/bin"  # no xclip/xsel here: the Qt clipboard is held by the command
+    proc = subprocess.Popen([sys.executable, "-m", "desktop_ocr", "capture", "--rect", f"{x},{y},{w},{h}",
+                             "--copy", "--keep", "300"], env=env, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    other = None
+    try:
+        assert proc.stdout.readline().strip() == "Same time 9"
+        assert "until another program copies something" in proc.stderr.readline()
+        other = subprocess.Popen([sys.executable, "-c", _TAKE_AT_THE_SAME_TIME], env=env, text=True,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        said = other.stdout.readline().split()
+        assert said[:1] == ["taken"] and int(said[1]) > 0, other.stderr.read() if other.poll() is not None else said
+        assert proc.wait(60) == 0  # the command saw the clipboard go, though Qt's own flag says it is still ours
+        assert proc.stderr.read() == ""  # let go because another program copied, not after --keep
+    finally:
+        if other is not None:
+            other.stdin.close()
+            other.wait(30)
+        proc.kill()
+        proc.wait()
+
+
 @needs_xvfb
 @pytest.mark.gui
 def test_capture_copy_uses_a_clipboard_tool_when_installed(tmp_path, x_env, show_window):

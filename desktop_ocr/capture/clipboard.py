@@ -21,6 +21,8 @@ from desktop_ocr.core.errors import CaptureFailed
 
 #: how long the copied text is kept by default when no clipboard tool is installed (seconds)
 KEEP_SECONDS = 60.0
+#: how often the display server is asked whether the clipboard is still ours (milliseconds)
+POLL_MS = 1000
 
 
 def clipboard_tool() -> list[str] | None:
@@ -60,27 +62,40 @@ def needs_holding() -> bool:
 
 def hold_qt_clipboard(text: str, timeout: float = KEEP_SECONDS) -> bool:
     """Put ``text`` on Qt's clipboard and, where it would die with us, serve it until another program
-    copies something (True) or ``timeout`` seconds pass (False)."""
+    copies something (True) or ``timeout`` seconds pass (False).
+
+    Whether another program has taken the clipboard is asked of the display server (``mimeData()``
+    asks it who owns the selection), not read from ``ownsClipboard()``: Qt's xcb plugin ignores a
+    SelectionClear whose time is not later than its own copy's (each program stamps its copy with
+    the last server time it has seen), and then still says it owns the clipboard it has lost (seen
+    under load).
+    The question is asked on every change notice and, for a server without XFixes (which sends
+    those notices), once every ``POLL_MS``."""
     clipboard = QGuiApplication.clipboard()
     clipboard.setText(text, QClipboard.Mode.Clipboard)
     if not needs_holding():
         return True
-    if not clipboard.ownsClipboard():  # someone else already has it
-        return True
+    ours = clipboard.mimeData(QClipboard.Mode.Clipboard)  # the same object while the server says it is ours
+    if not clipboard.ownsClipboard() or clipboard.mimeData(QClipboard.Mode.Clipboard) is not ours:
+        return True  # someone else already has it
     loop = QEventLoop()
     taken = []
 
-    def changed() -> None:
-        if not clipboard.ownsClipboard():
+    def check() -> None:
+        if not clipboard.ownsClipboard() or clipboard.mimeData(QClipboard.Mode.Clipboard) is not ours:
             taken.append(True)
             loop.quit()
 
-    clipboard.dataChanged.connect(changed)
+    clipboard.dataChanged.connect(check)
+    poll = QTimer()
+    poll.timeout.connect(check)
+    poll.start(POLL_MS)
     timer = QTimer()
     timer.setSingleShot(True)
     timer.timeout.connect(loop.quit)
     timer.start(int(timeout * 1000))
     loop.exec()
     timer.stop()
-    clipboard.dataChanged.disconnect(changed)
+    poll.stop()
+    clipboard.dataChanged.disconnect(check)
     return bool(taken)
