@@ -115,6 +115,63 @@ def _grid_form() -> np.ndarray:
     return np.asarray(img).copy()
 
 
+def _table_form() -> np.ndarray:
+    """A ruled table, 30 px type, one cell holding 学 历 over 学 位: characters a type size and a
+    half apart, the rows a tenth of it apart (xfund val_5's label is set so)."""
+    font = ImageFont.truetype(cjk_font_path(), 30)
+    img = Image.new("RGB", (1100, 900), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((60, 30), "2020年报名登记表", fill="black", font=font)
+    rows = [("姓名", "张三", "性别", "女"), ("民族", "汉", "籍贯", "四川省"), (None, "本科", "毕业院校", "四川大学"),
+            ("参加工作时间", "2016", "健康状况", "良好"), ("现工作单位", "成都市第一中学", "报考职位", "教师")]
+    y = 100
+    for row in rows:
+        for k in range(5):
+            draw.line((40 + k * 240, y, 40 + k * 240, y + 90), fill="black", width=2)
+        draw.line((40, y, 1000, y), fill="black", width=2)
+        for k, text in enumerate(row):
+            if text is None:
+                for i, pair in enumerate(("学历", "学位")):
+                    top = y + 45 - 30 * 1.05 + i * 30 * 1.1
+                    draw.text((80, top), pair[0], fill="black", font=font)
+                    draw.text((80 + 45, top), pair[1], fill="black", font=font)
+            else:
+                draw.text((60 + k * 240, y + 30), text, fill="black", font=font)
+        y += 90
+    draw.line((40, y, 1000, y), fill="black", width=2)
+    return np.asarray(img).copy()
+
+
+def test_a_label_of_two_rows_boxed_by_columns_reads_row_by_row(engine):
+    """The ruled table skewed by -15 degrees: the detector boxes 学 历 over 学 位 by columns (学学
+    as one box, 历 and 位 apart, which were joined into a column 历位); the label's box is read
+    row by row."""
+    res = engine.recognize(LoadedImage(_skewed(_table_form(), -15)))
+    texts = ["".join(ln.text.split()) for ln in res.lines]
+    assert "学历" in texts and "学位" in texts, texts
+    assert not any(t in ("学学", "历位", "历", "位") for t in texts), texts
+    first, second = (next(ln for ln in res.lines if "".join(ln.text.split()) == t) for t in ("学历", "学位"))
+    assert not first.vertical and not second.vertical
+
+
+def test_grid_groups_of_a_label_boxed_by_columns():
+    """A column piece of two characters and the two characters beside it are one label; a column
+    beside a line across, or a page of columns, is not."""
+    boxes = [(100, 100, 130, 170), (145, 100, 175, 130), (145, 140, 175, 170)]  # 学学 | 历 over 位
+    texts = ["学学", "历", "位"]
+    page = [(300, 100 + 40 * k, 700, 130 + 40 * k) for k in range(12)]  # a form's lines across
+    lines = ["成都市第一中学 本科"] * 12
+    flags = [True] * 15
+    assert rowsplit.grid_groups(boxes + page, texts + lines, flags) == [([0, 1, 2], 2)]
+    # 历 and 位 as one line across beside the piece: no column of characters there
+    assert rowsplit.grid_groups([boxes[0], (145, 100, 260, 130)] + page, ["学学", "历位"] + lines, flags[:14]) == []
+    # digits beside the piece are not its label's characters
+    assert rowsplit.grid_groups(boxes + page, ["学学", "1", "2"] + lines, flags) == []
+    # a page of columns is vertical writing, not labels
+    columns = [(100 + 45 * k, 100, 130 + 45 * k, 170) for k in range(8)]
+    assert rowsplit.grid_groups(columns + page[:4], ["学学"] * 8 + lines[:4], [True] * 12) == []
+
+
 def test_a_lower_row_boxed_doubtful_is_kept(engine):
     """The same form upright: the detector boxes 学位 apart but scores it under its threshold, and
     a doubtful box of two characters on a page of many lines was let go as a speck would be."""
@@ -137,14 +194,25 @@ def test_a_tall_line_of_one_row_is_not_cut_apart(engine, text):
 def test_row_bands_of_two_rows_and_of_one():
     """The ink's rows: two bands across a crop of two rows, cut between them; one across a line."""
     two = np.concatenate([tight_line("学 历", 30, 3), tight_line("学 位", 30, 3)], axis=0)
-    bands = rowsplit.row_bands(rowsplit.ink_runs(two[:, :, ::-1]), two.shape[0])
+    bands = rowsplit.row_bands(rowsplit.ink_runs(two[:, :, ::-1]))
     assert len(bands) == 2
     (cut,) = rowsplit.row_cuts(bands, two.shape[0])
     assert bands[0][1] / two.shape[0] < cut < bands[1][0] / two.shape[0]
     top, bottom = rowsplit.sub_frames(np.array([[0, 0], [100, 0], [100, 80], [0, 80]], np.float32), [cut])
     assert top[2][1] == bottom[1][1] == np.float32(80 * cut)
 
+    # the same two rows in a tall box's crop, margins above and below: each row is under a quarter of
+    # the crop, and still a row of the height their ink spans
+    margin = np.full((60, two.shape[1], 3), 255, np.uint8)
+    loose = np.concatenate([margin, two, margin], axis=0)
+    assert [(a - 60, b - 60) for a, b in rowsplit.row_bands(rowsplit.ink_runs(loose[:, :, ::-1]))] == bands
+    assert all(b - a < rowsplit.SPLIT_BAND * loose.shape[0] for a, b in bands)
+    # 二's two strokes are not two rows, however much margin
+    er = tight_line("二", 30, 3)
+    er = np.concatenate([margin[:, :er.shape[1]], er, margin[:, :er.shape[1]]], axis=0)
+    assert len(rowsplit.row_bands(rowsplit.ink_runs(er[:, :, ::-1]))) < 2
+
     one = tight_line("全日制教育 2016", 30, 3)
-    assert len(rowsplit.row_bands(rowsplit.ink_runs(one[:, :, ::-1]), one.shape[0])) == 1
+    assert len(rowsplit.row_bands(rowsplit.ink_runs(one[:, :, ::-1]))) == 1
     light = 255 - one  # light print on dark
-    assert len(rowsplit.row_bands(rowsplit.ink_runs(light[:, :, ::-1]), light.shape[0])) == 1
+    assert len(rowsplit.row_bands(rowsplit.ink_runs(light[:, :, ::-1]))) == 1

@@ -1138,6 +1138,7 @@ class LocalEngine(Recognizer):
         # recogniser needs its own: the peak is the larger of the two, not their sum
         self._loaded().trim()
         lines = self._split_rows(work, self._read(work, quads, options.chars, columns, source), options.chars, source)
+        lines = self._grid_rows(work, lines, options.chars, source)
         # a second pass's own lines (and a first pass's spare ones) are kept when they read surely
         # (a stray mark reads as some character at 0.5-0.7); on a page of many boxes, a spare
         # one also says SPARE_MIN_CHARS characters
@@ -1177,7 +1178,8 @@ class LocalEngine(Recognizer):
         (吕 alone is two bands of ink). The rows are kept instead where each reads with
         OTHER_WAY_SCORE, none runs on over SPLIT_WIDE type sizes per type size of its text (a
         character's flattened half read as one), and they say more characters than the line
-        did. The rows keep the line's own way up (its frame's corners)."""
+        did. The rows keep the line's own way up (its frame's corners). A line across found on
+        the same line inside a row (_not_found) and reading as part of it goes."""
         across = [ln for ln in lines if not ln.vertical and len(ln.polygon) == 4]
         if len(across) <= COARSE_MAX_BOXES:
             return lines
@@ -1191,29 +1193,83 @@ class LocalEngine(Recognizer):
             if _cut_turned(frame):
                 continue
             crop = rapid.crop_line(work, frame.copy()) if source is None else source.crop(frame)
-            bands = rowsplit.row_bands(rowsplit.ink_runs(crop), crop.shape[0])
+            bands = rowsplit.row_bands(rowsplit.ink_runs(crop))
             if len(bands) >= 2:
                 jobs.append((i, rowsplit.sub_frames(frame, rowsplit.row_cuts(bands, crop.shape[0])), bands, crop))
         if not jobs:
             return lines
-        frames = [f for _, fs, _, _ in jobs for f in fs]
-        crops = [rapid.crop_line(work, f.copy()) if source is None else source.crop(f) for f in frames]
-        rec = self._loaded().recognize(crops, word_boxes=chars)
-        read = iter(zip(frames, rec.txts, rec.scores, rec.words))
+        read = iter(self._read_frames(work, [f for _, fs, _, _ in jobs for f in fs], chars, source))
         replace: dict[int, list[TextLine]] = {}
         for i, fs, bands, crop in jobs:
-            parts = []
-            for frame, txt, score, words in (next(read) for _ in fs):
-                corners = [np.asarray(p, dtype=np.float64) for p in frame]
-                parts.append(TextLine(text=txt, polygon=[(float(x), float(y)) for x, y in corners],
-                                      score=_clamp(score),
-                                      chars=_char_boxes(txt, words, corners, _clamp(score)) if chars else None))
-            if (all((p.score or 0.0) >= OTHER_WAY_SCORE for p in parts)
-                    and all(rowsplit.band_aspect(crop, b) <= SPLIT_WIDE * max(1.0, _ems(p.text))
-                            for p, b in zip(parts, bands))
+            parts = [next(read) for _ in fs]
+            if (_rows_read(parts, bands, crop)
                     and sum(len("".join(p.text.split())) for p in parts) > len("".join(lines[i].text.split()))):
                 replace[i] = parts
-        return [p for i, ln in enumerate(lines) for p in replace.get(i, [ln])]
+        # a line the detector also boxed inside one of the rows (学 历's 历 apart, over the box of
+        # both rows) and read as part of it is that row found again
+        rows = [p for parts in replace.values() for p in parts]
+        again = {i for i, ln in enumerate(lines) if i not in replace and not ln.vertical and len(ln.polygon) == 4
+                 and any("".join(ln.text.split()) in "".join(p.text.split())
+                         and not _not_found([np.asarray(ln.polygon, dtype=np.float32)],
+                                            [np.asarray(p.polygon, dtype=np.float32)], patches=False)
+                         for p in rows)}
+        return [p for i, ln in enumerate(lines) if i not in again for p in replace.get(i, [ln])]
+
+    def _read_frames(self, work: np.ndarray, frames: list[np.ndarray], chars: bool,
+                     source: _Source | None = None) -> list[TextLine]:
+        """Each frame (top-left, top-right, bottom-right, bottom-left in ``work``) read as one line, in
+        one batch, as it stands: the frames' own corners are the lines' polygons."""
+        if not frames:
+            return []
+        crops = [rapid.crop_line(work, f.copy()) if source is None else source.crop(f) for f in frames]
+        rec = self._loaded().recognize(crops, word_boxes=chars)
+        out = []
+        for frame, txt, score, words in zip(frames, rec.txts, rec.scores, rec.words):
+            corners = [np.asarray(p, dtype=np.float64) for p in frame]
+            out.append(TextLine(text=txt, polygon=[(float(x), float(y)) for x, y in corners], score=_clamp(score),
+                                chars=_char_boxes(txt, words, corners, _clamp(score)) if chars else None))
+        return out
+
+    def _grid_rows(self, work: np.ndarray, lines: list[TextLine], chars: bool,
+                   source: _Source | None = None) -> list[TextLine]:
+        """A label of two or three rows of spaced characters that the detector boxed by columns
+        (rowsplit.grid_groups: 学 历 over 学 位 on a skewed form, found as a column 学学 and the
+        characters 历 and 位 beside it, joined later into a column 历位), read row by row: the
+        group's box is cut between the rows of its ink and each row read. Only on a page of more
+        than COARSE_MAX_BOXES lines across; the rows are kept instead of the group where there
+        are as many of them as the column piece has characters, each reads as two Chinese
+        characters or more with OTHER_WAY_SCORE, none runs on over SPLIT_WIDE type sizes per
+        type size of its text, and together they say the characters the group did."""
+        flags = [not ln.vertical and len(ln.polygon) == 4 for ln in lines]
+        if sum(flags) <= COARSE_MAX_BOXES:
+            return lines
+        boxes = [ln.bbox() for ln in lines]
+        groups = rowsplit.grid_groups(boxes, [ln.text for ln in lines], flags)
+        jobs: list[tuple[list[int], list[np.ndarray], list[tuple[int, int]], np.ndarray]] = []
+        for group, rows in groups:
+            x0, y0 = min(boxes[j][0] for j in group), min(boxes[j][1] for j in group)
+            x1, y1 = max(boxes[j][2] for j in group), max(boxes[j][3] for j in group)
+            frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+            if _cut_turned(frame):
+                continue
+            crop = rapid.crop_line(work, frame.copy()) if source is None else source.crop(frame)
+            bands = rowsplit.row_bands(rowsplit.ink_runs(crop))
+            if len(bands) == rows:
+                jobs.append((group, rowsplit.sub_frames(frame, rowsplit.row_cuts(bands, crop.shape[0])), bands, crop))
+        if not jobs:
+            return lines
+        read = iter(self._read_frames(work, [f for _, fs, _, _ in jobs for f in fs], chars, source))
+        replace: dict[int, list[TextLine]] = {}
+        gone: set[int] = set()
+        for group, fs, bands, crop in jobs:
+            parts = [next(read) for _ in fs]
+            said = sorted("".join("".join(lines[j].text.split()) for j in group))
+            if (_rows_read(parts, bands, crop)
+                    and all(len("".join(p.text.split())) >= 2 and rowsplit.ideographs(p.text) for p in parts)
+                    and sorted("".join("".join(p.text.split()) for p in parts)) == said):
+                replace[min(group)] = parts
+                gone.update(group)
+        return [p for i, ln in enumerate(lines) if i not in gone or i in replace for p in replace.get(i, [ln])]
 
     def _join_sideways(self, work: np.ndarray, lines: list[TextLine], chars: bool) -> list[TextLine]:
         """Pieces of a line printed sideways (vertical.sideways_runs: a Bates number down a scanned
@@ -1833,6 +1889,14 @@ def _grown(q: np.ndarray, g: float) -> np.ndarray:
     d = g * min(lu, lv)
     u, v = u / lu * d, v / lv * d
     return np.array([p[0] - u - v, p[1] + u - v, p[2] + u + v, p[3] - u + v], dtype=np.float32)
+
+
+def _rows_read(parts: list[TextLine], bands: list[tuple[int, int]], crop: np.ndarray) -> bool:
+    """Whether the rows of a box cut between its bands of ink (rowsplit.row_bands) read as rows
+    of text: each with OTHER_WAY_SCORE, and none running on over SPLIT_WIDE of its band's heights
+    per type size of its text (_ems: a character's flattened half read as one character)."""
+    return (all((p.score or 0.0) >= OTHER_WAY_SCORE for p in parts)
+            and all(rowsplit.band_aspect(crop, b) <= SPLIT_WIDE * max(1.0, _ems(p.text)) for p, b in zip(parts, bands)))
 
 
 def _cut_turned(q: np.ndarray) -> bool:
