@@ -233,19 +233,31 @@ def test_capture_rect_on_x11_reads_the_window_and_gives_its_pixels(tmp_path, x_e
     assert not part[:, :20].any()  # left of the window: the black screen
 
 
-@needs_xvfb
-@pytest.mark.gui
-def test_capture_copy_keeps_the_clipboard_until_another_program_copies(tmp_path, x_env, show_window):
+def _copying(tmp_path, x_env, show_window, text: str) -> tuple[dict, subprocess.Popen]:
+    """``capture --copy`` of a window showing ``text``, with no clipboard tool on PATH, once it has
+    printed the text and said it holds the clipboard: (its environment, the running command)."""
     env = x_env("1024x768")
-    image, _ = _drawn(tmp_path, ["Copy me 42"])
+    image, _ = _drawn(tmp_path, [text])
     x, y, w, h = show_window(env, image, 50, 50)
     env["PATH"] = "/usr/bin:/bin"  # no xclip/xsel here: the Qt clipboard is held by the command
     proc = subprocess.Popen([sys.executable, "-m", "desktop_ocr", "capture", "--rect", f"{x},{y},{w},{h}",
                              "--copy", "--keep", "300"], env=env, text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     try:
-        assert proc.stdout.readline().strip() == "Copy me 42"  # printed first, then the clipboard is held
+        assert proc.stdout.readline().strip() == text  # printed first, then the clipboard is held
         assert "until another program copies something" in proc.stderr.readline()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return env, proc
+
+
+@needs_xvfb
+@pytest.mark.gui
+def test_capture_copy_keeps_the_clipboard_until_another_program_copies(tmp_path, x_env, show_window):
+    env, proc = _copying(tmp_path, x_env, show_window, "Copy me 42")
+    try:
         other = textwrap.dedent("""
             from PySide6.QtGui import QGuiApplication
             app = QGuiApplication([])
@@ -317,17 +329,9 @@ _TAKE_AT_THE_SAME_TIME = textwrap.dedent("""
 @needs_xvfb
 @pytest.mark.gui
 def test_capture_copy_lets_go_when_another_program_copies_at_the_same_server_time(tmp_path, x_env, show_window):
-    env = x_env("1024x768")
-    image, _ = _drawn(tmp_path, ["Same time 9"])
-    x, y, w, h = show_window(env, image, 50, 50)
-    env["PATH"] = "/usr/bin:/bin"  # no xclip/xsel here: the Qt clipboard is held by the command
-    proc = subprocess.Popen([sys.executable, "-m", "desktop_ocr", "capture", "--rect", f"{x},{y},{w},{h}",
-                             "--copy", "--keep", "300"], env=env, text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    env, proc = _copying(tmp_path, x_env, show_window, "Same time 9")
     other = None
     try:
-        assert proc.stdout.readline().strip() == "Same time 9"
-        assert "until another program copies something" in proc.stderr.readline()
         other = subprocess.Popen([sys.executable, "-c", _TAKE_AT_THE_SAME_TIME], env=env, text=True,
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         said = other.stdout.readline().split()
