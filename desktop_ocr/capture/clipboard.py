@@ -76,13 +76,17 @@ def hold_qt_clipboard(text: str, timeout: float = KEEP_SECONDS) -> bool:
     if not needs_holding():
         return True
     ours = clipboard.mimeData(QClipboard.Mode.Clipboard)  # the same object while the server says it is ours
-    if not clipboard.ownsClipboard() or clipboard.mimeData(QClipboard.Mode.Clipboard) is not ours:
-        return True  # someone else already has it
+
+    def lost() -> bool:
+        return not clipboard.ownsClipboard() or clipboard.mimeData(QClipboard.Mode.Clipboard) is not ours
+
+    if lost():  # someone else already has it
+        return True
     loop = QEventLoop()
     taken = []
 
     def check() -> None:
-        if not clipboard.ownsClipboard() or clipboard.mimeData(QClipboard.Mode.Clipboard) is not ours:
+        if lost():
             taken.append(True)
             loop.quit()
 

@@ -686,7 +686,7 @@ class LocalEngine(Recognizer):
                 crops.append(line)  # its frame: the line image's own pixels, mapped back at the end
                 frames.append([np.array(p, dtype=np.float64) for p in ((0, 0), (lw, 0), (lw, lh), (0, lh))])
                 continue
-            crop = rapid.crop_line(bgr, pts.copy()) if source is None else source.crop(pts)
+            crop = _cut(bgr, pts, source)
             if crop.size == 0 or min(crop.shape[:2]) < 2:
                 continue
             p0, p1, p2, p3 = pts.astype(np.float64)
@@ -816,7 +816,7 @@ class LocalEngine(Recognizer):
         wider: dict[int, np.ndarray] = {}
         for k, box in boxes.items():
             q = _grown(box, AGAIN_GROW)
-            crop = rapid.crop_line(bgr, q.copy()) if source is None else source.crop(q)
+            crop = _cut(bgr, q, source)
             turns = int(_cut_turned(box)) - int(_cut_turned(q))
             if turns:  # a tall box grown less tall: its crop turned as the line's own was
                 crop = np.ascontiguousarray(np.rot90(crop, turns))
@@ -1192,10 +1192,9 @@ class LocalEngine(Recognizer):
             frame = np.asarray(ln.polygon, dtype=np.float32)
             if _cut_turned(frame):
                 continue
-            crop = rapid.crop_line(work, frame.copy()) if source is None else source.crop(frame)
-            bands = rowsplit.row_bands(rowsplit.ink_runs(crop))
+            crop, bands, frames = _row_frames(work, frame, source)
             if len(bands) >= 2:
-                jobs.append((i, rowsplit.sub_frames(frame, rowsplit.row_cuts(bands, crop.shape[0])), bands, crop))
+                jobs.append((i, frames, bands, crop))
         if not jobs:
             return lines
         read = iter(self._read_frames(work, [f for _, fs, _, _ in jobs for f in fs], chars, source))
@@ -1205,6 +1204,8 @@ class LocalEngine(Recognizer):
             if (_rows_read(parts, bands, crop)
                     and sum(len("".join(p.text.split())) for p in parts) > len("".join(lines[i].text.split()))):
                 replace[i] = parts
+        if not replace:
+            return lines
         # a line the detector also boxed inside one of the rows (学 历's 历 apart, over the box of
         # both rows) and read as part of it is that row found again
         rows = [p for parts in replace.values() for p in parts]
@@ -1221,7 +1222,7 @@ class LocalEngine(Recognizer):
         one batch, as it stands: the frames' own corners are the lines' polygons."""
         if not frames:
             return []
-        crops = [rapid.crop_line(work, f.copy()) if source is None else source.crop(f) for f in frames]
+        crops = [_cut(work, f, source) for f in frames]
         rec = self._loaded().recognize(crops, word_boxes=chars)
         out = []
         for frame, txt, score, words in zip(frames, rec.txts, rec.scores, rec.words):
@@ -1252,10 +1253,9 @@ class LocalEngine(Recognizer):
             frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
             if _cut_turned(frame):
                 continue
-            crop = rapid.crop_line(work, frame.copy()) if source is None else source.crop(frame)
-            bands = rowsplit.row_bands(rowsplit.ink_runs(crop))
+            crop, bands, frames = _row_frames(work, frame, source)
             if len(bands) == rows:
-                jobs.append((group, rowsplit.sub_frames(frame, rowsplit.row_cuts(bands, crop.shape[0])), bands, crop))
+                jobs.append((group, frames, bands, crop))
         if not jobs:
             return lines
         read = iter(self._read_frames(work, [f for _, fs, _, _ in jobs for f in fs], chars, source))
@@ -1889,6 +1889,21 @@ def _grown(q: np.ndarray, g: float) -> np.ndarray:
     d = g * min(lu, lv)
     u, v = u / lu * d, v / lv * d
     return np.array([p[0] - u - v, p[1] + u - v, p[2] + u + v, p[3] - u + v], dtype=np.float32)
+
+
+def _cut(img: np.ndarray, frame: np.ndarray, source: _Source | None) -> np.ndarray:
+    """A box's crop (BGR, turned upright as rapidocr turns a tall one): from ``img`` itself, or
+    through ``source`` from the pixels ``img`` was resampled from."""
+    return rapid.crop_line(img, frame.copy()) if source is None else source.crop(frame)
+
+
+def _row_frames(work: np.ndarray, frame: np.ndarray,
+                source: _Source | None) -> tuple[np.ndarray, list[tuple[int, int]], list[np.ndarray]]:
+    """A box's crop, the bands of ink across it that are rows of text (rowsplit.row_bands), and
+    its frame cut between them: one frame per row."""
+    crop = _cut(work, frame, source)
+    bands = rowsplit.row_bands(rowsplit.ink_runs(crop))
+    return crop, bands, rowsplit.sub_frames(frame, rowsplit.row_cuts(bands, crop.shape[0]))
 
 
 def _rows_read(parts: list[TextLine], bands: list[tuple[int, int]], crop: np.ndarray) -> bool:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .vertical import PIECE_TALL, runs
+from .vertical import PIECE_TALL, ideograph, runs
 
 #: a line's box is looked at when at least this many times as tall as the page's lines across
 #: are (median): a box of two rows is about twice as tall as one of them
@@ -114,7 +114,7 @@ GRID_PIECES = 0.25
 def ideographs(text: str) -> bool:
     """Whether ``text`` (spaces left out) is Chinese characters only, one at least."""
     t = "".join(text.split())
-    return bool(t) and all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in t)
+    return bool(t) and all(ideograph(c) for c in t)
 
 
 def grid_groups(boxes: list[tuple[float, float, float, float]], texts: list[str],

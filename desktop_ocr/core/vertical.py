@@ -357,14 +357,14 @@ ROW_MATE_REACH = 4.0
 PIECE_TALL = 1.5
 
 
-def _ideograph(c: str) -> bool:
+def ideograph(c: str) -> bool:
     """A Chinese character (unlike engine._is_cjk, which takes any full-width glyph, punctuation too)."""
     return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
 def _single_cjk(text: str) -> bool:
     t = text.strip()
-    return len(t) == 1 and _ideograph(t)
+    return len(t) == 1 and ideograph(t)
 
 
 def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Sequence[str]) -> list[list[int]]:
@@ -412,7 +412,7 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
 
 def _cjk_column(text: str) -> bool:
     t = "".join(text.split())
-    return len(t) >= 2 and all(_ideograph(c) for c in t)
+    return len(t) >= 2 and all(ideograph(c) for c in t)
 
 
 def _chains(cand: list[int], boxes: Sequence[tuple[float, float, float, float]],
