@@ -2,7 +2,8 @@
 engine._missed, engine._not_found): a pass at another scale finds most lines again, and
 sometimes one box over two lines the first pass read separately; only what the first pass has
 nothing of is added. A finer pass that lost words of a line gives way to the first pass's box of
-it (engine._gapped, engine._fine_losses)."""
+it (engine._gapped, engine._fine_losses). Spare lines over the same text are kept once
+(engine._distinct)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from desktop_ocr.core import engine as engine_mod
+from desktop_ocr.core.model import TextLine
 
 from .drawing import cjk_font_path
 
@@ -140,3 +142,30 @@ def test_a_line_the_finer_pass_lost_words_of_is_read_whole(engine):
     with engine._lock:  # the finer pass found the line whole: nothing to take back
         again = engine._fine_losses(bgr, [whole], [whole.copy(), total])
     assert len(again) == 2
+
+
+def _line(text: str, score: float, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], score)
+
+
+def test_a_word_read_from_two_spare_boxes_is_kept_once():
+    """A box carried from the skewed page and a doubtful one of the page deskewed, over the same
+    word (funsd 0069 at +15 read VOLUME twice): the surer reading stays, in its place."""
+    before = _line("NAME", 0.97, 600, 756, 660, 773)
+    wide = _line("VOLUME", 0.992, 783, 756, 848, 774)
+    tight = _line("VOLUME", 0.998, 800, 759, 848, 773)
+    assert engine_mod._distinct([before, wide, tight]) == [before, tight]
+
+
+def test_a_spare_piece_of_a_spare_line_read_whole_goes():
+    whole = _line("Texaco - Portland", 0.95, 100, 100, 300, 120)
+    piece = _line("Portland", 0.99, 210, 101, 300, 119)
+    assert engine_mod._distinct([piece, whole]) == [whole]
+
+
+def test_spare_lines_of_neighbouring_rows_and_words_are_all_kept():
+    """Rows whose boxes reach into each other by a quarter of their height, and words side by
+    side whose boxes touch, are not one line found twice."""
+    lines = [_line("# REPS:", 0.9, 100, 100, 160, 120), _line("6", 0.95, 158, 100, 170, 120),
+             _line("DIVISION:", 0.93, 100, 115, 180, 135)]
+    assert engine_mod._distinct(lines) == lines

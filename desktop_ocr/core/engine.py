@@ -182,6 +182,10 @@ SAME_LINE = 0.5
 #: reads surely and says this many characters or more: a line the second pass lost says many; a
 #: receipt's specks read '5' or '*一' with 0.8-0.9
 SPARE_MIN_CHARS = 3
+#: two spare lines are one line found twice when their boxes overlap by this share of the smaller
+#: one's area or more (_distinct): a box carried from the skewed page and the doubtful one of the
+#: page deskewed, over the same word (VOLUME on funsd 0069 skewed by +15, read twice)
+SPARE_AGAIN = 0.5
 #: a spare line saying fewer characters is kept where they are Chinese characters only, read
 #: with SPARE_CJK_SCORE, its box about as tall as the page's lines (SPARE_CJK_HEIGHT of their
 #: median height up to its inverse), overlapping no line kept (_short_spares): a form's label
@@ -1146,7 +1150,8 @@ class LocalEngine(Recognizer):
         more = [ln for ln in self._read(work, extra, options.chars, columns, source)
                 if (ln.score or 0.0) >= OTHER_WAY_SCORE]
         spares = self._read(work, spare, options.chars, columns, source)
-        more += [ln for ln in spares if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least]
+        more += _distinct([ln for ln in spares
+                           if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least])
         if least > 1:
             more += _short_spares(spares, lines + more, least)
         if doubt:  # the coarser pass's doubtful boxes, where no line kept stands (a box over the
@@ -1728,6 +1733,21 @@ def _not_found(carried: list[np.ndarray], found: list[np.ndarray], patches: bool
     return out
 
 
+def _distinct(lines: list[TextLine]) -> list[TextLine]:
+    """``lines`` (spare ones, _read_page) in their order, less those found twice: of two whose
+    boxes overlap by SPARE_AGAIN of the smaller one's area, the one saying more characters is
+    kept (the surer of two saying as many); a piece of a line read whole goes with it."""
+    taken: list[np.ndarray] = []
+    keep: set[int] = set()
+    for ln in sorted(lines, key=lambda ln: (-len("".join(ln.text.split())), -(ln.score or 0.0))):
+        box = np.asarray(ln.polygon, dtype=np.float32)
+        if taken and float(_shared(box, _bounds(taken)).max()) >= SPARE_AGAIN:
+            continue
+        taken.append(box)
+        keep.add(id(ln))
+    return [ln for ln in lines if id(ln) in keep]
+
+
 def _short_spares(spares: list[TextLine], kept: list[TextLine], least: int) -> list[TextLine]:
     """Of a page's spare lines (_read_page) saying fewer than ``least`` characters, those of
     Chinese characters only, read with SPARE_CJK_SCORE, their box as tall as the page's lines
@@ -1793,13 +1813,13 @@ def _uncovered(new: list[np.ndarray], old: list[np.ndarray]) -> list[np.ndarray]
     if not old:
         return list(new)
     fb = _bounds(old)
-    areas = np.maximum(1e-6, (fb[:, 2] - fb[:, 0]) * (fb[:, 3] - fb[:, 1]))
-    out = []
-    for q in new:
-        inter, area = _intersections(q, fb)
-        if float((inter / np.minimum(areas, area)).max()) < MISSED_OVERLAP:
-            out.append(q)
-    return out
+    return [q for q in new if float(_shared(q, fb).max()) < MISSED_OVERLAP]
+
+
+def _shared(q: np.ndarray, fb: np.ndarray) -> np.ndarray:
+    """The share of the smaller box's area that ``q``'s bounding box and each of ``fb`` (_bounds) have in common."""
+    inter, area = _intersections(q, fb)
+    return inter / np.minimum(np.maximum(1e-6, (fb[:, 2] - fb[:, 0]) * (fb[:, 3] - fb[:, 1])), area)
 
 
 def _bounds(quads: list[np.ndarray]) -> np.ndarray:
