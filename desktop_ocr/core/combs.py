@@ -25,6 +25,8 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from .model import unspaced
+
 #: a piece of a field reads at most this many characters (cells the detector did not split)
 MAX_PIECE = 3
 #: pieces of one field: at least this many, with at least MIN_CHARS characters
@@ -47,7 +49,7 @@ Box = tuple[float, float, float, float]
 
 def is_piece(text: str) -> bool:
     """Whether a line's text could be a piece of a field: 1..MAX_PIECE ASCII letters or digits."""
-    t = "".join(text.split())
+    t = unspaced(text)
     return 0 < len(t) <= MAX_PIECE and t.isascii() and t.isalnum()
 
 
@@ -104,7 +106,7 @@ def comb_runs(boxes: Sequence[Box], texts: Sequence[str], gray: np.ndarray) -> l
     runs = []
     for chain in chains:
         for run in _split_at_borders(chain, boxes, gray):
-            chars = [len("".join(texts[i].split())) for i in run]
+            chars = [len(unspaced(texts[i])) for i in run]
             if len(run) >= MIN_PIECES and sum(chars) >= MIN_CHARS and _even(run, chars, boxes):
                 runs.append(run)
     return runs

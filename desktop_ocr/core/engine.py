@@ -82,7 +82,7 @@ from . import combs, layout, rapid, rotation, rowsplit, rules, tiling, vertical
 from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
-from .model import CharBox, OcrResult, TextLine, normalize_angle
+from .model import CharBox, OcrResult, TextLine, normalize_angle, unspaced
 from .recognizer import LOCAL_MIN_SCORE, RecognizeOptions, Recognizer
 
 log = logging.getLogger(__name__)
@@ -516,7 +516,7 @@ class LocalEngine(Recognizer):
         pieces = sorted({i for idx in inside for i in idx})
         out = self._loaded().recognize([rapid.crop_line(bgr, q.copy()) for q in holes]
                                        + [rapid.crop_line(bgr, fine[i].copy()) for i in pieces], word_boxes=False)
-        says = [len("".join(t.split())) for t in out.txts]
+        says = [len(unspaced(t)) for t in out.txts]
         said = dict(zip(pieces, says[len(holes):]))
         drop: set[int] = set()
         kept = []
@@ -566,7 +566,7 @@ class LocalEngine(Recognizer):
             if read:
                 out = self._loaded().recognize([rapid.crop_line(bgr, quads[i]) for i in doubt], word_boxes=False)
                 sure += [i for i, t, s in zip(doubt, out.txts, out.scores)
-                         if s >= OTHER_WAY_SCORE and len("".join(t.split())) >= DOUBT_MIN_CHARS]
+                         if s >= OTHER_WAY_SCORE and len(unspaced(t)) >= DOUBT_MIN_CHARS]
                 sure.sort()
             doubt = []
         return [quads[i] for i in sure], [quads[i] for i in doubt]
@@ -1151,7 +1151,7 @@ class LocalEngine(Recognizer):
                 if (ln.score or 0.0) >= OTHER_WAY_SCORE]
         spares = self._read(work, spare, options.chars, columns, source)
         more += _distinct([ln for ln in spares
-                           if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= least])
+                           if (ln.score or 0.0) >= OTHER_WAY_SCORE and len(unspaced(ln.text)) >= least])
         if least > 1:
             more += _short_spares(spares, lines + more, least)
         if doubt:  # the coarser pass's doubtful boxes, where no line kept stands (a box over the
@@ -1160,7 +1160,7 @@ class LocalEngine(Recognizer):
             doubt = _uncovered(doubt, [np.asarray(ln.polygon, dtype=np.float32) for ln in lines + more
                                        if (ln.score or 0.0) >= floor])
             more += [ln for ln in self._read(work, doubt, options.chars, columns, source)
-                     if (ln.score or 0.0) >= OTHER_WAY_SCORE and len("".join(ln.text.split())) >= DOUBT_MIN_CHARS]
+                     if (ln.score or 0.0) >= OTHER_WAY_SCORE and len(unspaced(ln.text)) >= DOUBT_MIN_CHARS]
         lines += more
         if self._twice is not None:  # a sparse page: its lines read twice (AGAIN_GROW)
             floor, unsteady = self._twice, {id(ln): mean for ln, mean in self._unsteady}
@@ -1191,7 +1191,7 @@ class LocalEngine(Recognizer):
         height = float(np.median([_frame_size(ln.polygon)[1] for ln in across]))
         jobs: list[tuple[int, list[np.ndarray], list[tuple[int, int]], np.ndarray]] = []
         for i, ln in enumerate(lines):
-            if (ln.vertical or len(ln.polygon) != 4 or len("".join(ln.text.split())) < SPLIT_MIN_CHARS
+            if (ln.vertical or len(ln.polygon) != 4 or len(unspaced(ln.text)) < SPLIT_MIN_CHARS
                     or _frame_size(ln.polygon)[1] < rowsplit.SPLIT_TALL * height):
                 continue
             frame = np.asarray(ln.polygon, dtype=np.float32)
@@ -1207,7 +1207,7 @@ class LocalEngine(Recognizer):
         for i, fs, bands, crop in jobs:
             parts = [next(read) for _ in fs]
             if (_rows_read(parts, bands, crop)
-                    and sum(len("".join(p.text.split())) for p in parts) > len("".join(lines[i].text.split()))):
+                    and sum(len(unspaced(p.text)) for p in parts) > len(unspaced(lines[i].text))):
                 replace[i] = parts
         if not replace:
             return lines
@@ -1215,7 +1215,7 @@ class LocalEngine(Recognizer):
         # both rows) and read as part of it is that row found again
         rows = [p for parts in replace.values() for p in parts]
         again = {i for i, ln in enumerate(lines) if i not in replace and not ln.vertical and len(ln.polygon) == 4
-                 and any("".join(ln.text.split()) in "".join(p.text.split())
+                 and any(unspaced(ln.text) in unspaced(p.text)
                          and not _not_found([np.asarray(ln.polygon, dtype=np.float32)],
                                             [np.asarray(p.polygon, dtype=np.float32)], patches=False)
                          for p in rows)}
@@ -1268,10 +1268,10 @@ class LocalEngine(Recognizer):
         gone: set[int] = set()
         for group, fs, bands, crop in jobs:
             parts = [next(read) for _ in fs]
-            said = sorted("".join("".join(lines[j].text.split()) for j in group))
+            said = sorted("".join(unspaced(lines[j].text) for j in group))
             if (_rows_read(parts, bands, crop)
-                    and all(len("".join(p.text.split())) >= 2 and rowsplit.ideographs(p.text) for p in parts)
-                    and sorted("".join("".join(p.text.split()) for p in parts)) == said):
+                    and all(len(unspaced(p.text)) >= 2 and rowsplit.ideographs(p.text) for p in parts)
+                    and sorted("".join(unspaced(p.text) for p in parts)) == said):
                 replace[min(group)] = parts
                 gone.update(group)
         return [p for i, ln in enumerate(lines) if i not in gone or i in replace for p in replace.get(i, [ln])]
@@ -1293,7 +1293,7 @@ class LocalEngine(Recognizer):
             quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
             read = self._read(work, [quad], chars)
             if read and (read[0].score or 0.0) >= SIDEWAYS_SCORE \
-                    and len("".join(read[0].text.split())) >= len(run) \
+                    and len(unspaced(read[0].text)) >= len(run) \
                     and (read[0].score or 0.0) >= self._stacked_score(work, quad):
                 inside = [i for i, b in enumerate(boxes)
                           if min(b[2], x1) - max(b[0], x0) >= SIDEWAYS_INSIDE * (b[2] - b[0])
@@ -1444,7 +1444,7 @@ def _rows_lean(img: np.ndarray, lines: list[TextLine], angle: float) -> float | 
     none of them says."""
     angles, weights = [], []
     for ln in lines:
-        said = "".join(ln.text.split())
+        said = unspaced(ln.text)
         latin = sum(ch.isascii() and ch.isalnum() for ch in said)
         if ln.vertical or latin < ROWS_MIN_CHARS or 2 * latin < len(said):
             continue
@@ -1595,7 +1595,7 @@ def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
         xs = [p[0] for m in members for p in m.polygon]
         ys = [p[1] for m in members for p in m.polygon]
         x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-        texts = ["".join(m.text.split()) for m in members]
+        texts = [unspaced(m.text) for m in members]
         chars = [c for m, t in zip(members, texts)
                  for c in (m.chars if m.vertical and m.chars is not None else [CharBox(t, m.score, list(m.polygon))])] \
             if any(m.chars is not None for m in members) else None
@@ -1623,7 +1623,7 @@ def _join_combs(work: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
     gone: set[int] = set()
     for run in runs:
         members = [flat[i] for i in run]
-        texts = ["".join(m.text.split()) for m in members]
+        texts = [unspaced(m.text) for m in members]
         chars = None
         if any(m.chars is not None for m in members):
             chars = [c for m, t in zip(members, texts)
@@ -1739,7 +1739,7 @@ def _distinct(lines: list[TextLine]) -> list[TextLine]:
     kept (the surer of two saying as many); a piece of a line read whole goes with it."""
     taken: list[np.ndarray] = []
     keep: set[int] = set()
-    for ln in sorted(lines, key=lambda ln: (-len("".join(ln.text.split())), -(ln.score or 0.0))):
+    for ln in sorted(lines, key=lambda ln: (-len(unspaced(ln.text)), -(ln.score or 0.0))):
         box = np.asarray(ln.polygon, dtype=np.float32)
         if taken and float(_shared(box, _bounds(taken)).max()) >= SPARE_AGAIN:
             continue
@@ -1763,7 +1763,7 @@ def _short_spares(spares: list[TextLine], kept: list[TextLine], least: int) -> l
     taken: list[TextLine] = []
     boxes = [np.asarray(ln.polygon, dtype=np.float32) for ln in kept]
     for ln in sorted(spares, key=lambda ln: -(ln.score or 0.0)):
-        text = "".join(ln.text.split())
+        text = unspaced(ln.text)
         if (not 0 < len(text) < least or not all("\u4e00" <= ch <= "\u9fff" for ch in text)
                 or (ln.score or 0.0) < SPARE_CJK_SCORE or ln.vertical or len(ln.polygon) != 4):
             continue

@@ -20,6 +20,11 @@ def _pt(p: Any) -> Point:
     return (float(p[0]), float(p[1]))
 
 
+def unspaced(text: str) -> str:
+    """``text`` with its white space left out: the characters a line says."""
+    return "".join(text.split())
+
+
 def normalize_angle(angle: float) -> float:
     """Map any angle in degrees to (-180, 180]."""
     a = float(angle) % 360.0

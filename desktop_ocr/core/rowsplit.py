@@ -24,6 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .model import unspaced
 from .vertical import PIECE_TALL, ideograph, runs
 
 #: a line's box is looked at when at least this many times as tall as the page's lines across
@@ -113,7 +114,7 @@ GRID_PIECES = 0.25
 
 def ideographs(text: str) -> bool:
     """Whether ``text`` (spaces left out) is Chinese characters only, one at least."""
-    t = "".join(text.split())
+    t = unspaced(text)
     return bool(t) and all(ideograph(c) for c in t)
 
 
@@ -125,7 +126,7 @@ def grid_groups(boxes: list[tuple[float, float, float, float]], texts: list[str]
     GRID_MAX_ROWS Chinese characters and the Chinese characters beside it (singles, or pieces of
     no more characters), each no wider than the piece is, two columns at least; the engine reads
     the group's box row by row and keeps the rows only where they say what the columns did."""
-    chars = ["".join(t.split()) for t in texts]
+    chars = [unspaced(t) for t in texts]
     pieces = [i for i, (b, t) in enumerate(zip(boxes, chars))
               if across[i] and 2 <= len(t) <= GRID_MAX_ROWS and ideographs(t)
               and b[3] - b[1] >= PIECE_TALL * max(1e-6, b[2] - b[0])]

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .model import unspaced
 from .rotation import apply_matrix, order_quad
 
 #: a box at least this many times as tall as wide is a column (or a turned line): rapid.crop_line's
@@ -411,7 +412,7 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
 
 
 def _cjk_column(text: str) -> bool:
-    t = "".join(text.split())
+    t = unspaced(text)
     return len(t) >= 2 and all(ideograph(c) for c in t)
 
 
