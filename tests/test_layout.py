@@ -153,35 +153,6 @@ def test_a_label_centred_on_two_rows_of_options_leaves_the_rows_read_one_after_t
     assert min(order.index(5), order.index(6)) > max(order.index(i) for i in (1, 2, 3, 4))
 
 
-#: 项目类型 beside its two rows of options on val_11 skewed by -10 and deskewed (the engine's boxes):
-#: the label overlaps the first row by 12 of its 30 px, the second by 5
-DESKEWED_TYPE = [(433, 660, 521, 690),  # 项目类型
-                 (581, 644, 785, 672), (807, 643, 952, 671), (1012, 643, 1157, 671), (1218, 643, 1362, 671),
-                 (605, 685, 693, 714), (736, 684, 788, 715)]  # 模块开发 其它
-
-
-def test_a_label_beside_two_rows_heads_the_row_nearer_its_centre_upright_and_deskewed():
-    """A label overlapping the row its centre is nearer by under half its height is read first
-    in that row: upright it overlapped the first row by 22 of 31 px (read first), deskewed by 12
-    of 30 (read after the row, before the second)."""
-    assert reading_order(DESKEWED_TYPE)[0] == [0, 1, 2, 3, 4, 5, 6]
-    upright = [(203.85, 333.31, 294.1, 365.05), (353.73, 318.82, 558.74, 347.15), (579.75, 318.79, 723.97, 346.97),
-               (784.76, 319.13, 927.98, 347.3), (988.75, 318.63, 1132.99, 347.45),
-               (375.31, 357.64, 467.07, 391.9), (508.07, 359.14, 559.33, 391.56)]
-    assert reading_order(upright)[0] == [0, 1, 2, 3, 4, 5, 6]
-
-
-def test_a_label_nearer_the_second_row_is_read_with_it():
-    low = [(433, 684, 521, 714), *DESKEWED_TYPE[1:5], (605, 695, 693, 724), (736, 694, 788, 725)]
-    assert reading_order(low)[0] == [1, 2, 3, 4, 0, 5, 6]
-
-
-def test_a_line_under_a_row_with_nothing_beside_it_is_not_pulled_into_the_row():
-    """A line left of a row, overlapping it a little, with no line to its right under it: a
-    line of its own (a caption under a picture's label)."""
-    assert reading_order(DESKEWED_TYPE[:5])[0] == [1, 2, 3, 4, 0]
-
-
 def test_two_columns_of_prose_set_half_a_line_apart_are_not_taken_for_labels_of_two_lines():
     """A report's two columns of prose whose lines are set half a line apart (xfund_zh val_1 skewed
     by -5 and deskewed; the column cut does not split that page): a line of one column reaches
