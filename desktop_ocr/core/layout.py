@@ -136,8 +136,6 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
                 continue
             over = [c for c in rows[r] if any(_stacked(b, m) for m in c)]
             half = ov > 0.5 * min(b.h, row_h) and any(level_with(b, c) for c in rows[r])
-            if not half and not over and ov > 0:
-                half = _heads(b, rows[r], items)
             if half and not over:
                 place(b, r, None)
             elif len(over) == 1 and id(b) not in second and _next_line(over[0][-1], b) and (
@@ -157,22 +155,6 @@ def _rows(items: list[_Item]) -> list[list[_Item]]:
         key = _row_key([c[0] for c in rows[r]])
         out.append([b for c in sorted(rows[r], key=lambda c: key(c[0])) for b in c])
     return out
-
-
-def _heads(b: _Item, row: list[list[_Item]], items: list[_Item]) -> bool:
-    """``b``, overlapping ``row`` by half its height or less, heads it all the same: it stands left
-    of every line of the row, and between the row and a line to its right under it, its centre
-    nearer the row's. A label beside a cell of two rows (项目类型 beside two rows of check boxes)
-    overlapped the first row by 22 of 31 px upright, by 12 of 30 on the same page skewed and
-    deskewed, and was read after the row there; by the nearer row it is read first at any such
-    pixel."""
-    lines = [m for c in row for m in c]
-    if any(m.x0 < b.x1 for m in lines):
-        return False
-    mid = (b.y0 + b.y1) / 2.0
-    down = [(d.y0 + d.y1) / 2.0 for d in items
-            if d.x0 >= b.x1 and (d.y0 + d.y1) / 2.0 > mid and min(b.y1, d.y1) > max(b.y0, d.y0)]
-    return bool(down) and 0.0 <= mid - median((m.y0 + m.y1) / 2.0 for m in lines) < min(down) - mid
 
 
 def _labels(items: list[_Item]) -> tuple[dict[int, _Item], dict[int, _Item]]:
