@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from .model import unspaced
-from .vertical import PIECE_TALL, ideograph, runs
+from .vertical import PIECE_TALL, ideographs, runs
 
 #: a line's box is looked at when at least this many times as tall as the page's lines across
 #: are (median): a box of two rows is about twice as tall as one of them
@@ -110,12 +110,6 @@ GRID_SLACK = 0.3
 GRID_GAP = 1.0
 #: ... on a page whose lines run across: column pieces GRID_PIECES of its lines across or fewer
 GRID_PIECES = 0.25
-
-
-def ideographs(text: str) -> bool:
-    """Whether ``text`` (spaces left out) is Chinese characters only, one at least."""
-    t = unspaced(text)
-    return bool(t) and all(ideograph(c) for c in t)
 
 
 def grid_groups(boxes: list[tuple[float, float, float, float]], texts: list[str],

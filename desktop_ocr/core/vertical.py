@@ -363,6 +363,12 @@ def ideograph(c: str) -> bool:
     return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
+def ideographs(text: str) -> bool:
+    """Whether ``text`` (spaces left out) is Chinese characters only, one at least."""
+    t = unspaced(text)
+    return bool(t) and all(ideograph(c) for c in t)
+
+
 def _single_cjk(text: str) -> bool:
     t = text.strip()
     return len(t) == 1 and ideograph(t)
@@ -412,8 +418,7 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
 
 
 def _cjk_column(text: str) -> bool:
-    t = unspaced(text)
-    return len(t) >= 2 and all(ideograph(c) for c in t)
+    return len(unspaced(text)) >= 2 and ideographs(text)
 
 
 def _chains(cand: list[int], boxes: Sequence[tuple[float, float, float, float]],
