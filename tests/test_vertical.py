@@ -400,3 +400,9 @@ def test_a_turned_form_with_vertical_labels_reads_as_upright(engine, turn):
     turned = _read(engine, page.rotate(-turn, expand=True))
     assert turned.angle == float(turn if turn <= 180 else turn - 360)
     assert [(ln.text, ln.vertical) for ln in turned.lines] == [(ln.text, ln.vertical) for ln in upright.lines]
+
+
+def test_ideographs_are_chinese_characters_only_spaces_left_out():
+    """vertical.ideographs, what the column, grid and spare-row rules ask of a line's text."""
+    assert all(vertical.ideographs(t) for t in ["学历", "学 位", "王㑇", "\uf92c"])
+    assert not any(vertical.ideographs(t) for t in ["", "  ", "学位:", "学，", "１２", "かな", "A4纸", "〇"])
