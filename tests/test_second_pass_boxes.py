@@ -169,3 +169,16 @@ def test_spare_lines_of_neighbouring_rows_and_words_are_all_kept():
     lines = [_line("# REPS:", 0.9, 100, 100, 160, 120), _line("6", 0.95, 158, 100, 170, 120),
              _line("DIVISION:", 0.93, 100, 115, 180, 135)]
     assert engine_mod._distinct(lines) == lines
+
+
+def test_a_short_spare_label_of_rare_characters_is_kept_as_one_of_common_ones():
+    """_short_spares (a form's label row whose box the detector scored doubtful): a row of
+    Chinese characters outside the common block (㑇, of Extension A, which the recogniser
+    reads) is kept as 学位 is; one with a digit in it is a speck read as one, and one inside a
+    line kept is a piece of that line found again."""
+    kept = [_line(f"第{i}行的内容", 0.99, 100, 100 + 60 * i, 400, 130 + 60 * i) for i in range(6)]
+    rare = _line("王㑇", 0.98, 20, 460, 80, 490)
+    common = _line("学位", 0.97, 20, 520, 80, 550)
+    speck = _line("王5", 0.99, 20, 580, 80, 610)
+    piece = _line("内容", 0.99, 300, 100, 360, 130)
+    assert engine_mod._short_spares([speck, rare, piece, common], kept, least=3) == [rare, common]
