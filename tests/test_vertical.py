@@ -406,3 +406,4 @@ def test_ideographs_are_chinese_characters_only_spaces_left_out():
     """vertical.ideographs, what the column, grid and spare-row rules ask of a line's text."""
     assert all(vertical.ideographs(t) for t in ["学历", "学 位", "王㑇", "\uf92c"])
     assert not any(vertical.ideographs(t) for t in ["", "  ", "学位:", "学，", "１２", "かな", "A4纸", "〇"])
+    assert vertical.ideographs("学 位", 2) and not vertical.ideographs("学", 2) and not vertical.ideographs("学5", 2)

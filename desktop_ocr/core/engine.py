@@ -1270,7 +1270,7 @@ class LocalEngine(Recognizer):
             parts = [next(read) for _ in fs]
             said = sorted("".join(unspaced(lines[j].text) for j in group))
             if (_rows_read(parts, bands, crop)
-                    and all(len(unspaced(p.text)) >= 2 and vertical.ideographs(p.text) for p in parts)
+                    and all(vertical.ideographs(p.text, 2) for p in parts)
                     and sorted("".join(unspaced(p.text) for p in parts)) == said):
                 replace[min(group)] = parts
                 gone.update(group)

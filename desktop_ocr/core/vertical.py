@@ -363,10 +363,10 @@ def ideograph(c: str) -> bool:
     return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
-def ideographs(text: str) -> bool:
-    """Whether ``text`` (spaces left out) is Chinese characters only, one at least."""
+def ideographs(text: str, least: int = 1) -> bool:
+    """Whether ``text`` (spaces left out) is Chinese characters only, ``least`` of them at least."""
     t = unspaced(text)
-    return bool(t) and all(ideograph(c) for c in t)
+    return len(t) >= max(1, least) and all(ideograph(c) for c in t)
 
 
 def _single_cjk(text: str) -> bool:
@@ -383,7 +383,7 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
     作简 over 历: the label 学习工作简历 spread down a form's cell, beside the rows of the history it
     names). Its characters are as tall as it is wide; the whole column, pieces included, is what
     must not stand level with a table's rows."""
-    piece = [_cjk_column(t) and boxes[i][3] - boxes[i][1] >= PIECE_TALL * (boxes[i][2] - boxes[i][0])
+    piece = [ideographs(t, 2) and boxes[i][3] - boxes[i][1] >= PIECE_TALL * (boxes[i][2] - boxes[i][0])
              for i, t in enumerate(texts)]
     singles = [i for i, t in enumerate(texts) if _single_cjk(t)]
     if len(singles) < 1 or len(singles) + sum(piece) < 2:  # most pages: nothing to join, nothing to compute
@@ -415,10 +415,6 @@ def char_stacks(boxes: Sequence[tuple[float, float, float, float]], texts: Seque
 
     # (two pieces are never alike: every chain holds a lone character)
     return _chains(cand, boxes, below, lambda chain: True)
-
-
-def _cjk_column(text: str) -> bool:
-    return len(unspaced(text)) >= 2 and ideographs(text)
 
 
 def _chains(cand: list[int], boxes: Sequence[tuple[float, float, float, float]],
