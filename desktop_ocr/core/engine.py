@@ -97,6 +97,13 @@ MODEL_FILES = {
 #: automatic detection size, as rapidocr: longest side at most 2000, shortest at least 736
 DET_MAX_SIDE = 2000
 DET_MIN_SIDE = 736
+#: a box at least 1.5 times as tall as wide, which rapid.crop_line reads turned on its side, and
+#: under this many times: read as it stands too, the more confident reading kept (_glyph_tall)
+GLYPH_TALL = 3.0
+#: ... and where its longest run of rows of ink covers this share of the height its ink spans at
+#: least (vertical.longest_band): two short rows boxed as one (``6%`` over ``0%``), squeezed into
+#: one row as they stand, read as nonsense (``68``)
+GLYPH_BAND = 0.6
 #: a small image is grown at most this much for detection (see _detect_single)
 MAX_GROW = 3.0
 #: a single line is padded above and below to at least this many times its own height for
@@ -675,6 +682,7 @@ class LocalEngine(Recognizer):
         boxes_of: list[np.ndarray] = []
         cols: dict[int, tuple[vertical.CellMap, np.ndarray]] = {}  # crop index -> its column
         turned: dict[int, tuple[np.ndarray, list]] = {}  # a column's crop turned as a turned line's
+        standing: dict[int, tuple[np.ndarray, list]] = {}  # a tall box's crop as it stands (_glyph_tall)
         for q in quads:
             pts = np.asarray(q, dtype=np.float32)
             if columns and vertical.is_tall(pts):
@@ -698,6 +706,11 @@ class LocalEngine(Recognizer):
             frame = [p0, p1, p2, p3]
             if _cut_turned(pts):
                 frame = [p1, p2, p3, p0]  # rapid.crop_line turned a tall crop by np.rot90
+                upright = np.ascontiguousarray(np.rot90(crop, -1))
+                if _glyph_tall(pts) and vertical.longest_band(upright) >= GLYPH_BAND:
+                    # ... which may be a character standing, upright (one band of ink down it,
+                    # not two rows one over the other): read so too
+                    standing[len(crops)] = (upright, [p0, p1, p2, p3])
             crops.append(crop)
             frames.append(frame)
             boxes_of.append(pts)
@@ -743,10 +756,12 @@ class LocalEngine(Recognizer):
         alts: dict[int, tuple[np.ndarray, list | None]] = {k: (np.ascontiguousarray(np.rot90(crops[k], 2)), None)
                                                            for k in flagged}
         alts.update({k: turned[k] for k in short if k in turned and min(turned[k][0].shape[:2]) >= 2})
+        alts.update({k: standing[k] for k in short if k in standing and k not in alts})
         batch = [crops[k] for k in short] + [a[0] for a in alts.values()] + piece_crops
         rec = models.recognize(batch, word_boxes=chars) if batch else None
         unsteady: dict[int, float] = {}  # crop index -> its two readings' mean, under the floor
         read_turned: set[int] = set()  # columns whose turned reading won
+        kept_turned: set[int] = set()  # tall boxes read turned, as rapid.crop_line turns them
         if rec is not None:
             alt_of = {k: len(short) + i for i, k in enumerate(alts)}
             for j, k in enumerate(short):
@@ -756,18 +771,23 @@ class LocalEngine(Recognizer):
                 # a column's turned reading is preferred unless stacking reads clearly better (the
                 # recogniser misreads the vertical forms of brackets stacked: xfund_zh val_7)
                 margin = COLUMN_TURNED_MARGIN if k in cols else CLS_TRUST if sure.get(k) else 0.0
+                if alt is not None and alts[k] is standing.get(k) \
+                        and len(unspaced(rec.txts[alt])) < len(unspaced(txts[k])):
+                    alt = None  # a column of characters read as it stands says fewer, squeezed
                 if alt is not None and rec.scores[alt] > scores[k] - margin:
                     txts[k], scores[k], words_k = rec.txts[alt], rec.scores[alt], rec.words[alt]
                     f = frames[k]
                     frames[k] = alts[k][1] or [f[2], f[3], f[0], f[1]]
                     if k in cols:
                         read_turned.add(k)
+                elif k in standing and alts.get(k) is standing[k]:
+                    kept_turned.add(k)  # checked as a line read once (_unsteady_lines)
                 if chars:
                     char_lists[k] = _char_boxes(txts[k], words_k, frames[k], _clamp(scores[k]))
             base = len(short) + len(alts)
             if self._twice is not None:
-                unsteady = self._unsteady_lines(bgr, source, {k: boxes_of[k] for k in short if k not in alts
-                                                              and k not in cols and scores[k] >= self._twice},
+                once = [k for k in short if (k not in alts or k in kept_turned) and k not in cols]
+                unsteady = self._unsteady_lines(bgr, source, {k: boxes_of[k] for k in once if scores[k] >= self._twice},
                                                 scores)
             by_line: dict[int, list[tuple[int, float, float, str]]] = {}
             for i, (k, u0, u1, sep) in enumerate(pieces):
@@ -1934,6 +1954,15 @@ def _rows_read(parts: list[TextLine], bands: list[tuple[int, int]], crop: np.nda
             and all(rowsplit.band_aspect(crop, b) <= SPLIT_WIDE * max(1.0, _ems(p.text)) for p, b in zip(parts, bands)))
 
 
+def _glyph_tall(q: np.ndarray) -> bool:
+    """Whether a box rapid.crop_line turns (_cut_turned) is short enough to be one character or
+    two standing upright (a ``$``, ``1``, ``(``: taller than wide), under GLYPH_TALL times as tall
+    as wide, rather than a line turned on its side."""
+    cw = max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3]))
+    ch = max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]))
+    return bool(cw > 0 and ch < GLYPH_TALL * cw)
+
+
 def _cut_turned(q: np.ndarray) -> bool:
     """Whether rapid.crop_line turns a box's crop by np.rot90: the box is at least 1.5 times as
     tall as wide (measured as rapidocr measures it)."""
@@ -2000,14 +2029,17 @@ def _ink_box(frame, image: np.ndarray) -> tuple[float, float, float, float] | No
     bottom) as fractions of the frame's length and height, with INK_MARGIN (at least INK_MIN_PAD
     px) on every side. Ink is the smaller Otsu class of the box's pixels, without the rules along
     the line (RULE_RUN) and the columns a cell's border crosses (INK_RULE). None where the frame is
-    much taller than wide or under 6 px high, or its ink is too little or too odd to fit (less
-    than 0.3 of its length or height)."""
+    GLYPH_TALL times as tall as wide or more or under 6 px high, or its ink is too little or too
+    odd to fit (less than 0.3 of its length or height)."""
     w, h = _frame_size(frame)
-    if h < 6.0 or h > 1.4 * w:  # a tall crop would come back turned (rapid.crop_line)
+    if h < 6.0 or h >= GLYPH_TALL * w:
         return None
-    crop = rapid.crop_line(image, np.asarray(frame, dtype=np.float32))
+    quad = np.asarray(frame, dtype=np.float32)
+    crop = rapid.crop_line(image, quad)
+    if _cut_turned(quad):  # a character standing (_glyph_tall), its crop turned back as it stands
+        crop = np.ascontiguousarray(np.rot90(crop, -1))
     ch, cw = crop.shape[:2]
-    if ch < 4 or ch >= 1.5 * cw:
+    if ch < 4:
         return None
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
     level, dark = cv2.threshold(np.ascontiguousarray(gray, dtype=np.uint8), 0, 1,
