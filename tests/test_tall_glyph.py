@@ -17,31 +17,31 @@ from desktop_ocr.core import vertical
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.recognizer import RecognizeOptions
 
-from .drawing import cjk_font_path
+from .drawing import cjk_font_path, tight_line
 
 MARGIN = 6  # the box's margin around the ink, as the detector's boxes have
 
 
 def _boxed(text: str | list[str], size: int = 40, column: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """A white page (BGR) with ``text`` drawn on it (``column``: its characters, or the strings of
-    a list, one under the other, a line's height apart), and its box: MARGIN px around the ink,
-    clockwise from the top-left."""
-    font = ImageFont.truetype(cjk_font_path(), size)
+    """A white page (BGR) with ``text`` drawn on it 20 px from its edges (``column``: its
+    characters, or the strings of a list, one under the other, a line's height apart), and its
+    box: MARGIN px around the ink, clockwise from the top-left."""
     if column:
+        font = ImageFont.truetype(cjk_font_path(), size)
         rows = list(text)
         ink = Image.new("RGB", (max(int(font.getlength(r)) for r in rows), len(rows) * size), "white")
         for i, row in enumerate(rows):
             ImageDraw.Draw(ink).text((0, i * size), row, fill="black", font=font)
+        page = Image.new("RGB", (ink.width + 40, ink.height + 40), "white")
+        page.paste(ink, (20, 20))
+        rgb = np.asarray(page)
     else:
         assert isinstance(text, str)
-        left, top, right, bottom = font.getbbox(text)
-        ink = Image.new("RGB", (right - left, bottom - top), "white")
-        ImageDraw.Draw(ink).text((-left, -top), text, fill="black", font=font)
-    page = Image.new("RGB", (ink.width + 40, ink.height + 40), "white")
-    page.paste(ink, (20, 20))
-    x0, y0, x1, y1 = 20 - MARGIN, 20 - MARGIN, 20 + ink.width + MARGIN, 20 + ink.height + MARGIN
+        rgb = tight_line(text, size, 20)
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = 20 - MARGIN, 20 - MARGIN, w - 20 + MARGIN, h - 20 + MARGIN
     quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
-    return np.ascontiguousarray(np.asarray(page)[:, :, ::-1]), quad
+    return np.ascontiguousarray(rgb[:, :, ::-1]), quad
 
 
 @pytest.mark.parametrize("glyph", ["(", ")", "{", "!"])
