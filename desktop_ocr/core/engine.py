@@ -706,11 +706,11 @@ class LocalEngine(Recognizer):
             frame = [p0, p1, p2, p3]
             if _cut_turned(pts):
                 frame = [p1, p2, p3, p0]  # rapid.crop_line turned a tall crop by np.rot90
-                upright = np.ascontiguousarray(np.rot90(crop, -1))
-                if _glyph_tall(pts) and vertical.longest_band(upright) >= GLYPH_BAND:
-                    # ... which may be a character standing, upright (one band of ink down it,
-                    # not two rows one over the other): read so too
-                    standing[len(crops)] = (upright, [p0, p1, p2, p3])
+                if _glyph_tall(pts):  # ... which may be a character standing, upright: one band
+                    # of ink down it, not two rows one over the other, is read so too
+                    upright = np.ascontiguousarray(np.rot90(crop, -1))
+                    if vertical.longest_band(upright) >= GLYPH_BAND:
+                        standing[len(crops)] = (upright, [p0, p1, p2, p3])
             crops.append(crop)
             frames.append(frame)
             boxes_of.append(pts)
@@ -1957,10 +1957,9 @@ def _rows_read(parts: list[TextLine], bands: list[tuple[int, int]], crop: np.nda
 def _glyph_tall(q: np.ndarray) -> bool:
     """Whether a box rapid.crop_line turns (_cut_turned) is short enough to be one character or
     two standing upright (a ``$``, ``1``, ``(``: taller than wide), under GLYPH_TALL times as tall
-    as wide, rather than a line turned on its side."""
-    cw = max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3]))
-    ch = max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]))
-    return bool(cw > 0 and ch < GLYPH_TALL * cw)
+    as wide, rather than a line turned on its side; measured as _ink_box measures its frame."""
+    w, h = _frame_size(q)
+    return w > 0 and h < GLYPH_TALL * w
 
 
 def _cut_turned(q: np.ndarray) -> bool:
