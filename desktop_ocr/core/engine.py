@@ -78,7 +78,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from . import combs, layout, rapid, rotation, rowsplit, rules, tiling, vertical
+from . import bridge, combs, layout, rapid, rotation, rowsplit, rules, tiling, vertical
 from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
@@ -1163,6 +1163,7 @@ class LocalEngine(Recognizer):
         self._loaded().trim()
         lines = self._split_rows(work, self._read(work, quads, options.chars, columns, source), options.chars, source)
         lines = self._grid_rows(work, lines, options.chars, source)
+        lines = self._bridge(work, lines, options.chars, source)
         # a second pass's own lines (and a first pass's spare ones) are kept when they read surely
         # (a stray mark reads as some character at 0.5-0.7); on a page of many boxes, a spare
         # one also says SPARE_MIN_CHARS characters
@@ -1295,6 +1296,40 @@ class LocalEngine(Recognizer):
                 replace[min(group)] = parts
                 gone.update(group)
         return [p for i, ln in enumerate(lines) if i not in gone or i in replace for p in replace.get(i, [ln])]
+
+    def _bridge(self, work: np.ndarray, lines: list[TextLine], chars: bool,
+                source: _Source | None = None) -> list[TextLine]:
+        """Two pieces of a line the detector broke apart with letters left between them
+        (bridge.gap_ink: ink in the gap between two boxes on one row, bridge.row_pairs), read
+        together as one. Only on a page of more than COARSE_MAX_BOXES lines across, and for
+        lines read left to right as boxed; the reading is kept instead of the pieces where it
+        reads with OTHER_WAY_SCORE and nearly as surely as the less sure piece (FEW_MARGIN), says
+        bridge.BRIDGE_MORE characters more than they did, and begins and ends as they did."""
+        idx = [i for i, ln in enumerate(lines)
+               if not ln.vertical and len(ln.polygon) == 4 and ln.polygon[0][0] < ln.polygon[1][0]
+               and not _cut_turned(np.asarray(ln.polygon, dtype=np.float32))]
+        if len(idx) <= COARSE_MAX_BOXES:
+            return lines
+        boxes = [lines[i].bbox() for i in idx]
+        pairs = [(idx[a], idx[b]) for a, b in bridge.row_pairs(boxes)
+                 if bridge.gap_ink(work, boxes[a], boxes[b]) >= bridge.BRIDGE_INK]
+        if not pairs:
+            return lines
+        frames = [np.asarray([lines[i].polygon[0], lines[j].polygon[1], lines[j].polygon[2], lines[i].polygon[3]],
+                             dtype=np.float32) for i, j in pairs]
+        whole_of: dict[int, TextLine] = {}
+        gone: set[int] = set()
+        for (i, j), whole in zip(pairs, self._read_frames(work, frames, chars, source)):
+            left, right, said = unspaced(lines[i].text), unspaced(lines[j].text), unspaced(whole.text)
+            least = min(lines[i].score or 0.0, lines[j].score or 0.0) - FEW_MARGIN
+            if ((whole.score or 0.0) >= max(OTHER_WAY_SCORE, least)
+                    and len(said) >= len(left) + len(right) + bridge.BRIDGE_MORE
+                    and said.startswith(left[:2]) and said.endswith(right[-2:])):
+                whole_of[i] = whole
+                gone.add(j)
+                if self._upright is not None and id(lines[i]) in self._upright and id(lines[j]) in self._upright:
+                    self._upright[id(whole)] = whole  # its pieces were surely upright (_read: CLS_SURE)
+        return [whole_of.get(i, ln) for i, ln in enumerate(lines) if i not in gone]
 
     def _join_sideways(self, work: np.ndarray, lines: list[TextLine], chars: bool) -> list[TextLine]:
         """Pieces of a line printed sideways (vertical.sideways_runs: a Bates number down a scanned
