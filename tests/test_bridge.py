@@ -24,27 +24,47 @@ Box = tuple[float, float, float, float]
 FILLER = [f"Line {k}: the quick brown fox {k}" for k in range(9)]  # a page of more than COARSE_MAX_BOXES
 
 
-def _page(rows: list[list[str]], rule: bool = False) -> tuple[np.ndarray, list[list[Box]]]:
-    """A white page (BGR) with each row's strings drawn left to right, 3 type sizes apart, the rows
-    2.2 type sizes apart; and each string's ink box grown by MARGIN, row by row. ``rule``: a ruled
-    line drawn down the page midway between the first row's two strings."""
+def _page(rows: list[list[str]], rule: str | None = None, shade: bool = False,
+          apart: float = 3.0, width: int = 2) -> tuple[np.ndarray, list[list[Box]]]:
+    """A white page (BGR) with each row's strings drawn left to right, ``apart`` type sizes apart,
+    the rows 2.2 type sizes apart; and each string's ink box grown by MARGIN, row by row. Around
+    the first row's first two strings: ``rule`` "page", a ruled line down the whole page midway
+    between them; "cell", one from a table's top border just above the row down (its cells'
+    border), ``width`` px wide; ``shade``, a halftone of dark dots over the row and a type size above and below it
+    (a table's shaded heading), under the print."""
     font = ImageFont.truetype(cjk_font_path(), SIZE)
     img = Image.new("RGB", (1400, 60 + int(len(rows) * 2.2 * SIZE)), "white")
     draw = ImageDraw.Draw(img)
-    boxes = []
+    placed: list[list[tuple[tuple[int, int], str]]] = []
+    boxes: list[list[Box]] = []
     for r, row in enumerate(rows):
         x, y = 30, 30 + int(r * 2.2 * SIZE)
-        got = []
+        placed.append([])
+        boxes.append([])
         for text in row:
-            draw.text((x, y), text, fill="black", font=font)
             x0, y0, x1, y1 = draw.textbbox((x, y), text, font=font)
-            got.append((x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN))
-            x = x1 + 3 * SIZE
-        boxes.append(got)
-    if rule:
-        (a, b) = boxes[0][:2]
-        x = int((a[2] + b[0]) / 2)
-        draw.line([(x, 10), (x, img.height - 10)], fill="black", width=2)
+            placed[-1].append(((x, y), text))
+            boxes[-1].append((x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN))
+            x = int(x1 + apart * SIZE)
+    a, b = (boxes[0] + boxes[0])[:2]
+    if shade:
+        top, bottom = int(a[1]) - SIZE, int(a[3]) + SIZE
+        left, right = int(a[0]) - 10, int(b[2]) + 10
+        dots = np.random.default_rng(7).random((bottom - top, right - left)) < 0.3
+        pixels = np.asarray(img).copy()
+        pixels[top:bottom, left:right][dots] = 90
+        img = Image.fromarray(pixels)
+        draw = ImageDraw.Draw(img)
+    for row in placed:
+        for at, text in row:
+            draw.text(at, text, fill="black", font=font)
+    x = int((a[2] + b[0]) / 2)
+    if rule == "page":
+        draw.line([(x, 10), (x, img.height - 10)], fill="black", width=width)
+    elif rule == "cell":
+        border = int(a[1]) + 2  # inside the detector's margin above the print
+        draw.line([(int(a[0]), border), (int(b[2]), border)], fill="black", width=2)
+        draw.line([(x, border), (x, img.height - 10)], fill="black", width=width)
     return np.ascontiguousarray(np.asarray(img)[:, :, ::-1]), boxes
 
 
@@ -76,20 +96,47 @@ def test_row_pairs_are_neighbours_on_one_row():
 
 def test_ink_in_a_gap_is_letters_left_out():
     text = "OLD GOLD LIGHTS & ULTRA LIGHTS 100'S PROGRESS REPORT"
-    bgr, boxes = _page([[text], ["Name:", "Alice"]], rule=False)
+    bgr, boxes = _page([[text], ["Name:", "Alice"]])
     a, b = _broken(boxes[0][0], text, text.index("ULTRA") + 6, text.index("100"))
     assert bridge.gap_ink(bgr, a, b) >= bridge.BRIDGE_INK  # 'LIGHTS' lies between the boxes
     assert bridge.gap_ink(bgr, *boxes[1]) == 0.0  # a label and its value: blank paper between
 
 
-def test_a_ruled_line_in_a_gap_is_not_letters():
-    bgr, boxes = _page([["IND/LOR", "NO. OF"], ["VOLUME", "STORES"]], rule=True)
+@pytest.mark.parametrize("rule, apart, width", [
+    ("page", 3.0, 2),   # a rule down the page between two columns
+    ("cell", 1.0, 10),  # a bold border from the table's top edge, just above the row, down
+    ("cell", 0.6, 2),   # two cells' boxes a few pixels apart, the rule between them
+])
+def test_a_ruled_line_in_a_gap_is_not_letters(rule, apart, width):
+    bgr, boxes = _page([["IND/LOR", "NO. OF"], ["VOLUME", "STORES"]], rule=rule, apart=apart, width=width)
     a, b = boxes[0]
-    assert b[0] - a[2] <= bridge.BRIDGE_GAP * (a[3] - a[1])  # near enough to be looked at
-    assert bridge.gap_ink(bgr, a, b) < bridge.BRIDGE_INK
-    # the rule drawn over the gap is there: it is ink where the page is measured without it
+    assert bridge.row_pairs(boxes[0]) == [(0, 1)]  # near enough to be looked at
     x = int((a[2] + b[0]) / 2)
-    assert (bgr[int(a[1]):int(a[3]), x - 1:x + 2] < 128).any()
+    assert (bgr[int(a[1]) + MARGIN:int(a[3]) - MARGIN, x - 1:x + 2] < 128).any()  # the rule is in the gap
+    assert bridge.gap_ink(bgr, a, b) < bridge.BRIDGE_INK
+
+
+def test_a_shaded_heading_is_not_letters():
+    bgr, boxes = _page([["IND/LOR", "NO. OF"], ["VOLUME", "STORES"]], shade=True, apart=1.5)
+    a, b = boxes[0]
+    assert bridge.row_pairs(boxes[0]) == [(0, 1)]
+    assert (bgr[int(a[1]):int(a[3]), int(a[2]):int(b[0])] < 128).mean() > 0.2  # the halftone is in the gap
+    assert bridge.gap_ink(bgr, a, b) < bridge.BRIDGE_INK
+    # the same words on white paper: blank
+    bgr, boxes = _page([["IND/LOR", "NO. OF"], ["VOLUME", "STORES"]], apart=1.5)
+    assert bridge.gap_ink(bgr, *boxes[0]) == 0.0
+
+
+def test_letters_over_a_rule_under_their_row_are_letters():
+    """An underlined line (the form's subject line was) keeps the paper light above its row but
+    for the rule under it: the gap's letters count."""
+    text = "OLD GOLD MENTHOL & ULTRA LIGHTS KINGS PROGRESS REPORT"
+    bgr, boxes = _page([[text]])
+    box = boxes[0][0]
+    under = int(box[3]) + 2
+    bgr[under:under + 2, int(box[0]):int(box[2])] = 0
+    start = text.index("LIGHTS")
+    assert bridge.gap_ink(bgr, *_broken(box, text, start, start + 6)) >= bridge.BRIDGE_INK
 
 
 @pytest.mark.parametrize("text, word", [("OLD GOLD MENTHOL & ULTRA LIGHTS KINGS PROGRESS REPORT", "LIGHTS"),
@@ -113,7 +160,7 @@ def test_a_line_broken_around_a_word_is_read_whole(engine, text, word):
 
 
 def test_two_cells_either_side_of_a_rule_stay_apart(engine):
-    bgr, boxes = _page([["IND/LOR", "NO. OF"], *[[f] for f in FILLER]], rule=True)
+    bgr, boxes = _page([["IND/LOR", "NO. OF"], *[[f] for f in FILLER]], rule="page")
     quads = [_quad(b) for row in boxes for b in row]
     engine._load()
     lines = engine._read(bgr, quads, False)

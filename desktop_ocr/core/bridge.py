@@ -6,8 +6,9 @@ apart, the ``LIGHTS`` between them in neither box). The recogniser reads each bo
 letter it cuts in half, so the word between them is lost. Such a gap is told from the space
 between two fields of a form by its ink: the detector's boxes reach past their letters by its
 margin, so a gap between two boxes on one row is blank paper unless letters were left out. A
-table's ruled line between two cells is ink too, but it runs on above and below the row, where
-letters stay within it (rules.py's measure).
+table's ruled line between two cells is ink too, but it crosses the row from top to bottom, where
+letters stay inside the detector's margin; and a shaded cell is as dark above or below the row as
+in it, where letters leave the paper light.
 
 Pure functions on an image and line boxes, no Qt, no models: the engine reads the two pieces
 together and keeps that reading only where it says more than the two did, and what they said at
@@ -28,9 +29,17 @@ BRIDGE_ROW = 0.7
 BRIDGE_GAP = 3.0
 #: a gap holds letters when this share of its columns of pixels have ink in the row's middle half
 BRIDGE_INK = 0.5
-#: a column whose ink runs on over this share of the rows from half a height above the row to
-#: half a height below it is a ruled line (or a border), not a letter
+#: a gap narrower than this many of the row's heights holds no letter (the detector's boxes reach
+#: past their letters by about a fifth of a height each; two cells' boxes either side of a ruled
+#: line stand a few pixels apart, the rule between them)
+BRIDGE_MIN_GAP = 0.3
+#: a column dark on this share of the rows the two boxes share is a ruled line or a border: a
+#: letter stays inside the detector's margin above and below it
 BRIDGE_RULE = 0.9
+#: letters leave the paper above and below their row light (but for a rule under them: a row or
+#: two): a gap whose rows above the row, or below it, are dark (median, rules left out) on this
+#: share of how dark its middle half's are is a shaded cell's halftone or a picture, not letters
+BRIDGE_SHADE = 0.5
 #: the pieces read together say at least this many characters more than apart: letters were
 #: left between them (a ruled line read as ``|`` is one)
 BRIDGE_MORE = 2
@@ -75,12 +84,13 @@ def row_pairs(boxes: list[Box]) -> list[tuple[int, int]]:
 def gap_ink(image: np.ndarray, a: Box, b: Box) -> float:
     """The share of the columns of pixels between box ``a`` and box ``b`` to its right (in
     ``image``, grey or BGR) that hold letters: ink in the middle half of the rows the two share,
-    in a column that is not a ruled line (BRIDGE_RULE); 0 for a gap under 2 px wide."""
+    in a column that is not a ruled line (BRIDGE_RULE); 0 for a gap under BRIDGE_MIN_GAP heights
+    (or 2 px) wide, or one shaded as dark outside the row as in it (BRIDGE_SHADE)."""
     ih, iw = image.shape[:2]
     y0, y1 = max(a[1], b[1]), min(a[3], b[3])
     h = y1 - y0
     g0, g1 = int(np.ceil(a[2])), int(np.floor(b[0]))
-    if h < 4 or g1 - g0 < 2 or g0 < 0 or g1 > iw:
+    if h < 4 or g1 - g0 < max(2.0, BRIDGE_MIN_GAP * h) or g0 < 0 or g1 > iw:
         return 0.0
     x0, x1 = max(0, int(a[0])), min(iw, int(np.ceil(b[2])))
     top, bottom = max(0, int(y0 - h / 2)), min(ih, int(np.ceil(y1 + h / 2)))
@@ -88,5 +98,12 @@ def gap_ink(image: np.ndarray, a: Box, b: Box) -> float:
     gap = mask[:, g0 - x0:g1 - x0]
     m0, m1 = int(y0 + h / 4) - top, int(np.ceil(y1 - h / 4)) - top
     letters = gap[m0:m1].sum(axis=0) >= max(2, 0.1 * (m1 - m0))
-    rule = gap.mean(axis=0) >= BRIDGE_RULE
+    rule = gap[int(y0) - top:int(np.ceil(y1)) - top].mean(axis=0) >= BRIDGE_RULE
+    if not (letters & ~rule).any():
+        return 0.0
+    dark = gap[:, ~rule].mean(axis=1)  # each row's share of ink
+    middle = float(dark[m0:m1].mean())
+    if any(len(side) and float(np.median(side)) >= BRIDGE_SHADE * middle
+           for side in (dark[:max(0, int(y0) - top)], dark[int(np.ceil(y1)) - top:])):
+        return 0.0  # as dark above or below the row as in it: a shaded cell, a picture
     return float((letters & ~rule).mean())
