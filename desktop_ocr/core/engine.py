@@ -287,6 +287,10 @@ ROWS_REREAD = 2.0
 #: ... and taken that way only when it reads nearly as surely: its characters' mean confidence at
 #: most this much below the first reading's (_sureness)
 FEW_MARGIN = 0.05
+#: characters a box's edge reads as, last in a line (a check box's left edge, its top and bottom
+#: starting off to the right) and first in one (_edges_off)
+EDGE_LAST = "[|"
+EDGE_FIRST = "]|"
 #: characters that read as a character turned by 180 degrees (themselves, or their pair: 6 and 9,
 #: d and p, n and u): a page read either way up in these alone says nothing of which way is up,
 #: and it is turned the other way up only when it reads there in more of the others (_telling)
@@ -1193,7 +1197,7 @@ class LocalEngine(Recognizer):
                 for ln in lines:
                     if id(ln) in unsteady:
                         ln.score = min(ln.score or 0.0, unsteady[id(ln)])
-        return _join_combs(work, self._join_sideways(work, lines, options.chars))
+        return _join_combs(work, self._join_sideways(work, _edges_off(work, lines), options.chars))
 
     def _split_rows(self, work: np.ndarray, lines: list[TextLine], chars: bool,
                     source: _Source | None = None) -> list[TextLine]:
@@ -1661,6 +1665,41 @@ def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
     gone = {i for chain in stacks for i in chain[1:]}
     out = [joined.get(i, ln) for i, ln in enumerate(lines) if i not in gone]
     return _continue_columns(out, {id(ln) for ln in joined.values()})
+
+
+def _edges_off(work: np.ndarray, lines: list[TextLine]) -> list[TextLine]:
+    """``lines`` (in ``work``), each read left to right as boxed, without a last character
+    ``[`` or ``|`` (a first ``]`` or ``|``) that is the edge of a shape its box cut into: a check
+    box beside a label, a cell's border (rules.runs_past: its ink runs on past the box by
+    rules.EDGE_BEYOND heights or more, where a letter's stays inside). Changed in place (the
+    page's bookkeeping keeps them by identity); a line of that one character is left as read."""
+    for ln in lines:
+        if ln.vertical or len(ln.polygon) != 4 or ln.polygon[0][0] >= ln.polygon[1][0]:
+            continue
+        text = ln.text.strip()
+        if len(text) < 2:
+            continue
+        box = ln.bbox()
+        if text[-1] in EDGE_LAST and rules.runs_past(work, box, "right") >= rules.EDGE_BEYOND:
+            ln.text = text = text[:-1].rstrip()
+            if ln.chars:
+                _chars_cut(ln.chars, -1)
+        if len(text) > 1 and text[0] in EDGE_FIRST and rules.runs_past(work, box, "left") >= rules.EDGE_BEYOND:
+            ln.text = text[1:].lstrip()
+            if ln.chars:
+                _chars_cut(ln.chars, 0)
+    return lines
+
+
+def _chars_cut(chars: list[CharBox], at: int) -> None:
+    """The first (``at`` 0) or last (-1) character taken off a line's character boxes (a word's
+    box keeps the rest of its word; one left with nothing goes)."""
+    word = chars[at]
+    rest = (word.text[1:] if at == 0 else word.text[:-1]).strip()
+    if rest:
+        word.text = rest
+    else:
+        chars.pop(at)
 
 
 def _join_combs(work: np.ndarray, lines: list[TextLine]) -> list[TextLine]:

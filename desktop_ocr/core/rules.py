@@ -137,3 +137,38 @@ def split_at_rules(image: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarra
             t1, b1 = _along(q, (b - left) / span)
             out.append(np.array([t0, t1, b1, b0], dtype=np.float32))
     return out
+
+
+#: a line's first or last character is a box's edge where its ink runs on past the line's box,
+#: along the line, by at least this many of the box's heights: a letter stays within the box
+#: (the detector's margin reaches past it), a check box's or a cell's edge the line's box cut
+#: into goes on (a form's ``MAY 12`` beside its check box, read ``MAY 12[``)
+EDGE_BEYOND = 1.0
+
+
+def runs_past(image: np.ndarray, box: tuple[float, float, float, float], end: str) -> float:
+    """How far, in the box's heights, the ink at the ``end`` ("left" or "right") of a level
+    line's box (x0, y0, x1, y1 in ``image``, grey or BGR) runs on past it: the farthest reach
+    beyond that side of the shapes (8-connected, looked for up to two heights out) whose ink
+    is in the box's outermost column of ink on that end; 0 where the box holds no ink."""
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    ih, iw = image.shape[:2]
+    if h < 4:
+        return 0.0
+    ax, bx = max(0, int(x0 - 2 * h)), min(iw, int(math.ceil(x1 + 2 * h)))
+    ay, by = max(0, int(y0 - h)), min(ih, int(math.ceil(y1 + h)))
+    dark = _dark(np.ascontiguousarray(image[ay:by, ax:bx])).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    l0, l1 = max(0, int(x0) - ax), int(x1) - ax
+    inside = labels[max(0, int(y0) - ay):int(y1) - ay, l0:l1]
+    cols = np.flatnonzero(inside.any(axis=0))
+    if not len(cols):
+        return 0.0
+    col = inside[:, cols[-1] if end == "right" else cols[0]]
+    reach = 0.0
+    for k in np.unique(col[col > 0]):
+        sx, _, sw, _, _ = stats[k]
+        reach = max(reach, float((sx + sw - l1) if end == "right" else (l0 - sx)))
+    return reach / h
+
