@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .boxes import Box, level
 from .rowsplit import ink
 
 #: two boxes are pieces of one row when their heights differ by at most this factor and each
@@ -45,9 +46,6 @@ BRIDGE_SHADE = 0.5
 BRIDGE_MORE = 2
 
 
-Box = tuple[float, float, float, float]
-
-
 def row_pairs(boxes: list[Box]) -> list[tuple[int, int]]:
     """(i, j) for each box ``i`` (x0, y0, x1, y1) and the box ``j`` next after it to its right on
     the same row, with a gap of at most BRIDGE_GAP heights between them and no other box in it;
@@ -62,10 +60,9 @@ def row_pairs(boxes: list[Box]) -> list[tuple[int, int]]:
         for j, b in enumerate(boxes):
             if j == i or j in used or b[0] < a[2]:
                 continue
-            h = min(a[3] - a[1], b[3] - b[1])
-            if h <= 0 or max(a[3] - a[1], b[3] - b[1]) > BRIDGE_HEIGHTS * h:
+            if not level(a, b, BRIDGE_HEIGHTS, BRIDGE_ROW):
                 continue
-            if min(a[3], b[3]) - max(a[1], b[1]) < BRIDGE_ROW * h or b[0] - a[2] > BRIDGE_GAP * h:
+            if b[0] - a[2] > BRIDGE_GAP * min(a[3] - a[1], b[3] - b[1]):
                 continue
             if best is None or b[0] < boxes[best][0]:
                 best = j

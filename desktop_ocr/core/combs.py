@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from .boxes import Box, level
 from .model import unspaced
 
 #: a piece of a field reads at most this many characters (cells the detector did not split)
@@ -44,9 +45,6 @@ BORDER_COVER = 0.9
 #: digits sit off the middle of their cells: 28-50 px around 42 on a scanned form)
 PITCH_SPREAD = 0.5
 
-Box = tuple[float, float, float, float]
-
-
 def is_piece(text: str) -> bool:
     """Whether a line's text could be a piece of a field: 1..MAX_PIECE ASCII letters or digits."""
     t = unspaced(text)
@@ -54,10 +52,7 @@ def is_piece(text: str) -> bool:
 
 
 def _same_row(a: Box, b: Box) -> bool:
-    ha, hb = a[3] - a[1], b[3] - b[1]
-    if min(ha, hb) <= 0 or max(ha, hb) > HEIGHT_RATIO * min(ha, hb):
-        return False
-    return min(a[3], b[3]) - max(a[1], b[1]) >= ROW_OVERLAP * min(ha, hb)
+    return level(a, b, HEIGHT_RATIO, ROW_OVERLAP)
 
 
 def _dark(gray: np.ndarray) -> np.ndarray:

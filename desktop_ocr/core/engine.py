@@ -1858,7 +1858,7 @@ def _short_spares(spares: list[TextLine], kept: list[TextLine], least: int) -> l
     boxes = [np.asarray(ln.polygon, dtype=np.float32) for ln in kept]
     for ln in sorted(spares, key=lambda ln: -(ln.score or 0.0)):
         text = unspaced(ln.text)
-        if (not 0 < len(text) < least or not vertical.ideographs(text)
+        if (len(text) >= least or not vertical.ideographs(text)
                 or (ln.score or 0.0) < SPARE_CJK_SCORE or ln.vertical or len(ln.polygon) != 4):
             continue
         tall = _frame_size(ln.polygon)[1]

@@ -20,6 +20,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from .boxes import level
+
 #: longest side above which we tile (rapidocr's own limit is 2000)
 TILE_TRIGGER = 2560
 #: tile side and overlap in detection pixels; the overlap exceeds any plausible line height
@@ -72,6 +74,10 @@ BIG_TEXT = TILE_OVERLAP // 2
 #: a box this many of its heights (short sides) from an inner tile border may be a piece cut there
 #: (the detector's box of a cut line can stop a few pixels short of the border)
 NEAR_BORDER = 0.5
+#: two pieces of a cut line share a row (or a column, across) when the taller box is at most
+#: ROW_HEIGHTS times the shorter and they overlap by ROW_OVERLAP of its height
+ROW_HEIGHTS = 1.6
+ROW_OVERLAP = 0.6
 
 
 def _is_cut(r, t: Tile, w: int, h: int, edge: float = 3.0) -> bool:
@@ -204,10 +210,9 @@ def _convex(q: np.ndarray) -> np.ndarray:
 def _same_row(a, b, overlap_only: bool = False) -> bool:
     """Two boxes of one text row: overlapping vertically by most of their similar heights, and
     touching (or, with ``overlap_only``, overlapping by a character or more) horizontally."""
-    ha, hb = a[3] - a[1], b[3] - b[1]
-    ov_y = min(a[3], b[3]) - max(a[1], b[1])
-    if ov_y < 0.6 * min(ha, hb) or max(ha, hb) > 1.6 * min(ha, hb):
+    if not level(a, b, ROW_HEIGHTS, ROW_OVERLAP):
         return False
+    ha, hb = a[3] - a[1], b[3] - b[1]
     gap_x = max(a[0], b[0]) - min(a[2], b[2])  # negative when they overlap horizontally
     return gap_x <= (-min(ha, hb) if overlap_only else 0.5 * min(ha, hb))
 
