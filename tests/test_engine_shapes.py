@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from desktop_ocr.core import engine as engine_mod
+from desktop_ocr.core import lineframe
 from desktop_ocr.core.errors import ImageTooLarge
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.recognizer import RecognizeOptions
@@ -37,14 +38,14 @@ def test_split_long_cuts_at_gaps_into_pieces_no_longer_than_the_limit():
     pixels, _ = _long_line(30)
     crop = np.ascontiguousarray(pixels[:, :, ::-1])
     h, w = crop.shape[:2]
-    pieces = engine_mod._split_long(crop)
-    assert len(pieces) >= w // (engine_mod.PIECE_RATIO * h)
+    pieces = lineframe.split_long(crop)
+    assert len(pieces) >= w // (lineframe.PIECE_RATIO * h)
     assert pieces[0][0] == 0.0 and pieces[-1][1] == 1.0
     for (_, u1, _), (v0, _, _) in zip(pieces, pieces[1:]):
         assert u1 == v0  # contiguous, nothing lost or read twice
     gray = crop.mean(axis=2)
     for u0, u1, _sep in pieces:
-        assert (u1 - u0) * w <= engine_mod.PIECE_RATIO * h + 1
+        assert (u1 - u0) * w <= lineframe.PIECE_RATIO * h + 1
     for _, u1, _sep in pieces[:-1]:
         col = min(w - 1, int(round(u1 * w)))
         assert gray[:, col].min() > 200  # the cut falls on a blank column, not through a glyph

@@ -1,4 +1,4 @@
-"""Reported line boxes are fitted to the line's ink (engine._ink_box): a form's short labels and
+"""Reported line boxes are fitted to the line's ink (lineframe.ink_box): a form's short labels and
 single characters, a line over a rule, light text on a dark band and a skewed page all come back
 boxed around their own ink with INK_MARGIN, not the detector's loose margin (a single 男 was
 38 x 40 px around 21 x 27 px of ink), and nothing of the ink is left out."""
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from desktop_ocr.core import engine as engine_mod
+from desktop_ocr.core import lineframe
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.recognizer import RecognizeOptions
 
@@ -74,8 +74,8 @@ def _check_fits(ln, mask: np.ndarray) -> None:
     along, across = along / np.linalg.norm(along), across / np.linalg.norm(across)
     pts = np.column_stack([xs, ys]).astype(np.float64)
     ink_long, ink_high = np.ptp(pts @ along) + 1.0, np.ptp(pts @ across) + 1.0
-    pad = engine_mod.INK_MARGIN * ink_high + 2.0
-    width, height = engine_mod._frame_size(ln.polygon)
+    pad = lineframe.INK_MARGIN * ink_high + 2.0
+    width, height = lineframe.size(ln.polygon)
     assert height <= ink_high + 2 * pad, (ln.text, height, ink_high)
     assert width <= ink_long + 2 * pad, (ln.text, width, ink_long)
 
@@ -105,7 +105,7 @@ def test_a_rule_under_a_line_is_not_its_ink(engine):
     ys, xs = np.nonzero(masks["Name: Li Wei 2026"])
     ink = np.column_stack([xs, ys]) @ along
     across = np.column_stack([xs, ys]) @ np.array([-along[1], along[0]])
-    pad = engine_mod.INK_MARGIN * (np.ptp(across) + 1.0)
+    pad = lineframe.INK_MARGIN * (np.ptp(across) + 1.0)
     start = min(tl @ along, bl @ along)
     assert ink.min() - pad - 2.0 <= start <= ink.min() + 1.0, (ln.polygon, ink.min())
 
@@ -118,10 +118,10 @@ def test_tall_tiny_and_blank_frames_are_not_fitted():
     tall = [(10.0, 10.0), (40.0, 10.0), (40.0, 150.0), (10.0, 150.0)]
     tiny = [(10.0, 10.0), (90.0, 10.0), (90.0, 14.0), (10.0, 14.0)]
     for frame in (blank, ruled, tall, tiny):
-        assert engine_mod._ink_box(frame, page) is None, frame
+        assert lineframe.ink_box(frame, page) is None, frame
     for x in range(50, 300, 20):  # and with print in it, strokes 10 px wide, it is fitted
         page[30:45, x:x + 10] = 0
-    left, top, right, bottom = engine_mod._ink_box(blank, page)
+    left, top, right, bottom = lineframe.ink_box(blank, page)
     fitted = (10 + left * 290, 10 + top * 50, 10 + right * 290, 10 + bottom * 50)
     assert fitted == pytest.approx((48, 28, 300, 47), abs=1)  # 2 px out (INK_MIN_PAD), the frame's end
 
@@ -134,7 +134,7 @@ def test_a_letters_stem_is_ink_and_a_cells_border_is_not():
     page[40:70, 100:105] = 0  # a '1': a stem 5 px wide, 30 px high ...
     page[66:70, 94:111] = 0  # ... on a foot
     one = [(90.0, 38.0), (115.0, 38.0), (115.0, 72.0), (90.0, 72.0)]  # the box around it
-    left, top, right, bottom = engine_mod._ink_box(one, page)
+    left, top, right, bottom = lineframe.ink_box(one, page)
     fitted = (90 + left * 25, 38 + top * 34, 90 + right * 25, 38 + bottom * 34)
     # the stem and the foot kept, INK_MARGIN (3.6 px) out, within the box
     assert fitted == pytest.approx((90.4, 38, 114.6, 72), abs=1.0)
@@ -146,6 +146,6 @@ def test_a_letters_stem_is_ink_and_a_cells_border_is_not():
     for x in range(100, 260, 20):
         page[135:165, x:x + 8] = 0
     box = [(50.0, 125.0), (320.0, 125.0), (320.0, 175.0), (50.0, 175.0)]
-    left, top, right, bottom = engine_mod._ink_box(box, page)
+    left, top, right, bottom = lineframe.ink_box(box, page)
     fitted = (50 + left * 270, 125 + top * 50, 50 + right * 270, 125 + bottom * 50)
     assert fitted == pytest.approx((96.4, 131.4, 251.6, 168.6), abs=1.0)

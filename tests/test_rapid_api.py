@@ -97,7 +97,7 @@ def test_recognizer_returns_texts_scores_and_word_info(models):
     assert len(plain.scores) == 1 and 0.8 < float(plain.scores[0]) <= 1.0
     wb = models.recognize([crop, crop], word_boxes=True)
     assert wb.txts == [plain.txts[0]] * 2 and len(wb.scores) == len(wb.words) == 2
-    info = wb.words[0]  # what engine._char_boxes reads
+    info = wb.words[0]  # what lineframe.char_boxes reads
     assert info.line_txt_len > 0 and len(info.confs) == len(wb.txts[0])
     assert "".join("".join(w) for w in info.words) == wb.txts[0].replace(" ", "")
     assert [len(c) for c in info.word_cols] == [len(w) for w in info.words]

@@ -1,7 +1,7 @@
 """A box taller than wide is not always a line turned on its side: one character standing upright
 (``(``, ``!``, a narrow ``$`` in a form's column) is boxed taller than wide too. rapidocr's crop
 turns every box 1.5 times as tall as wide or more by 90 degrees, and the turned character read
-as garbage (``(`` as ``C`` at 0.28, ``!`` as ``一``). A box under engine.GLYPH_TALL times as tall
+as garbage (``(`` as ``C`` at 0.28, ``!`` as ``一``). A box under lineframe.GLYPH_TALL times as tall
 as wide is read as it stands too, the more confident reading kept unless it says fewer characters
 (a short column of Chinese characters squeezed into one); not where its ink stands in two rows
 (two short lines boxed as one), which read as they stand squeezes into one row of nonsense."""
@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from desktop_ocr.core import engine as engine_mod
-from desktop_ocr.core import vertical
+from desktop_ocr.core import lineframe, vertical
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.recognizer import RecognizeOptions
 
@@ -48,7 +48,7 @@ def _boxed(text: str | list[str], size: int = 40, column: bool = False) -> tuple
 def test_a_character_standing_in_a_tall_box_is_read_as_it_stands(engine, glyph):
     bgr, quad = _boxed(glyph)
     height, width = np.ptp(quad[:, 1]), np.ptp(quad[:, 0])
-    assert 1.5 <= height / width < engine_mod.GLYPH_TALL  # a box rapidocr's crop turns on its side
+    assert 1.5 <= height / width < lineframe.GLYPH_TALL  # a box rapidocr's crop turns on its side
     engine._load()
     lines = engine._read(bgr, [quad], False)
     assert [ln.text for ln in lines] == [glyph]
@@ -64,7 +64,7 @@ def test_a_short_column_of_chinese_characters_is_still_read_turned(engine, text)
     """Two characters one under the other, as tall as a character standing: read turned they say
     both; squeezed into one as they stand they say fewer, so the turned reading stays."""
     bgr, quad = _boxed(text, size=30, column=True)
-    assert 1.5 <= np.ptp(quad[:, 1]) / np.ptp(quad[:, 0]) < engine_mod.GLYPH_TALL
+    assert 1.5 <= np.ptp(quad[:, 1]) / np.ptp(quad[:, 0]) < lineframe.GLYPH_TALL
     engine._load()
     lines = engine._read(bgr, [quad], False)
     assert [ln.text for ln in lines] == [text]
@@ -77,7 +77,7 @@ def test_two_short_rows_boxed_as_one_are_not_read_as_they_stand(engine):
     read as it stands says ``AB`` more surely (0.94) than turned (0.87): without the bands' test
     it would be taken so."""
     bgr, quad = _boxed(["A", "B"], size=20, column=True)
-    assert 1.5 <= np.ptp(quad[:, 1]) / np.ptp(quad[:, 0]) < engine_mod.GLYPH_TALL
+    assert 1.5 <= np.ptp(quad[:, 1]) / np.ptp(quad[:, 0]) < lineframe.GLYPH_TALL
     upright = bgr[int(quad[0, 1]):int(quad[2, 1]), int(quad[0, 0]):int(quad[2, 0])]
     assert vertical.longest_band(upright) < engine_mod.GLYPH_BAND
     engine._load()
@@ -97,7 +97,7 @@ def test_one_character_standing_is_one_band_of_ink(glyph):
 def test_a_brace_alone_on_a_page_is_read_and_boxed_to_its_ink(engine):
     """On a page, a ``{`` standing alone between lines (an answer sheet's mark) is boxed taller
     than wide: read turned it was lost (under the floor); read as it stands it is kept, and
-    reported hugging its ink like any line (engine._ink_box fits a standing character too)."""
+    reported hugging its ink like any line (lineframe.ink_box fits a standing character too)."""
     font = ImageFont.truetype(cjk_font_path(), 50)
     page = Image.new("RGB", (1200, 500), "white")
     draw = ImageDraw.Draw(page)
@@ -113,6 +113,6 @@ def test_a_brace_alone_on_a_page_is_read_and_boxed_to_its_ink(engine):
     box = (brace[:, 0].min(), brace[:, 1].min(), brace[:, 0].max(), brace[:, 1].max())
     # the detector's box at REPORT_UNCLIP leaves 8 px beside the 12 px wide brace; fitted, the
     # ink's margin (INK_MARGIN of its height) and a pixel of the crop's resampling
-    pad = max(engine_mod.INK_MARGIN * (ink[3] - ink[1]), engine_mod.INK_MIN_PAD) + 1.0
+    pad = max(lineframe.INK_MARGIN * (ink[3] - ink[1]), lineframe.INK_MIN_PAD) + 1.0
     assert box[0] <= ink[0] and box[1] <= ink[1] and box[2] >= ink[2] and box[3] >= ink[3]
     assert box[0] >= ink[0] - pad and box[1] >= ink[1] - pad and box[2] <= ink[2] + pad and box[3] <= ink[3] + pad

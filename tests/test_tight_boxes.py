@@ -1,4 +1,4 @@
-"""Reported line boxes fit the printed text (engine._tighten): lines are cropped for recognition
+"""Reported line boxes fit the printed text (lineframe.tighten): lines are cropped for recognition
 with the detector's margin (unclip 1.6) and ordered on those boxes, but reported as the detector's
 box at REPORT_UNCLIP."""
 
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from desktop_ocr.core import engine as engine_mod
+from desktop_ocr.core import lineframe
 from desktop_ocr.core.image import LoadedImage
 from desktop_ocr.core.recognizer import RecognizeOptions
 
@@ -27,7 +28,7 @@ def _boxes_at(models, bgr: np.ndarray, ratio: float) -> list[np.ndarray]:
 
 
 def test_a_loose_box_shrunk_is_the_detectors_own_tight_box(engine):
-    """The geometry of _tight_inset against the detector itself: the same probability map
+    """The geometry of lineframe.tight_inset against the detector itself: the same probability map
     post-processed at 1.6 and at 1.4 gives boxes that it turns one into the other within rounding."""
     page = render_lines(["发票号码 No. 20240521", "Total 128.50 元", "短"], font_size=30)
     bgr = np.ascontiguousarray(rgb_array(page)[:, :, ::-1])
@@ -39,8 +40,8 @@ def test_a_loose_box_shrunk_is_the_detectors_own_tight_box(engine):
     for box in loose:
         centre = box.mean(axis=0)
         twin = min(tight, key=lambda t: np.linalg.norm(t.mean(axis=0) - centre))
-        delta = engine_mod._tight_inset(box, grown, engine_mod.REPORT_UNCLIP)
-        derived = np.array(engine_mod._inset(box, delta, delta))
+        delta = lineframe.tight_inset(box, grown, engine_mod.REPORT_UNCLIP)
+        derived = np.array(lineframe.inset(box, delta, delta))
         assert np.abs(derived - twin).max() <= 1.5, (box, twin, derived)
         assert np.ptp(derived[:, 1]) < np.ptp(box[:, 1]) - 1.0  # and it did move in
 
@@ -74,8 +75,8 @@ def test_reported_lines_hug_their_ink_and_read_as_before(engine):
 ])
 def test_degenerate_frames_stay_and_squares_shrink_evenly(frame):
     f = [np.asarray(p, dtype=np.float64) for p in frame]
-    delta = engine_mod._tight_inset(f, 1.6, 1.4)
-    out = np.array(engine_mod._inset(f, delta, delta))
+    delta = lineframe.tight_inset(f, 1.6, 1.4)
+    out = np.array(lineframe.inset(f, delta, delta))
     if frame[2][1] < 1:
         assert np.array_equal(out, np.array(f))
     else:

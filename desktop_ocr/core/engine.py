@@ -45,7 +45,7 @@ step 3 alone on the whole image as one line (no detection, no rotation search; `
 Polygons are given in reading order of the text: top-left, top-right, bottom-right, bottom-left
 of the line as read upright, so on a page turned by 90 degrees the first point is at the
 image's top-right. A detected line's polygon fits its printed text (the detector's box at
-REPORT_UNCLIP, ``_tighten``) while its crop, and the reading order, use the detector's own box,
+REPORT_UNCLIP, ``lineframe.tighten``) while its crop, and the reading order, use the detector's own box,
 which has the margin the recogniser reads best with. A column of vertical writing
 (``TextLine.vertical``) is given as it stands: its top-left, top-right, bottom-right, bottom-left,
 its CharBoxes one per character cell.
@@ -78,7 +78,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from . import bridge, combs, layout, rapid, rotation, rowsplit, rules, tiling, vertical
+from . import bridge, combs, layout, lineframe, rapid, rotation, rowsplit, rules, tiling, vertical
 from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
@@ -98,9 +98,8 @@ MODEL_FILES = {
 DET_MAX_SIDE = 2000
 DET_MIN_SIDE = 736
 #: a box at least 1.5 times as tall as wide, which rapid.crop_line reads turned on its side, and
-#: under this many times: read as it stands too, the more confident reading kept (_glyph_tall)
-GLYPH_TALL = 3.0
-#: ... and where its longest run of rows of ink covers this share of the height its ink spans at
+#: under lineframe.GLYPH_TALL times, is read as it stands too, the more confident reading kept
+#: (lineframe.glyph_tall), where its longest run of rows of ink covers this share of the height its ink spans at
 #: least (vertical.longest_band): two short rows boxed as one (``6%`` over ``0%``), squeezed into
 #: one row as they stand, read as nonsense (``68``)
 GLYPH_BAND = 0.6
@@ -111,9 +110,9 @@ MAX_GROW = 3.0
 #: DET_MIN_SIDE, draws it at most DET_MIN_SIDE / LINE_CANVAS (184) px tall
 LINE_CANVAS = 4
 #: a line crop longer than this many times its height is recognised in pieces of at most
-#: PIECE_RATIO heights (_split_long); the longest line on the evaluation pages is 47 heights
+#: lineframe.PIECE_RATIO heights (lineframe.split_long); the longest line on the evaluation pages is 47
+#: heights
 MAX_LINE_RATIO = 60
-PIECE_RATIO = 30
 #: an image so elongated that tiled detection would shrink its short side below this many
 #: pixels is refused with a clear error (no text that small can be found)
 MIN_DETECT_SIDE = 8
@@ -212,24 +211,10 @@ SPLIT_WIDE = 2.2
 PATCH_HEIGHT = 3.0
 #: a detected line is cropped for recognition with the detector's own margin (its unclip ratio,
 #: 1.6: the recogniser reads best with room around the glyphs) but reported as the box the
-#: detector gives at this ratio, which fits the printed text (_tighten). Measured on the evaluation
-#: set: det F1 0.837 -> 0.860, e2e F1 0.723 -> 0.744, the same text read; 1.5 gives 0.849, 1.3 0.869
+#: detector gives at this ratio, which fits the printed text (lineframe.tighten), then fitted to its
+#: ink (lineframe.ink_box). Measured on the evaluation set: det F1 0.837 -> 0.860, e2e F1 0.723 ->
+#: 0.744, the same text read; 1.5 gives 0.849, 1.3 0.869
 REPORT_UNCLIP = 1.4
-#: ... then fitted to its ink (_ink_box), with this margin on every side as a share of the ink's
-#: height, and at least INK_MIN_PAD px (a scan's blur at 10 px text): the detector's box is a
-#: fixed margin out from a blurred kernel, loose around short lines and single characters (a
-#: form's 男 was 38 x 40 px around 21 x 27 px of ink). Set: det F1 0.875 -> 0.894, e2e F1
-#: 0.760 -> 0.777, the same text read
-INK_MARGIN = 0.12
-INK_MIN_PAD = 2.0
-#: columns of a line's box inked over more than this share of its height, the box taken
-#: BORDER_REACH of its height higher and lower, are a cell's border through it, not its text
-#: (_ink_box): a border runs on past the print, a letter's stem (a lone '1', a 'K' in a tight box)
-#: does not
-INK_RULE = 0.8
-BORDER_REACH = 0.2
-#: a run of ink along a line's box this many times as long as the box is high is a rule (_ink_box)
-RULE_RUN = 4
 #: an image on which the detector finds nothing is detected again turned by a quarter when it
 #: has edges on this share of a thumbnail of at most MARKS_SIDE px (_has_marks)
 MARKS_SIDE = 640
@@ -333,9 +318,6 @@ def model_paths() -> dict[str, str]:
     return {k: str(p) for k, p in paths.items()}
 
 
-def _is_cjk(ch: str) -> bool:
-    return ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\u3000" <= ch <= "\u303f"
-            or "\uff00" <= ch <= "\uffef")
 
 
 class LocalEngine(Recognizer):
@@ -686,7 +668,7 @@ class LocalEngine(Recognizer):
         boxes_of: list[np.ndarray] = []
         cols: dict[int, tuple[vertical.CellMap, np.ndarray]] = {}  # crop index -> its column
         turned: dict[int, tuple[np.ndarray, list]] = {}  # a column's crop turned as a turned line's
-        standing: dict[int, tuple[np.ndarray, list]] = {}  # a tall box's crop as it stands (_glyph_tall)
+        standing: dict[int, tuple[np.ndarray, list]] = {}  # a tall box's crop as it stands (lineframe.glyph_tall)
         for q in quads:
             pts = np.asarray(q, dtype=np.float32)
             if columns and vertical.is_tall(pts):
@@ -708,9 +690,9 @@ class LocalEngine(Recognizer):
             p0, p1, p2, p3 = pts.astype(np.float64)
             # the crop's own corners as (top-left, top-right, bottom-right, bottom-left)
             frame = [p0, p1, p2, p3]
-            if _cut_turned(pts):
+            if lineframe.cut_turned(pts):
                 frame = [p1, p2, p3, p0]  # rapid.crop_line turned a tall crop by np.rot90
-                if _glyph_tall(pts):  # ... which may be a character standing, upright: one band
+                if lineframe.glyph_tall(pts):  # ... which may be a character standing, upright: one band
                     # of ink down it, not two rows one over the other, is read so too
                     upright = np.ascontiguousarray(np.rot90(crop, -1))
                     if vertical.longest_band(upright) >= GLYPH_BAND:
@@ -725,7 +707,7 @@ class LocalEngine(Recognizer):
         pieces: list[tuple[int, float, float, str]] = []  # (line, u0, u1, separator before it)
         for k, crop in enumerate(crops):
             if crop.shape[1] > MAX_LINE_RATIO * crop.shape[0]:
-                pieces += [(k, u0, u1, sep) for u0, u1, sep in _split_long(crop)]
+                pieces += [(k, u0, u1, sep) for u0, u1, sep in lineframe.split_long(crop)]
         long_lines = {k for k, *_ in pieces}
         short = [k for k in range(len(crops)) if k not in long_lines]
         txts: list[str] = [""] * len(crops)
@@ -787,7 +769,7 @@ class LocalEngine(Recognizer):
                 elif k in standing and alts.get(k) is standing[k]:
                     kept_turned.add(k)  # checked as a line read once (_unsteady_lines)
                 if chars:
-                    char_lists[k] = _char_boxes(txts[k], words_k, frames[k], _clamp(scores[k]))
+                    char_lists[k] = lineframe.char_boxes(txts[k], words_k, frames[k], _clamp(scores[k]))
             base = len(short) + len(alts)
             if self._twice is not None:
                 once = [k for k in short if (k not in alts or k in kept_turned) and k not in cols]
@@ -805,7 +787,7 @@ class LocalEngine(Recognizer):
                     boxes: list[CharBox] = []
                     for (i, u0, u1, _), t in zip(parts, texts):
                         if t.strip():
-                            boxes += _char_boxes(t, rec.words[i], _sub_frame(frames[k], u0, u1),
+                            boxes += lineframe.char_boxes(t, rec.words[i], lineframe.sub_frame(frames[k], u0, u1),
                                                  _clamp(rec.scores[i])) or []
                     char_lists[k] = boxes or None
         lines = []
@@ -843,9 +825,9 @@ class LocalEngine(Recognizer):
         its group, so sharing the call would change the first readings themselves."""
         wider: dict[int, np.ndarray] = {}
         for k, box in boxes.items():
-            q = _grown(box, AGAIN_GROW)
+            q = lineframe.grown(box, AGAIN_GROW)
             crop = _cut(bgr, q, source)
-            turns = int(_cut_turned(box)) - int(_cut_turned(q))
+            turns = int(lineframe.cut_turned(box)) - int(lineframe.cut_turned(q))
             if turns:  # a tall box grown less tall: its crop turned as the line's own was
                 crop = np.ascontiguousarray(np.rot90(crop, turns))
             if crop.size and min(crop.shape[:2]) >= 2:
@@ -1039,9 +1021,9 @@ class LocalEngine(Recognizer):
         lines = _order(lines, residual, size[1], size[0])
         for ln in lines:  # ordered on the detector's boxes (the layout's measure), reported tight
             if not ln.vertical:
-                _tighten(ln, grown, REPORT_UNCLIP)
+                lineframe.tighten(ln, grown, REPORT_UNCLIP)
                 if id(ln) in fits:
-                    _fit_to(ln, fits[id(ln)])
+                    lineframe.fit_to(ln, fits[id(ln)])
         if not np.allclose(matrix, np.eye(3)):
             inv = np.linalg.inv(matrix)
             for ln in lines:
@@ -1132,15 +1114,15 @@ class LocalEngine(Recognizer):
         return _Way(quads, angle, matrix, work.shape[:2], residual, columns, lines, self._ink_fits(lines, work))
 
     def _ink_fits(self, lines: list[TextLine], work: np.ndarray) -> dict[int, tuple[float, float, float, float]]:
-        """Where each horizontal line's ink lies in its reported box (_ink_box), by ``id`` of the
+        """Where each horizontal line's ink lies in its reported box (lineframe.ink_box), by ``id`` of the
         line, measured in the working image ``work`` while it is held; applied once the page's
-        lines are ordered and reported tight (_fit_to)."""
+        lines are ordered and reported tight (lineframe.fit_to)."""
         grown = self._loaded().unclip_ratio
         fits = {}
         for ln in lines:
             if not ln.vertical:
-                delta = _tight_inset(ln.polygon, grown, REPORT_UNCLIP)
-                box = _ink_box(_inset(ln.polygon, delta, delta) if delta > 0 else ln.polygon, work)
+                delta = lineframe.tight_inset(ln.polygon, grown, REPORT_UNCLIP)
+                box = lineframe.ink_box(lineframe.inset(ln.polygon, delta, delta) if delta > 0 else ln.polygon, work)
                 if box is not None:
                     fits[id(ln)] = box
         return fits
@@ -1213,14 +1195,14 @@ class LocalEngine(Recognizer):
         across = [ln for ln in lines if not ln.vertical and len(ln.polygon) == 4]
         if len(across) <= COARSE_MAX_BOXES:
             return lines
-        height = float(np.median([_frame_size(ln.polygon)[1] for ln in across]))
+        height = float(np.median([lineframe.size(ln.polygon)[1] for ln in across]))
         jobs: list[tuple[int, list[np.ndarray], list[tuple[int, int]], np.ndarray]] = []
         for i, ln in enumerate(lines):
             if (ln.vertical or len(ln.polygon) != 4 or len(unspaced(ln.text)) < SPLIT_MIN_CHARS
-                    or _frame_size(ln.polygon)[1] < rowsplit.SPLIT_TALL * height):
+                    or lineframe.size(ln.polygon)[1] < rowsplit.SPLIT_TALL * height):
                 continue
             frame = np.asarray(ln.polygon, dtype=np.float32)
-            if _cut_turned(frame):
+            if lineframe.cut_turned(frame):
                 continue
             crop, bands, frames = _row_frames(work, frame, source)
             if len(bands) >= 2:
@@ -1258,7 +1240,7 @@ class LocalEngine(Recognizer):
         for frame, txt, score, words in zip(frames, rec.txts, rec.scores, rec.words):
             corners = [np.asarray(p, dtype=np.float64) for p in frame]
             out.append(TextLine(text=txt, polygon=[(float(x), float(y)) for x, y in corners], score=_clamp(score),
-                                chars=_char_boxes(txt, words, corners, _clamp(score)) if chars else None))
+                                chars=lineframe.char_boxes(txt, words, corners, _clamp(score)) if chars else None))
         return out
 
     def _grid_rows(self, work: np.ndarray, lines: list[TextLine], chars: bool,
@@ -1281,7 +1263,7 @@ class LocalEngine(Recognizer):
             x0, y0 = min(boxes[j][0] for j in group), min(boxes[j][1] for j in group)
             x1, y1 = max(boxes[j][2] for j in group), max(boxes[j][3] for j in group)
             frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
-            if _cut_turned(frame):
+            if lineframe.cut_turned(frame):
                 continue
             crop, bands, frames = _row_frames(work, frame, source)
             if len(bands) == rows:
@@ -1311,7 +1293,7 @@ class LocalEngine(Recognizer):
         bridge.BRIDGE_MORE characters more than they did, and begins and ends as they did."""
         idx = [i for i, ln in enumerate(lines)
                if not ln.vertical and len(ln.polygon) == 4 and ln.polygon[0][0] < ln.polygon[1][0]
-               and not _cut_turned(np.asarray(ln.polygon, dtype=np.float32))]
+               and not lineframe.cut_turned(np.asarray(ln.polygon, dtype=np.float32))]
         if len(idx) <= COARSE_MAX_BOXES:
             return lines
         boxes = [lines[i].bbox() for i in idx]
@@ -1538,14 +1520,14 @@ def _cut_by_frame(lines: list[TextLine], angle: float, w: int, h: int) -> list[T
     axis, extent = (1, h) if quarter in (0, 2) else (0, w)
 
     def height(ln: TextLine) -> float:
-        return _frame_size(ln.polygon)[1]
+        return lineframe.size(ln.polygon)[1]
 
     def at_edge(ln: TextLine) -> bool:
         at = [pt[axis] for pt in ln.polygon]
         return min(at) <= FRAME_TOUCH or max(at) >= extent - FRAME_TOUCH
 
     def halved(ln: TextLine) -> bool:
-        length, tall = _frame_size(ln.polygon)
+        length, tall = lineframe.size(ln.polygon)
         return tall < CUT_EM * length / max(_ems(ln.text), 1.0)
 
     across = [ln for ln in lines if not ln.vertical and len(ln.polygon) == 4]
@@ -1650,7 +1632,7 @@ def _join_stacks(lines: list[TextLine], grown: float) -> list[TextLine]:
         members = [lines[i] for i in chain]
         for m in members:
             if not m.vertical:  # a column's piece read stacked keeps its box (vertical lines are not tightened)
-                _tighten(m, grown, REPORT_UNCLIP)
+                lineframe.tighten(m, grown, REPORT_UNCLIP)
         xs = [p[0] for m in members for p in m.polygon]
         ys = [p[1] for m in members for p in m.polygon]
         x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
@@ -1738,7 +1720,7 @@ def _around(quads: list) -> list[tuple[float, float]]:
     v = np.array([-u[1], u[0]])
     pts = q.reshape(-1, 2)
     a, b = pts @ u, pts @ v
-    return [_point(u * x + v * y) for x, y in ((a.min(), b.min()), (a.max(), b.min()),
+    return [lineframe.point(u * x + v * y) for x, y in ((a.min(), b.min()), (a.max(), b.min()),
                                                 (a.max(), b.max()), (a.min(), b.max()))]
 
 
@@ -1853,7 +1835,7 @@ def _short_spares(spares: list[TextLine], kept: list[TextLine], least: int) -> l
     across = [ln for ln in kept if not ln.vertical and len(ln.polygon) == 4]
     if not across:
         return []
-    height = float(np.median([_frame_size(ln.polygon)[1] for ln in across]))
+    height = float(np.median([lineframe.size(ln.polygon)[1] for ln in across]))
     taken: list[TextLine] = []
     boxes = [np.asarray(ln.polygon, dtype=np.float32) for ln in kept]
     for ln in sorted(spares, key=lambda ln: -(ln.score or 0.0)):
@@ -1861,7 +1843,7 @@ def _short_spares(spares: list[TextLine], kept: list[TextLine], least: int) -> l
         if (len(text) >= least or not vertical.ideographs(text)
                 or (ln.score or 0.0) < SPARE_CJK_SCORE or ln.vertical or len(ln.polygon) != 4):
             continue
-        tall = _frame_size(ln.polygon)[1]
+        tall = lineframe.size(ln.polygon)[1]
         if not SPARE_CJK_HEIGHT * height <= tall <= height / SPARE_CJK_HEIGHT:
             continue
         box = np.asarray(ln.polygon, dtype=np.float32)
@@ -1994,15 +1976,6 @@ def _release_heap() -> None:
         _MALLOC_TRIM(0)
 
 
-def _grown(q: np.ndarray, g: float) -> np.ndarray:
-    """A box (4 x 2: top-left, top-right, bottom-right, bottom-left) grown by ``g`` of its
-    shorter side on every side, along its own edges."""
-    p = np.asarray(q, dtype=np.float64)
-    u, v = p[1] - p[0], p[3] - p[0]
-    lu, lv = max(float(np.linalg.norm(u)), 1e-6), max(float(np.linalg.norm(v)), 1e-6)
-    d = g * min(lu, lv)
-    u, v = u / lu * d, v / lv * d
-    return np.array([p[0] - u - v, p[1] + u - v, p[2] + u + v, p[3] - u + v], dtype=np.float32)
 
 
 def _cut(img: np.ndarray, frame: np.ndarray, source: _Source | None) -> np.ndarray:
@@ -2028,188 +2001,32 @@ def _rows_read(parts: list[TextLine], bands: list[tuple[int, int]], crop: np.nda
             and all(rowsplit.band_aspect(crop, b) <= SPLIT_WIDE * max(1.0, _ems(p.text)) for p, b in zip(parts, bands)))
 
 
-def _glyph_tall(q: np.ndarray) -> bool:
-    """Whether a box rapid.crop_line turns (_cut_turned) is short enough to be one character or
-    two standing upright (a ``$``, ``1``, ``(``: taller than wide), under GLYPH_TALL times as tall
-    as wide, rather than a line turned on its side; measured as _ink_box measures its frame."""
-    w, h = _frame_size(q)
-    return w > 0 and h < GLYPH_TALL * w
 
 
-def _cut_turned(q: np.ndarray) -> bool:
-    """Whether rapid.crop_line turns a box's crop by np.rot90: the box is at least 1.5 times as
-    tall as wide (measured as rapidocr measures it)."""
-    cw = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3])))
-    ch = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
-    return cw > 0 and ch / cw >= 1.5
 
 
 def _clamp(score) -> float:
     return min(1.0, max(0.0, float(score)))
 
 
-def _tight_inset(frame, grown: float, ratio: float) -> float:
-    """How far each side of a detected line's frame (top-left, top-right, bottom-right,
-    bottom-left) moves in to be the box the detector gives with unclip ratio ``ratio`` instead of
-    ``grown``; 0 for a frame that is not such a box (too small, merged oddly).
-
-    The DB post-processing grows the minimum rectangle of a text kernel (w0 x h0) by
-    d = ratio * w0 * h0 / (2 (w0 + h0)) on every side and reports the rectangle around that:
-    W = w0 + 2d, H = h0 + 2d. From W and H the kernel's d solves
-    (4k - 4) d^2 - k (W + H) d + W H = 0 with k = 2 (1 + 1/grown) (the smaller root); at ``ratio``
-    it is d ratio/grown. A 26 px high line moves in by about 1 px per side from 1.6 to 1.4."""
-    w, h = _frame_size(frame)
-    if w < 1.0 or h < 1.0 or ratio >= grown:
-        return 0.0
-    k = 2.0 * (1.0 + 1.0 / grown)
-    a, b = 4.0 * k - 4.0, k * (w + h)
-    disc = b * b - 4.0 * a * w * h
-    if disc < 0:
-        return 0.0
-    delta = (b - math.sqrt(disc)) / (2.0 * a) * (1.0 - ratio / grown)
-    return delta if 0.0 < delta < min(w, h) / 4.0 else 0.0
 
 
-def _frame_size(frame) -> tuple[float, float]:
-    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
-    return float(np.hypot(*((tr - tl) + (br - bl)) / 2.0)), float(np.hypot(*((bl - tl) + (br - tr)) / 2.0))
 
 
-def _inset(frame, along: float, across: float) -> list[tuple[float, float]]:
-    """A frame with its ends moved in by ``along`` and its top and bottom by ``across`` pixels."""
-    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
-    w, h = _frame_size(frame)
-    u = ((tr - tl) + (br - bl)) / 2.0 / max(w, 1e-9) * along
-    v = ((bl - tl) + (br - tr)) / 2.0 / max(h, 1e-9) * across
-    return [(float(p[0]), float(p[1])) for p in (tl + u + v, tr - u + v, br - u - v, bl + u - v)]
 
 
-def _tighten(line: TextLine, grown: float, ratio: float) -> None:
-    """Report a detected line as the detector's box at unclip ``ratio`` (REPORT_UNCLIP), which fits
-    the printed text; its crop was taken at ``grown``, the margin the recogniser reads best with.
-    Its characters' boxes lose the same amount at top and bottom."""
-    delta = _tight_inset(line.polygon, grown, ratio)
-    if delta <= 0.0:
-        return
-    line.polygon = _inset(line.polygon, delta, delta)
-    for c in line.chars or []:
-        if c.polygon is not None and len(c.polygon) == 4:
-            c.polygon = _inset(c.polygon, 0.0, delta)
 
 
-def _ink_box(frame, image: np.ndarray) -> tuple[float, float, float, float] | None:
-    """Where a horizontal line's ink lies in its box ``frame`` on ``image``: (left, top, right,
-    bottom) as fractions of the frame's length and height, with INK_MARGIN (at least INK_MIN_PAD
-    px) on every side. Ink is the smaller Otsu class of the box's pixels, without the rules along
-    the line (RULE_RUN) and the columns a cell's border crosses (INK_RULE). None where the frame is
-    GLYPH_TALL times as tall as wide or more or under 6 px high, or its ink is too little or too
-    odd to fit (less than 0.3 of its length or height)."""
-    w, h = _frame_size(frame)
-    if h < 6.0 or h >= GLYPH_TALL * w:
-        return None
-    quad = np.asarray(frame, dtype=np.float32)
-    crop = rapid.crop_line(image, quad)
-    if _cut_turned(quad):  # a character standing (_glyph_tall), its crop turned back as it stands
-        crop = np.ascontiguousarray(np.rot90(crop, -1))
-    ch, cw = crop.shape[:2]
-    if ch < 4:
-        return None
-    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    level, dark = cv2.threshold(np.ascontiguousarray(gray, dtype=np.uint8), 0, 1,
-                                cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    dark_print = dark.mean() < 0.5  # print is the lesser part
-    ink = dark if dark_print else 1 - dark
-    # a run of ink RULE_RUN times longer than the box is high is a rule along the line (a field's
-    # underline, a cell's edge), not text (bold print merged at a low resolution makes runs of 2-3
-    # heights); its rows, and the rows next to them (its pieces, where it is not quite parallel to
-    # the line), do not count for where the line's ink is
-    rule = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, RULE_RUN * ch + 1), np.uint8)).any(axis=1)
-    ink[np.convolve(rule, np.ones(3), mode="same") > 0] = 0
-    # a cell's border across the line, and the columns beside it (its edge, where it is not quite
-    # upright: a third column half covered)
-    across = _borders(frame, image, cw, ch, level, dark_print)
-    ink[:, np.convolve(across, np.ones(3), mode="same") > 0] = 0
-    rows_in = np.flatnonzero(ink.sum(axis=1) >= 2)  # a speck is not a row of ink
-    cols_in = np.flatnonzero(ink.sum(axis=0) >= 1)
-    if len(rows_in) < 2 or len(cols_in) < 2:
-        return None
-    r0, r1, c0, c1 = rows_in[0], rows_in[-1] + 1, cols_in[0], cols_in[-1] + 1
-    pad = max(INK_MARGIN * (r1 - r0), INK_MIN_PAD)
-    top, bottom = max(0.0, r0 - pad) / ch, min(ch, r1 + pad) / ch
-    left, right = max(0.0, c0 - pad) / cw, min(cw, c1 + pad) / cw
-    if bottom - top < 0.3 or right - left < 0.3:
-        return None
-    return left, top, right, bottom
 
 
-def _borders(frame, image: np.ndarray, cw: int, ch: int, level: float, dark_print: bool) -> np.ndarray:
-    """Which columns of a line's crop (``cw`` x ``ch``, of ``frame`` on ``image``) a cell's border
-    crosses: inked (grey at most ``level``, or above it for light print on dark) over INK_RULE of
-    the frame taken BORDER_REACH of its height higher and lower."""
-    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
-    down = ((bl - tl) + (br - tr)) / 2.0 * BORDER_REACH
-    tall = max(2, int(round(ch * (1.0 + 2.0 * BORDER_REACH))))
-    src = np.array([tl - down, tr - down, br + down, bl + down], dtype=np.float32)
-    dst = np.array([[0, 0], [cw, 0], [cw, tall], [0, tall]], dtype=np.float32)
-    reach = cv2.warpPerspective(image, cv2.getPerspectiveTransform(src, dst), (cw, tall),
-                                flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    gray = cv2.cvtColor(reach, cv2.COLOR_BGR2GRAY) if reach.ndim == 3 else reach
-    inked = gray <= level if dark_print else gray > level
-    return inked.sum(axis=0) >= INK_RULE * tall
 
 
-def _fit_to(line: TextLine, box: tuple[float, float, float, float]) -> None:
-    """Report ``line`` as the part ``box`` (left, top, right, bottom fractions: _ink_box) of its
-    frame; its characters' boxes take its new top and bottom and stay within its new ends."""
-    left, top, right, bottom = box
-    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in line.polygon)
-
-    def at(u: float, v: float) -> tuple[float, float]:
-        return _point((tl + (tr - tl) * u) * (1.0 - v) + (bl + (br - bl) * u) * v)
-
-    along, across = (tr - tl + br - bl) / 2.0, (bl - tl + br - tr) / 2.0
-    to_uv = np.linalg.pinv(np.column_stack([along, across]))
-    for c in line.chars or []:  # within the line's new ends; its new top and bottom
-        if c.polygon is not None and len(c.polygon) == 4:
-            u = np.clip([(to_uv @ (np.asarray(q, dtype=np.float64) - tl))[0] for q in c.polygon], left, right)
-            c.polygon = [at(u[0], top), at(u[1], top), at(u[2], bottom), at(u[3], bottom)]
-    line.polygon = [at(left, top), at(right, top), at(right, bottom), at(left, bottom)]
 
 
-def _point(p: np.ndarray) -> tuple[float, float]:
-    return (round(float(p[0]), 1), round(float(p[1]), 1))
 
 
-def _split_long(crop: np.ndarray) -> list[tuple[float, float, str]]:
-    """Cut a line crop longer than MAX_LINE_RATIO heights into pieces of at most PIECE_RATIO, each
-    cut at the emptiest column in the last third of its piece. Returns (u0, u1, separator) per
-    piece, u as a fraction of the crop's width; the separator is a space where the cut fell in a
-    gap wider than a third of the line's height, else empty."""
-    h, w = crop.shape[:2]
-    gray = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float64)
-    ink = np.abs(gray - np.median(gray)).mean(axis=0)
-    quiet = ink <= 0.1 * max(1e-6, float(ink.max()))
-    longest = int(PIECE_RATIO * h)
-    cuts, seps = [0], [""]
-    while w - cuts[-1] > longest:
-        lo, hi = cuts[-1] + (2 * longest) // 3, cuts[-1] + longest
-        c = lo + int(np.argmin(ink[lo:hi]))
-        run_lo, run_hi = c, c
-        while run_lo > cuts[-1] and quiet[run_lo - 1]:
-            run_lo -= 1
-        while run_hi < w - 1 and quiet[run_hi + 1]:
-            run_hi += 1
-        cuts.append(c)
-        seps.append(" " if quiet[c] and run_hi - run_lo + 1 >= h / 3 else "")
-    cuts.append(w)
-    return [(cuts[i] / w, cuts[i + 1] / w, seps[i]) for i in range(len(cuts) - 1)]
 
 
-def _sub_frame(frame, u0: float, u1: float) -> list[np.ndarray]:
-    """The part of a line frame (top-left, top-right, bottom-right, bottom-left) between the
-    fractions u0 and u1 of its length."""
-    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
-    return [tl + (tr - tl) * u0, tl + (tr - tl) * u1, bl + (br - bl) * u1, bl + (br - bl) * u0]
 
 
 def _map(points, m: np.ndarray, w: int, h: int) -> list[tuple[float, float]]:
@@ -2236,55 +2053,3 @@ def _order(lines: list[TextLine], residual: float, w: int, h: int) -> list[TextL
     return out
 
 
-def _char_boxes(text: str, info, frame, line_score: float) -> list[CharBox] | None:
-    """Per-character boxes from the recogniser's CTC columns.
-
-    Chinese characters get one box each; runs of Latin letters/digits (rapidocr's "words",
-    split at spaces and script changes) get one box per word. Positions come from the CTC
-    column of each character, widths from the neighbouring columns capped by the line height.
-    """
-    if info is None or not getattr(info, "words", None) or not info.line_txt_len:
-        return None
-    confs = list(info.confs) if len(info.confs) == len(text) else None
-    nonspace_conf = [c for ch, c in zip(text, confs) if not ch.isspace()] if confs else None
-    cols = [c for wc in info.word_cols for c in wc]
-    flat = [ch for word in info.words for ch in word]
-    if len(cols) != len(flat):
-        return None
-    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in frame)
-    width = max(1.0, float(np.linalg.norm(tr - tl)))
-    height = max(1.0, float(np.linalg.norm(bl - tl)))
-    n = float(info.line_txt_len)
-    centres = [(c + 0.5) / n for c in cols]
-    spans = []
-    for i, ch in enumerate(flat):
-        half = (1.0 if _is_cjk(ch) else 0.6) * height / width * 0.5
-        lo = centres[i] - half * 1.1
-        hi = centres[i] + half * 1.1
-        if i > 0:
-            lo = max(lo, (centres[i - 1] + centres[i]) / 2.0)
-        if i + 1 < len(flat):
-            hi = min(hi, (centres[i] + centres[i + 1]) / 2.0)
-        spans.append((max(0.0, lo), min(1.0, hi)))
-
-    def quad(u0: float, u1: float) -> list[tuple[float, float]]:
-        a = tl + (tr - tl) * u0
-        b = tl + (tr - tl) * u1
-        c = bl + (br - bl) * u1
-        d = bl + (br - bl) * u0
-        return [(float(p[0]), float(p[1])) for p in (a, b, c, d)]
-
-    out: list[CharBox] = []
-    k = 0
-    for word, wtype in zip(info.words, info.word_types):
-        idx = list(range(k, k + len(word)))
-        k += len(word)
-        scores = [nonspace_conf[i] for i in idx] if nonspace_conf else [line_score] * len(idx)
-        if getattr(wtype, "value", "") == "cn":
-            for i, s in zip(idx, scores):
-                out.append(CharBox(text=flat[i], score=float(min(1.0, max(0.0, s))), polygon=quad(*spans[i])))
-        else:
-            s = float(np.mean(scores))
-            out.append(CharBox(text="".join(flat[i] for i in idx), score=min(1.0, max(0.0, s)),
-                               polygon=quad(spans[idx[0]][0], spans[idx[-1]][1])))
-    return out

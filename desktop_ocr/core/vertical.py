@@ -370,7 +370,7 @@ PIECE_TALL = 1.5
 
 
 def ideograph(c: str) -> bool:
-    """A Chinese character (unlike engine._is_cjk, which takes any full-width glyph, punctuation too)."""
+    """A Chinese character (unlike lineframe._full_width, which takes any full-width glyph, punctuation too)."""
     return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
