@@ -4,6 +4,7 @@ tolerances."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from desktop_ocr.core import boxes, bridge, combs, tiling
@@ -38,3 +39,19 @@ def test_each_step_keeps_its_own_tolerance() -> None:
     assert bridge.row_pairs([a, (45.0, 104.0, 85.0, 124.0)]) == [(0, 1)]
     tall = (45.0, 100.0, 85.0, 131.0)
     assert tiling._same_row(a, tall) and not combs._same_row(a, tall)
+
+
+def _quad(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def test_shared_measures_the_smaller_box_against_each_box_at_once() -> None:
+    line = _quad(0, 0, 100, 20)
+    others = boxes.bounds([_quad(10, 2, 30, 18),  # a word inside the line
+                           _quad(50, 10, 150, 30),  # a box as large, over a quarter of it
+                           _quad(0, 40, 100, 60)])  # the next line
+    assert others.shape == (3, 4)
+    assert boxes.shared(line, others).tolist() == pytest.approx([1.0, 0.25, 0.0])
+    inter, area = boxes.intersections(line, others)
+    assert area == 2000 and inter.tolist() == pytest.approx([320.0, 500.0, 0.0])
+    assert boxes.bounds([]).shape == (0, 4)

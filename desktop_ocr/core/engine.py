@@ -79,6 +79,7 @@ import cv2
 import numpy as np
 
 from . import bridge, combs, layout, lineframe, rapid, rotation, rowsplit, rules, tiling, vertical
+from .boxes import bounds, intersections, shared
 from .codes import add_codes
 from .errors import EngineUnavailable, ImageTooLarge
 from .image import LoadedImage
@@ -502,10 +503,10 @@ class LocalEngine(Recognizer):
         holes = _gapped(first, fine, FINE_GAP)
         if not holes:
             return fine
-        fb = _bounds(fine)
+        fb = bounds(fine)
         cx, cy = (fb[:, 0] + fb[:, 2]) / 2, (fb[:, 1] + fb[:, 3]) / 2
         inside = [np.flatnonzero((cx > b[0]) & (cx < b[2]) & (cy > b[1]) & (cy < b[3])).tolist()
-                  for b in _bounds(holes)]
+                  for b in bounds(holes)]
         pieces = sorted({i for idx in inside for i in idx})
         out = self._loaded().recognize([rapid.crop_line(bgr, q.copy()) for q in holes]
                                        + [rapid.crop_line(bgr, fine[i].copy()) for i in pieces], word_boxes=False)
@@ -1789,11 +1790,11 @@ def _not_found(carried: list[np.ndarray], found: list[np.ndarray], patches: bool
     on the skewed page, is elongated. ``patches`` False: any such box counts."""
     if not found:
         return list(carried)
-    fb = _bounds(found)
+    fb = bounds(found)
     bw, bh = fb[:, 2] - fb[:, 0], fb[:, 3] - fb[:, 1]
     out = []
     for q in carried:
-        inter, area = _intersections(q, fb)
+        inter, area = intersections(q, fb)
         x0, y0 = q.min(axis=0)
         x1, y1 = q.max(axis=0)
         if x1 - x0 >= y1 - y0:  # a line across: the boxes spanning its height
@@ -1817,7 +1818,7 @@ def _distinct(lines: list[TextLine]) -> list[TextLine]:
     keep: set[int] = set()
     for ln in sorted(lines, key=lambda ln: (-len(unspaced(ln.text)), -(ln.score or 0.0))):
         box = np.asarray(ln.polygon, dtype=np.float32)
-        if taken and float(_shared(box, _bounds(taken)).max()) >= SPARE_AGAIN:
+        if taken and float(shared(box, bounds(taken)).max()) >= SPARE_AGAIN:
             continue
         taken.append(box)
         keep.add(id(ln))
@@ -1860,7 +1861,7 @@ def _gapped(lines: list[np.ndarray], boxes: list[np.ndarray], gap: float) -> lis
     concern)."""
     if not boxes:
         return []
-    fb = _bounds(boxes)
+    fb = bounds(boxes)
     out = []
     for q in lines:
         x0, y0 = q.min(axis=0)
@@ -1888,27 +1889,8 @@ def _uncovered(new: list[np.ndarray], old: list[np.ndarray]) -> list[np.ndarray]
     on rects 000002), nor a piece of one."""
     if not old:
         return list(new)
-    fb = _bounds(old)
-    return [q for q in new if float(_shared(q, fb).max()) < MISSED_OVERLAP]
-
-
-def _shared(q: np.ndarray, fb: np.ndarray) -> np.ndarray:
-    """The share of the smaller box's area that ``q``'s bounding box and each of ``fb`` (_bounds) have in common."""
-    inter, area = _intersections(q, fb)
-    return inter / np.minimum(np.maximum(1e-6, (fb[:, 2] - fb[:, 0]) * (fb[:, 3] - fb[:, 1])), area)
-
-
-def _bounds(quads: list[np.ndarray]) -> np.ndarray:
-    """n x 4 array of the boxes' (x0, y0, x1, y1)."""
-    return np.array([[q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()] for q in quads]).reshape(-1, 4)
-
-
-def _intersections(q: np.ndarray, fb: np.ndarray) -> tuple[np.ndarray, float]:
-    """The areas of ``q``'s bounding box's intersections with each of ``fb`` (``_bounds``), and its area."""
-    x0, y0, x1, y1 = q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()
-    iw = np.clip(np.minimum(fb[:, 2], x1) - np.maximum(fb[:, 0], x0), 0, None)
-    ih = np.clip(np.minimum(fb[:, 3], y1) - np.maximum(fb[:, 1], y0), 0, None)
-    return iw * ih, max(1e-6, float((x1 - x0) * (y1 - y0)))
+    fb = bounds(old)
+    return [q for q in new if float(shared(q, fb).max()) < MISSED_OVERLAP]
 
 
 def _refine(quads: list[np.ndarray], turn: float, angle: float, residual: float) -> tuple[float, float]:
