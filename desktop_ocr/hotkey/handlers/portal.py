@@ -21,23 +21,20 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-import secrets
-import sys
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import SLOT, QEventLoop, QMetaType, QObject, QTimer, Slot
-from PySide6.QtDBus import QDBus, QDBusArgument, QDBusConnection, QDBusMessage, QDBusObjectPath, QDBusVariant
+from PySide6.QtCore import QMetaType
+from PySide6.QtDBus import QDBus, QDBusArgument, QDBusConnection, QDBusMessage, QDBusObjectPath
 
+from desktop_ocr import portal
 from desktop_ocr.core.errors import HotkeyFailed
 from desktop_ocr.hotkey.models import parse_key
 
 log = logging.getLogger(__name__)
 
-SERVICE = "org.freedesktop.portal.Desktop"
-PATH = "/org/freedesktop/portal/desktop"
+SERVICE, PATH = portal.SERVICE, portal.PATH
 SHORTCUTS = "org.freedesktop.portal.GlobalShortcuts"
-REQUEST = "org.freedesktop.portal.Request"
 SESSION = "org.freedesktop.portal.Session"
 PROPERTIES = "org.freedesktop.DBus.Properties"
 SHORTCUT_ID = "capture"
@@ -46,8 +43,6 @@ TIMEOUT = 60.0
 TRIGGER_MODIFIERS = {"ctrl": "CTRL", "alt": "ALT", "shift": "SHIFT", "meta": "LOGO"}
 TRIGGER_KEYS = {"Esc": "Escape", "Del": "Delete", "Ins": "Insert", "PgUp": "Prior", "PgDown": "Next",
                 "Backspace": "BackSpace", "Enter": "Return", "Space": "space", "+": "plus", "-": "minus"}
-_MESSAGE_SLOT = SLOT("on_message(QDBusMessage)")  # any signature: the timestamp's type is not checked
-_RESPONSE_SLOT = SLOT("on_response(uint,QVariantMap)")  # Qt turns a{sv} into a dict only for a typed slot
 
 
 def preferred_trigger(key: str) -> str:
@@ -119,46 +114,6 @@ def _shortcuts_argument(shortcuts: list[tuple[str, dict]]) -> QDBusArgument:
     return arg
 
 
-def _plain(value):
-    return value.variant() if isinstance(value, QDBusVariant) else value
-
-
-def _path(value) -> str:
-    value = _plain(value)
-    return value.path() if isinstance(value, QDBusObjectPath) else str(value or "")
-
-
-class _Receiver(QObject):
-    """Receives D-Bus signals: a request's Response (wait() runs a bounded event loop until it comes),
-    or any signal as a whole message, handed to ``on_message``."""
-
-    def __init__(self, on_message: Callable[[QDBusMessage], None] | None = None):
-        super().__init__()
-        self.answer: tuple[int, dict] | None = None
-        self._on_message = on_message
-        self._loop = QEventLoop()
-
-    @Slot(QDBusMessage)
-    def on_message(self, message: QDBusMessage) -> None:
-        if self._on_message is not None:
-            self._on_message(message)
-
-    @Slot("uint", "QVariantMap")
-    def on_response(self, response: int, results: dict) -> None:
-        self.answer = (int(response), {str(k): _plain(v) for k, v in dict(results).items()})
-        self._loop.quit()
-
-    def wait(self, timeout: float) -> tuple[int, dict] | None:
-        if self.answer is None:
-            timer = QTimer()
-            timer.setSingleShot(True)
-            timer.timeout.connect(self._loop.quit)
-            timer.start(int(timeout * 1000))
-            self._loop.exec()
-            timer.stop()
-        return self.answer
-
-
 class PortalHandler:
     name = "portal"
     unavailable = "no desktop portal with GlobalShortcuts on the D-Bus session bus"
@@ -169,16 +124,11 @@ class PortalHandler:
         self.description = description
         self.session = ""
         self.key = ""
-        self._activated: _Receiver | None = None
+        self._activated: portal.Receiver | None = None
 
     def is_compatible(self) -> bool:
-        if not (sys.platform.startswith("linux") or "bsd" in sys.platform):
-            return False
         bus = QDBusConnection.sessionBus()
-        if not bus.isConnected():
-            return False
-        registered = bus.interface().isServiceRegistered(SERVICE)
-        if not (registered.isValid() and registered.value()):
+        if not portal.available(bus):
             return False
         ask = QDBusMessage.createMethodCall(SERVICE, PATH, PROPERTIES, "Get")
         ask.setArguments([SHORTCUTS, "version"])
@@ -189,24 +139,24 @@ class PortalHandler:
         self.stop()
         trigger = preferred_trigger(key)
         bus = QDBusConnection.sessionBus()
-        token = "desktop_ocr_" + secrets.token_hex(8)
+        token = portal.token()
         answer = self._request(bus, "CreateSession", [{"handle_token": token, "session_handle_token": token}],
                                token)
-        session = _path(answer.get("session_handle"))
+        session = portal.object_path(answer.get("session_handle"))
         if not session:
             raise _failed("no session handle in its answer")
         self.session = session
 
         def activated(message: QDBusMessage) -> None:
             args = message.arguments()
-            if len(args) >= 2 and _path(args[0]) == self.session and _plain(args[1]) == SHORTCUT_ID:
+            if len(args) >= 2 and portal.object_path(args[0]) == self.session and portal.plain(args[1]) == SHORTCUT_ID:
                 log.info("portal: the global shortcut was pressed")
                 callback()
 
-        self._activated = _Receiver(activated)
-        bus.connect(SERVICE, PATH, SHORTCUTS, "Activated", self._activated, _MESSAGE_SLOT)  # type: ignore[call-overload]
+        self._activated = portal.Receiver(activated)
+        bus.connect(SERVICE, PATH, SHORTCUTS, "Activated", self._activated, portal.MESSAGE_SLOT)  # type: ignore[call-overload]
         try:
-            bind_token = "desktop_ocr_" + secrets.token_hex(8)
+            bind_token = portal.token()
             shortcuts = _shortcuts_argument([(SHORTCUT_ID, {"description": self.description,
                                                             "preferred_trigger": trigger})])
             self._request(bus, "BindShortcuts", [QDBusObjectPath(session), shortcuts, "",
@@ -221,7 +171,7 @@ class PortalHandler:
         bus = QDBusConnection.sessionBus()
         if self._activated is not None:
             bus.disconnect(SERVICE, PATH, SHORTCUTS, "Activated", self._activated,  # type: ignore[call-overload]
-                           _MESSAGE_SLOT)
+                           portal.MESSAGE_SLOT)
             self._activated = None
         if self.session:
             bus.call(QDBusMessage.createMethodCall(SERVICE, self.session, SESSION, "Close"), QDBus.CallMode.NoBlock)
@@ -230,26 +180,10 @@ class PortalHandler:
 
     def _request(self, bus: QDBusConnection, method: str, args: list, token: str) -> dict:
         """Call ``method`` and wait for its request's Response: the results when it is 0."""
-        sender = bus.baseService().lstrip(":").replace(".", "_")
-        paths = [f"{PATH}/request/{sender}/{token}"]
-        receiver = _Receiver()
-        bus.connect(SERVICE, paths[0], REQUEST, "Response", receiver, _RESPONSE_SLOT)  # type: ignore[call-overload]
         try:
-            call = QDBusMessage.createMethodCall(SERVICE, PATH, SHORTCUTS, method)
-            call.setArguments(args)
-            reply = bus.call(call, QDBus.CallMode.Block, int(self.timeout * 1000))
-            if reply.type() != QDBusMessage.MessageType.ReplyMessage:
-                raise _failed(f"{method}: {reply.errorMessage() or reply.errorName() or 'no answer'}")
-            handle = _path(reply.arguments()[0]) if reply.arguments() else ""
-            if handle and handle != paths[0]:  # an old portal names the request itself
-                paths.append(handle)
-                bus.connect(SERVICE, handle, REQUEST, "Response", receiver, _RESPONSE_SLOT)  # type: ignore[call-overload]
-            answer = receiver.wait(self.timeout)
-            if answer is None:  # withdraw the request, so a late answer binds nothing
-                bus.call(QDBusMessage.createMethodCall(SERVICE, paths[-1], REQUEST, "Close"), QDBus.CallMode.NoBlock)
-        finally:
-            for p in paths:
-                bus.disconnect(SERVICE, p, REQUEST, "Response", receiver, _RESPONSE_SLOT)  # type: ignore[call-overload]
+            answer = portal.request(bus, SHORTCUTS, method, args, token, self.timeout)
+        except portal.Refused as refused:
+            raise _failed(f"{method}: {refused.error}") from None
         if answer is None:
             raise HotkeyFailed(f"the desktop portal did not answer {method} within {self.timeout:g} s",
                                reason="portal_timeout", params={"handler": self.name, "timeout": self.timeout})
