@@ -45,8 +45,8 @@ step 3 alone on the whole image as one line (no detection, no rotation search; `
 Polygons are given in reading order of the text: top-left, top-right, bottom-right, bottom-left
 of the line as read upright, so on a page turned by 90 degrees the first point is at the
 image's top-right. A detected line's polygon fits its printed text (the detector's box at
-REPORT_UNCLIP, ``lineframe.tighten``) while its crop, and the reading order, use the detector's own box,
-which has the margin the recogniser reads best with. A column of vertical writing
+REPORT_UNCLIP, ``lineframe.tighten``) while its crop, and the reading order, use the detector's
+own box, which has the margin the recogniser reads best with. A column of vertical writing
 (``TextLine.vertical``) is given as it stands: its top-left, top-right, bottom-right, bottom-left,
 its CharBoxes one per character cell.
 
@@ -100,8 +100,8 @@ DET_MAX_SIDE = 2000
 DET_MIN_SIDE = 736
 #: a box at least 1.5 times as tall as wide, which rapid.crop_line reads turned on its side, and
 #: under lineframe.GLYPH_TALL times, is read as it stands too, the more confident reading kept
-#: (lineframe.glyph_tall), where its longest run of rows of ink covers this share of the height its ink spans at
-#: least (vertical.longest_band): two short rows boxed as one (``6%`` over ``0%``), squeezed into
+#: (lineframe.glyph_tall), where its longest run of rows of ink covers this share of the height
+#: its ink spans at least (vertical.longest_band): two short rows boxed as one (``6%`` over ``0%``), squeezed into
 #: one row as they stand, read as nonsense (``68``)
 GLYPH_BAND = 0.6
 #: a small image is grown at most this much for detection (see _detect_single)
@@ -317,8 +317,6 @@ def model_paths() -> dict[str, str]:
             reason="models_missing", params={"folder": str(root), "files": missing},
         )
     return {k: str(p) for k, p in paths.items()}
-
-
 
 
 class LocalEngine(Recognizer):
@@ -1958,8 +1956,6 @@ def _release_heap() -> None:
         _MALLOC_TRIM(0)
 
 
-
-
 def _cut(img: np.ndarray, frame: np.ndarray, source: _Source | None) -> np.ndarray:
     """A box's crop (BGR, turned upright as rapidocr turns a tall one): from ``img`` itself, or
     through ``source`` from the pixels ``img`` was resampled from."""
@@ -1983,32 +1979,8 @@ def _rows_read(parts: list[TextLine], bands: list[tuple[int, int]], crop: np.nda
             and all(rowsplit.band_aspect(crop, b) <= SPLIT_WIDE * max(1.0, _ems(p.text)) for p, b in zip(parts, bands)))
 
 
-
-
-
-
 def _clamp(score) -> float:
     return min(1.0, max(0.0, float(score)))
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _map(points, m: np.ndarray, w: int, h: int) -> list[tuple[float, float]]:
