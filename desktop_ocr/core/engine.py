@@ -101,8 +101,8 @@ DET_MIN_SIDE = 736
 #: a box at least 1.5 times as tall as wide, which rapid.crop_line reads turned on its side, and
 #: under lineframe.GLYPH_TALL times, is read as it stands too, the more confident reading kept
 #: (lineframe.glyph_tall), where its longest run of rows of ink covers this share of the height
-#: its ink spans at least (vertical.longest_band): two short rows boxed as one (``6%`` over ``0%``), squeezed into
-#: one row as they stand, read as nonsense (``68``)
+#: its ink spans at least (vertical.longest_band): two short rows boxed as one (``6%`` over
+#: ``0%``), squeezed into one row as they stand, read as nonsense (``68``)
 GLYPH_BAND = 0.6
 #: a small image is grown at most this much for detection (see _detect_single)
 MAX_GROW = 3.0
@@ -111,8 +111,8 @@ MAX_GROW = 3.0
 #: DET_MIN_SIDE, draws it at most DET_MIN_SIDE / LINE_CANVAS (184) px tall
 LINE_CANVAS = 4
 #: a line crop longer than this many times its height is recognised in pieces of at most
-#: lineframe.PIECE_RATIO heights (lineframe.split_long); the longest line on the evaluation pages is 47
-#: heights
+#: lineframe.PIECE_RATIO heights (lineframe.split_long); the longest line on the evaluation
+#: pages is 47 heights
 MAX_LINE_RATIO = 60
 #: an image so elongated that tiled detection would shrink its short side below this many
 #: pixels is refused with a clear error (no text that small can be found)
