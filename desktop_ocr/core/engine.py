@@ -824,7 +824,7 @@ class LocalEngine(Recognizer):
         its group, so sharing the call would change the first readings themselves."""
         wider: dict[int, np.ndarray] = {}
         for k, box in boxes.items():
-            q = lineframe.grown(box, AGAIN_GROW)
+            q = lineframe.grow(box, AGAIN_GROW)
             crop = _cut(bgr, q, source)
             turns = int(lineframe.cut_turned(box)) - int(lineframe.cut_turned(q))
             if turns:  # a tall box grown less tall: its crop turned as the line's own was

@@ -42,11 +42,12 @@ RULE_RUN = 4
 
 
 def _full_width(ch: str) -> bool:
+    """A Chinese character or full-width punctuation: a box of the line's height (char_boxes)."""
     return ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\u3000" <= ch <= "\u303f"
             or "\uff00" <= ch <= "\uffef")
 
 
-def grown(q: np.ndarray, g: float) -> np.ndarray:
+def grow(q: np.ndarray, g: float) -> np.ndarray:
     """A box (4 x 2: top-left, top-right, bottom-right, bottom-left) grown by ``g`` of its
     shorter side on every side, along its own edges."""
     p = np.asarray(q, dtype=np.float64)
